@@ -1,0 +1,30 @@
+"""The scenario format: hardened YAML in, validated immutable models out."""
+
+from engine.scenario.diagnostics import Diagnostic, Mark, ScenarioError, Severity
+from engine.scenario.loader import (
+    CheckResult,
+    check_bytes,
+    check_file,
+    check_text,
+    load_scenario,
+    load_scenario_text,
+    resolve,
+    shipped_ids,
+)
+from engine.scenario.model import Scenario
+
+__all__ = [
+    "CheckResult",
+    "Diagnostic",
+    "Mark",
+    "Scenario",
+    "ScenarioError",
+    "Severity",
+    "check_bytes",
+    "check_file",
+    "check_text",
+    "load_scenario",
+    "load_scenario_text",
+    "resolve",
+    "shipped_ids",
+]

@@ -1,0 +1,88 @@
+"""The base of every scenario model, and the named value types scenarios are written in."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
+
+ID_PATTERN = r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$"
+FACT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*/[FC][0-9]{2,3}$"
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+EXTENSION_PREFIX = "x-"
+_EXTENSIONS_KEY = "x-"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=48)]
+FactionId = Id
+LocationId = Id
+AllianceId = Id
+AirSupportId = Id
+EventId = Id
+VariantId = Id
+FactId = Annotated[str, StringConstraints(pattern=FACT_ID_PATTERN)]
+"""A fact in ``seeds/``: ``aleppo-2024/F03`` (from the article) or ``aleppo-2024/C02`` (context)."""
+Colour = Annotated[str, StringConstraints(pattern=COLOUR_PATTERN)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(max_length=4000)]
+
+
+def _allow_extension_keys(schema: dict[str, Any]) -> None:
+    schema["patternProperties"] = {"^x-": {"description": "an extension, kept and ignored"}}
+
+
+class Spec(BaseModel):
+    """A part of a scenario: strict, frozen, closed to unknown keys except ``x-`` extensions.
+
+    Extension keys (``x-anything``) are kept in :attr:`extensions` and written back out when
+    the model is dumped, so tools can carry their own data through a scenario.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        populate_by_name=True,
+        validate_default=False,
+        json_schema_extra=_allow_extension_keys,
+    )
+
+    extensions: SkipJsonSchema[dict[str, Any]] = Field(
+        default_factory=dict, alias=_EXTENSIONS_KEY, exclude=True, repr=False
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_extensions(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        found = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
+        if not found:
+            return data
+        kept = {k: v for k, v in data.items() if k not in found}
+        kept[_EXTENSIONS_KEY] = found
+        return kept
+
+    @model_serializer(mode="wrap")
+    def _emit_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        out.update(self.extensions)
+        return out
+
+
+class Sourced(Spec):
+    """An entity that can cite facts and carry a free-text note."""
+
+    sources: list[FactId] = Field(
+        default_factory=list,
+        description="Fact ids from seeds/ that this entity rests on, e.g. aleppo-2024/F03.",
+    )
+    notes: Text = Field(default="", description="Free text for authors; not shown in play.")

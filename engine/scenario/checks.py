@@ -1,0 +1,352 @@
+"""Checks that span the whole scenario: references, duplicates, reachability, alliances, sources.
+
+Field types and ranges are checked by the models; everything here needs more than one field.
+Every check reports a :class:`Problem` located by its data path and keeps going, so an author
+sees every mistake at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engine.scenario.diagnostics import DataPath, Problem, Severity, suggest
+
+if TYPE_CHECKING:
+    from engine.scenario.model import Effect, Scenario, Trigger
+
+LONG_ROUTE_KM = 1000.0
+"""A route longer than this in a straight line is probably a typing mistake in coordinates."""
+
+
+@dataclass
+class CheckContext:
+    """What the checks need from outside the file, and where they put what they find.
+
+    ``facts`` is the set of fact ids that ``sources`` may cite; ``None`` skips that check.
+    """
+
+    facts: frozenset[str] | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def cross_check(scenario: Scenario, context: CheckContext) -> list[Problem]:
+    """Every cross-field problem in ``scenario``."""
+    checker = _Checker(scenario, context)
+    return list(checker.run())
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance between two points on the Earth's surface, in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario, context: CheckContext) -> None:
+        self.s = scenario
+        self.context = context
+        self.factions = {f.id for f in scenario.factions}
+        self.locations = {loc.id for loc in scenario.locations}
+        self.alliances = {a.id for a in scenario.alliances}
+        self.air = {a.id for a in scenario.air_support}
+
+    def run(self) -> Iterator[Problem]:
+        found = [
+            *self._duplicates(),
+            *self._locations(),
+            *self._routes(),
+            *self._alliances(),
+            *self._air_support(),
+            *self._reinforcements(),
+            *self._events(),
+            *self._victory(),
+            *self._activity(),
+            *self._sources(),
+        ]
+        yield from found
+        yield from self._variants({p.describe() for p in found})
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _ref(
+        self, value: str, known: set[str], what: str, path: DataPath, *, at_key: bool = False
+    ) -> Iterator[Problem]:
+        if value not in known:
+            yield Problem(path, f"unknown {what} '{value}'{suggest(value, known)}", at_key=at_key)
+
+    def allied(self, a: str, b: str) -> bool:
+        """Whether two factions are the same or share an alliance."""
+        return a == b or any(a in al.members and b in al.members for al in self.s.alliances)
+
+    def _warn(self, path: DataPath, message: str) -> Problem:
+        return Problem(path, message, severity=Severity.WARNING)
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def _duplicates(self) -> Iterator[Problem]:
+        groups: list[tuple[str, str, Iterable[str]]] = [
+            ("factions", "faction", (f.id for f in self.s.factions)),
+            ("alliances", "alliance", (a.id for a in self.s.alliances)),
+            ("locations", "location", (loc.id for loc in self.s.locations)),
+            ("air_support", "air-support", (a.id for a in self.s.air_support)),
+            ("events", "event", (e.id for e in self.s.events)),
+            ("variants", "variant", (v.id for v in self.s.variants)),
+        ]
+        for section, what, ids in groups:
+            first: dict[str, int] = {}
+            for index, entity_id in enumerate(ids):
+                if entity_id in first:
+                    yield Problem(
+                        (section, index, "id"),
+                        f"duplicate {what} id '{entity_id}'",
+                        first=(section, first[entity_id], "id"),
+                    )
+                else:
+                    first[entity_id] = index
+
+    def _locations(self) -> Iterator[Problem]:
+        for i, loc in enumerate(self.s.locations):
+            yield from self._ref(loc.controller, self.factions, "faction", ("locations", i, "controller"))
+            for faction in loc.garrison:
+                yield from self._ref(
+                    faction, self.factions, "faction", ("locations", i, "garrison", faction), at_key=True
+                )
+
+    def _routes(self) -> Iterator[Problem]:
+        coords = {loc.id: (loc.lat, loc.lon) for loc in self.s.locations}
+        seen: dict[frozenset[str], int] = {}
+        for i, route in enumerate(self.s.routes):
+            ends_ok = True
+            for end, value in (("from", route.from_), ("to", route.to)):
+                if value not in self.locations:
+                    ends_ok = False
+                    yield Problem(
+                        ("routes", i, end),
+                        f"route leads to unknown location '{value}'{suggest(value, self.locations)}",
+                    )
+            if route.from_ == route.to:
+                yield Problem(("routes", i, "to"), f"route from '{route.from_}' leads back to itself")
+                continue
+            pair = frozenset((route.from_, route.to))
+            if pair in seen:
+                yield Problem(
+                    ("routes", i),
+                    f"a second route between '{route.from_}' and '{route.to}'",
+                    first=("routes", seen[pair]),
+                )
+            seen[pair] = i
+            if not ends_ok:
+                continue
+            straight = great_circle_km(*coords[route.from_], *coords[route.to])
+            if straight > LONG_ROUTE_KM and route.length_km is None:
+                yield self._warn(
+                    ("routes", i),
+                    f"route '{route.from_}'-'{route.to}' spans {straight:,.0f} km in a straight "
+                    "line; check the coordinates (lat and lon swapped?) or give length_km",
+                )
+            if route.length_km is not None and route.length_km < 0.9 * straight:
+                yield self._warn(
+                    ("routes", i, "length_km"),
+                    f"length_km {route.length_km:g} is shorter than the straight-line distance "
+                    f"({straight:,.0f} km); check the coordinates",
+                )
+        yield from self._reachability()
+
+    def _reachability(self) -> Iterator[Problem]:
+        if len(self.s.locations) < 2:
+            return
+        neighbours: dict[str, set[str]] = {loc: set() for loc in self.locations}
+        for route in self.s.routes:
+            if route.from_ in neighbours and route.to in neighbours and route.from_ != route.to:
+                neighbours[route.from_].add(route.to)
+                neighbours[route.to].add(route.from_)
+        parts: list[set[str]] = []
+        unseen = set(neighbours)
+        for loc in self.s.locations:
+            if loc.id not in unseen:
+                continue
+            part, stack = {loc.id}, [loc.id]
+            while stack:
+                for nxt in neighbours[stack.pop()]:
+                    if nxt not in part:
+                        part.add(nxt)
+                        stack.append(nxt)
+            unseen -= part
+            parts.append(part)
+        main = max(parts, key=len)
+        for i, loc in enumerate(self.s.locations):
+            if not neighbours[loc.id]:
+                yield Problem(
+                    ("locations", i, "id"),
+                    f"no route leads to location '{loc.id}': nothing can reach it",
+                )
+            elif loc.id not in main:
+                yield Problem(
+                    ("locations", i, "id"),
+                    f"location '{loc.id}' is cut off from the rest of the map: no chain of "
+                    f"routes links it to '{sorted(main)[0]}'",
+                )
+
+    def _alliances(self) -> Iterator[Problem]:
+        for i, alliance in enumerate(self.s.alliances):
+            seen: set[str] = set()
+            for j, member in enumerate(alliance.members):
+                path = ("alliances", i, "members", j)
+                yield from self._ref(member, self.factions, "faction", path)
+                if member in seen:
+                    yield Problem(path, f"'{member}' is listed twice in alliance '{alliance.id}'")
+                seen.add(member)
+
+    def _air_support(self) -> Iterator[Problem]:
+        controller = {loc.id: loc.controller for loc in self.s.locations}
+        for i, air in enumerate(self.s.air_support):
+            yield from self._ref(air.provider, self.factions, "faction", ("air_support", i, "provider"))
+            yield from self._ref(
+                air.beneficiary, self.factions, "faction", ("air_support", i, "beneficiary")
+            )
+            if (
+                air.provider in self.factions
+                and air.beneficiary in self.factions
+                and not self.allied(air.provider, air.beneficiary)
+            ):
+                yield Problem(
+                    ("air_support", i, "beneficiary"),
+                    f"'{air.provider}' flies for '{air.beneficiary}', but they share no alliance; "
+                    "add both to an alliance or change the beneficiary",
+                )
+            if air.base is not None:
+                path = ("air_support", i, "base")
+                yield from self._ref(air.base, self.locations, "location", path)
+                holder = controller.get(air.base)
+                if holder is not None and holder in self.factions and not self.allied(holder, air.provider):
+                    yield self._warn(
+                        path,
+                        f"base '{air.base}' starts in the hands of '{holder}', not '{air.provider}' "
+                        "or an ally: no sorties fly until it is retaken",
+                    )
+
+    def _reinforcements(self) -> Iterator[Problem]:
+        for i, r in enumerate(self.s.reinforcements):
+            yield from self._ref(r.faction, self.factions, "faction", ("reinforcements", i, "faction"))
+            yield from self._ref(
+                r.location, self.locations, "location", ("reinforcements", i, "location")
+            )
+            if r.turn > self.s.max_turns:
+                yield self._warn(
+                    ("reinforcements", i, "turn"),
+                    f"arrives on turn {r.turn}, after the last turn ({self.s.max_turns})",
+                )
+
+    def _events(self) -> Iterator[Problem]:
+        for i, event in enumerate(self.s.events):
+            yield from self._trigger(event.when, ("events", i, "when"))
+            for j, effect in enumerate(event.effects):
+                yield from self._effect(effect, ("events", i, "effects", j))
+
+    def _trigger(self, trigger: Trigger, path: DataPath) -> Iterator[Problem]:
+        if trigger.turn is not None and trigger.turn > self.s.max_turns:
+            yield self._warn(
+                (*path, "turn"),
+                f"turn {trigger.turn} comes after the last turn ({self.s.max_turns}); "
+                "this never fires",
+            )
+        if trigger.controlled is not None:
+            c = trigger.controlled
+            yield from self._ref(c.location, self.locations, "location", (*path, "controlled", "location"))
+            yield from self._ref(c.by, self.factions, "faction", (*path, "controlled", "by"))
+        if trigger.morale_below is not None:
+            yield from self._ref(
+                trigger.morale_below.faction, self.factions, "faction", (*path, "morale_below", "faction")
+            )
+        for group in ("all", "any"):
+            for k, sub in enumerate(getattr(trigger, group) or ()):
+                yield from self._trigger(sub, (*path, group, k))
+
+    def _effect(self, effect: Effect, path: DataPath) -> Iterator[Problem]:
+        if effect.sorties is not None:
+            yield from self._ref(
+                effect.sorties.air_support, self.air, "air-support entry", (*path, "sorties", "air_support")
+            )
+        if effect.forces is not None:
+            f = effect.forces
+            yield from self._ref(f.faction, self.factions, "faction", (*path, "forces", "faction"))
+            yield from self._ref(f.location, self.locations, "location", (*path, "forces", "location"))
+        if effect.morale is not None:
+            yield from self._ref(
+                effect.morale.faction, self.factions, "faction", (*path, "morale", "faction")
+            )
+        if effect.alliance is not None:
+            a = effect.alliance
+            yield from self._ref(a.alliance, self.alliances, "alliance", (*path, "alliance", "alliance"))
+            for key in ("join", "leave"):
+                value = getattr(a, key)
+                if value is not None:
+                    yield from self._ref(value, self.factions, "faction", (*path, "alliance", key))
+
+    def _victory(self) -> Iterator[Problem]:
+        if not self.s.victory:
+            yield self._warn(
+                ("factions",),
+                "no victory conditions: every game runs to max_turns and ends in a draw",
+            )
+        for i, v in enumerate(self.s.victory):
+            yield from self._ref(v.faction, self.factions, "faction", ("victory", i, "faction"))
+            for j, loc in enumerate(v.control):
+                yield from self._ref(loc, self.locations, "location", ("victory", i, "control", j))
+            if v.by_turn is not None and v.by_turn > self.s.max_turns:
+                yield self._warn(
+                    ("victory", i, "by_turn"),
+                    f"by_turn {v.by_turn} comes after the last turn ({self.s.max_turns})",
+                )
+            if v.points is not None:
+                total = sum(loc.value for loc in self.s.locations)
+                if v.points > total:
+                    yield Problem(
+                        ("victory", i, "points"),
+                        f"needs {v.points:g} points but all locations together are worth "
+                        f"{total:g}: nobody can meet it",
+                    )
+
+    def _activity(self) -> Iterator[Problem]:
+        active = {f for loc in self.s.locations for f in loc.garrison}
+        active |= {a.provider for a in self.s.air_support}
+        active |= {r.faction for r in self.s.reinforcements}
+        active |= {e.forces.faction for ev in self.s.events for e in ev.effects if e.forces}
+        for i, faction in enumerate(self.s.factions):
+            if faction.id not in active:
+                yield self._warn(
+                    ("factions", i, "id"),
+                    f"faction '{faction.id}' has no forces, sorties or reinforcements: it cannot act",
+                )
+
+    def _sources(self) -> Iterator[Problem]:
+        facts = self.context.facts
+        if facts is None:
+            return
+        for path, cited in _citations(self.s):
+            for k, fact in enumerate(cited):
+                if fact not in facts:
+                    yield Problem(
+                        (*path, "sources", k),
+                        f"no fact '{fact}' in seeds/{suggest(fact, facts)}",
+                    )
+
+    def _variants(self, known: set[str]) -> Iterator[Problem]:
+        from engine.scenario.variants import check_variant
+
+        for i, variant in enumerate(self.s.variants):
+            yield from check_variant(self.s, i, variant, self.context, known)
+
+
+def _citations(scenario: Scenario) -> Iterator[tuple[DataPath, list[str]]]:
+    yield (), scenario.sources
+    sections = ("factions", "alliances", "locations", "routes", "air_support", "reinforcements",
+                "events", "victory", "variants")
+    for section in sections:
+        for i, entity in enumerate(getattr(scenario, section)):
+            yield (section, i), entity.sources

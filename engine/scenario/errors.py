@@ -1,0 +1,188 @@
+"""Pydantic's validation errors, rewritten as messages a scenario author can act on."""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from engine.scenario.base import COLOUR_PATTERN, FACT_ID_PATTERN, ID_PATTERN
+from engine.scenario.diagnostics import DataPath, Problem, suggest
+
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+_EXPECTED = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "string": "text",
+    "list": "a list",
+    "dict": "a mapping",
+    "model": "a mapping",
+    "date": "a date (YYYY-MM-DD)",
+}
+
+
+def problems_from_validation(error: ValidationError) -> list[Problem]:
+    """One :class:`Problem` per error pydantic found, in the order it found them."""
+    from engine.scenario.model import Scenario
+
+    return [_problem(detail, Scenario) for detail in error.errors(include_url=False)]
+
+
+def describe_value(value: Any) -> str:
+    """How a value read from YAML looks to an author: ``text 'no'``, ``nothing (null)``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _problem(detail: ErrorDetails, root: type[BaseModel]) -> Problem:
+    loc: DataPath = tuple(detail["loc"])
+    kind = detail["type"]
+    ctx = detail.get("ctx", {})
+    value = detail.get("input")
+    if kind == "missing":
+        return Problem(loc[:-1], f"missing required field '{loc[-1]}'")
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        allowed = _fields_at(root, loc[:-1])
+        return Problem(loc, f"unknown field '{name}'{suggest(name, allowed)}", at_key=True)
+    if loc and loc[-1] == "[key]":
+        loc = loc[:-1]
+        return Problem(loc, _message(kind, ctx, loc[-1], loc, str(detail["msg"])), at_key=True)
+    return Problem(loc, _message(kind, ctx, value, loc, str(detail["msg"])))
+
+
+def _message(kind: str, ctx: dict[str, Any], value: Any, loc: DataPath, fallback: str) -> str:
+    field = loc[-1] if loc else ""
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(str(ctx.get("pattern")), value)
+    if kind == "enum":
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = suggest(str(value), options) if isinstance(value, str) else ""
+        return f"{describe_value(value)} is not one of: {', '.join(options)}{hint}"
+    if kind == "literal_error" and field == "schema":
+        return f"unsupported scenario format {describe_value(value)}; this version reads 'schema: 1'"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected')}, got {describe_value(value)}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {
+            "greater_than_equal": ("at least", "ge"),
+            "greater_than": ("more than", "gt"),
+            "less_than_equal": ("at most", "le"),
+            "less_than": ("less than", "lt"),
+        }[kind]
+        return f"must be {words[0]} {ctx.get(words[1])} (got {value!r})"
+    if kind == "finite_number":
+        return f"must be a finite number, got {describe_value(value)}"
+    if kind == "int_from_float":
+        return f"expected a whole number, got {value!r}"
+    if kind in ("too_short", "too_long"):
+        limit = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        word = "at least" if kind == "too_short" else "at most"
+        return f"needs {word} {limit} item{'s' if limit != 1 else ''}, got {ctx.get('actual_length')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "value_error":
+        return str(fallback).removeprefix("Value error, ")
+    if kind.startswith("date_"):
+        return f"expected a date as YYYY-MM-DD, got {describe_value(value)}"
+    for prefix, expected in _EXPECTED.items():
+        if kind.startswith(prefix + "_"):
+            return f"expected {expected}, got {describe_value(value)}{_yaml_hint(prefix, value, field)}"
+    return fallback
+
+
+def _yaml_hint(expected: str, value: Any, field: Any) -> str:
+    if field == "colour" and value is None:
+        return "; quote the colour, since '#' starts a comment: colour: '#3366cc'"
+    if not isinstance(value, str):
+        return ""
+    if expected == "bool" and value in _YAML11_BOOLS:
+        return f" (YAML 1.2 reads {value} as text; write true or false)"
+    if expected in ("int", "float") and re.fullmatch(r"[-+]?\d+(:[0-5]?\d)+(\.\d*)?", value):
+        return f" ('{value}' is text, not a number; write it as a plain number)"
+    if expected == "int" and re.fullmatch(r"[-+]?0\d+", value):
+        return f" (numbers with a leading zero are text; write {int(value)})"
+    if expected in ("int", "float") and re.fullmatch(r"[-+]?[\d.eE+-]+", value):
+        return " (it is quoted; remove the quotes to make it a number)"
+    return ""
+
+
+def _pattern_message(pattern: str, value: Any) -> str:
+    if pattern == ID_PATTERN:
+        return (
+            f"'{value}' is not a valid id: use lower-case letters, digits, '-' and '_', "
+            "starting with a letter"
+        )
+    if pattern == FACT_ID_PATTERN:
+        return f"'{value}' is not a fact id: write SHEET/F01 or SHEET/C01, e.g. aleppo-2024/F03"
+    if pattern == COLOUR_PATTERN:
+        return f"'{value}' is not a colour: write #rrggbb in quotes, e.g. '#3366cc'"
+    return f"'{value}' does not match the pattern {pattern}"
+
+
+def _fields_at(root: type[BaseModel], path: DataPath) -> list[str]:
+    """The field names (aliases) that the model at ``path`` accepts, for suggestions."""
+    current: Any = root
+    for part in path:
+        current = _step(current, part)
+        if current is None:
+            return []
+    model = _model_of(current)
+    if model is None:
+        return []
+    return [info.alias or name for name, info in model.model_fields.items() if name != "extensions"]
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    model = _model_of(annotation)
+    if model is not None and isinstance(part, str):
+        for name, info in model.model_fields.items():
+            if part in (name, info.alias):
+                return info.annotation
+        return None
+    inner = _unwrap(annotation)
+    origin = typing.get_origin(inner)
+    args = typing.get_args(inner)
+    if origin is list and isinstance(part, int):
+        return args[0]
+    if origin is dict:
+        return args[1]
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    inner = _unwrap(annotation)
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return inner
+    return None

@@ -1,0 +1,134 @@
+"""Loading scenarios: from a path or a shipped id, to a validated :class:`Scenario`."""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.scenario.checks import CheckContext
+from engine.scenario.diagnostics import Diagnostic, Problem, ScenarioError, Severity, YamlInputError, suggest
+from engine.scenario.errors import describe_value, problems_from_validation
+from engine.scenario.facts import known_facts
+from engine.scenario.model import Scenario
+from engine.scenario.yamlio import Document, decode, parse_document, read_text
+
+FEATURED = ("aleppo-2024", "hama-2024", "two-rivers")
+"""Shipped scenarios in the order a picker shows them: the seed scenario first."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What checking one file found: the scenario if it is valid, and every diagnostic."""
+
+    scenario: Scenario | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.scenario is not None and not any(
+            d.severity is Severity.ERROR for d in self.diagnostics
+        )
+
+
+def shipped_dir() -> Path:
+    """The folder of shipped scenarios and the JSON Schema."""
+    return Path(str(importlib.resources.files("scenarios")))
+
+
+def shipped_ids() -> list[str]:
+    """Ids of the shipped scenarios, featured ones first."""
+    found = sorted(p.stem for p in shipped_dir().glob("*.yaml"))
+    return [i for i in FEATURED if i in found] + [i for i in found if i not in FEATURED]
+
+
+def resolve(path_or_id: str | Path) -> Path:
+    """A scenario file from a path, or from the id of a shipped scenario."""
+    path = Path(path_or_id)
+    if path.exists():
+        return path
+    text = str(path_or_id)
+    if "/" not in text and not text.endswith((".yaml", ".yml")):
+        candidate = shipped_dir() / f"{text}.yaml"
+        if candidate.is_file():
+            return candidate
+        raise ScenarioError(
+            [Diagnostic(text, None, f"no such file, and no shipped scenario '{text}'"
+                        f"{suggest(text, shipped_ids())}; shipped: {', '.join(shipped_ids())}")]
+        )
+    raise ScenarioError([Diagnostic(text, None, "no such file")])
+
+
+def check_file(path: Path, *, name: str | None = None) -> CheckResult:
+    """Check a scenario file and report everything wrong with it."""
+    label = name or str(path)
+    try:
+        text = read_text(path)
+    except YamlInputError as exc:
+        return CheckResult(None, (Diagnostic(label, exc.mark, exc.message),))
+    return check_text(text, name=label, facts_for=path)
+
+
+def check_bytes(raw: bytes, *, name: str = "<bytes>") -> CheckResult:
+    """Check scenario file contents given as bytes."""
+    try:
+        text = decode(raw)
+    except YamlInputError as exc:
+        return CheckResult(None, (Diagnostic(name, exc.mark, exc.message),))
+    return check_text(text, name=name)
+
+
+def check_text(text: str, *, name: str = "<string>", facts_for: Path | None = None) -> CheckResult:
+    """Check scenario YAML text; ``facts_for`` is the file whose seeds/ the sources may cite."""
+    try:
+        document = parse_document(text)
+    except YamlInputError as exc:
+        return CheckResult(None, (Diagnostic(name, exc.mark, exc.message),))
+    if not isinstance(document.data, dict):
+        message = (
+            "the file is empty; a scenario is a mapping with schema, id, title, factions, "
+            "locations, routes ..."
+            if document.data is None
+            else f"a scenario is a mapping of sections (schema:, id:, factions: ...), "
+            f"not {describe_value(document.data)}"
+        )
+        return CheckResult(None, (Diagnostic(name, document.locate(()), message),))
+    try:
+        context = CheckContext(facts=known_facts(facts_for))
+    except ScenarioError as exc:
+        return CheckResult(None, exc.diagnostics)
+    try:
+        scenario: Scenario | None = Scenario.model_validate(document.data, context=context)
+        problems = context.problems
+    except ValidationError as exc:
+        scenario, problems = None, problems_from_validation(exc)
+    diagnostics = tuple(
+        sorted((_locate(name, document, p) for p in problems), key=lambda d: d.sort_key)
+    )
+    return CheckResult(scenario, diagnostics)
+
+
+def _locate(name: str, document: Document, problem: Problem) -> Diagnostic:
+    message = problem.describe()
+    if problem.first is not None:
+        message += f" (first at line {document.locate(problem.first).line})"
+    return Diagnostic(name, document.locate(problem.path, key=problem.at_key), message, problem.severity)
+
+
+def load_scenario(path_or_id: str | Path) -> Scenario:
+    """Load and validate a scenario from a path or a shipped id; raises :class:`ScenarioError`."""
+    path = resolve(path_or_id)
+    result = check_file(path)
+    if not result.ok or result.scenario is None:
+        raise ScenarioError(result.diagnostics)
+    return result.scenario
+
+
+def load_scenario_text(text: str, *, name: str = "<string>") -> Scenario:
+    """Load and validate scenario YAML given as text; raises :class:`ScenarioError`."""
+    result = check_text(text, name=name)
+    if not result.ok or result.scenario is None:
+        raise ScenarioError(result.diagnostics)
+    return result.scenario

@@ -1,0 +1,381 @@
+"""The scenario as typed, validated, immutable values: what a YAML scenario file means."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import Field, ValidationInfo, model_validator
+
+from engine.scenario.base import (
+    AirSupportId,
+    AllianceId,
+    Colour,
+    EventId,
+    FactionId,
+    Id,
+    LocationId,
+    Name,
+    Sourced,
+    Spec,
+    Text,
+    VariantId,
+)
+from engine.scenario.rules import Rules
+
+SCHEMA_VERSION = 1
+
+Strength = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
+Turn = Annotated[int, Field(ge=1, le=10_000)]
+
+
+class Terrain(StrEnum):
+    """The ground a location is fought over; sets the defence multiplier."""
+
+    URBAN = "urban"
+    RUGGED = "rugged"
+    MIXED = "mixed"
+    FLAT = "flat"
+
+
+class LocationKind(StrEnum):
+    """What a location is."""
+
+    CITY = "city"
+    TOWN = "town"
+    BASE = "base"
+    REGION = "region"
+
+
+class Posture(StrEnum):
+    """How well a defender is dug in."""
+
+    HASTY = "hasty"
+    PREPARED = "prepared"
+    FORTIFIED = "fortified"
+
+
+class RouteKind(StrEnum):
+    """The kind of road a route is; faster roads carry attacks further."""
+
+    HIGHWAY = "highway"
+    ROAD = "road"
+    TRACK = "track"
+
+
+TerrainField = Annotated[Terrain, Field(strict=False)]
+KindField = Annotated[LocationKind, Field(strict=False)]
+PostureField = Annotated[Posture, Field(strict=False)]
+RouteKindField = Annotated[RouteKind, Field(strict=False)]
+
+
+class Faction(Sourced):
+    """A side that holds ground, flies sorties, or both."""
+
+    id: FactionId
+    name: Name
+    colour: Colour = Field(description="Map colour, as #rrggbb.")
+    quality: Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)] = Field(
+        1.0, description="Combat power per strength point; 1.0 is an average force."
+    )
+    morale: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        0.7, description="Starting morale, from 0 (broken) to 1 (excellent)."
+    )
+    posture: PostureField = Field(
+        Posture.PREPARED, description="Posture of this faction's garrisons unless a location says."
+    )
+    playable: bool = Field(True, description="Whether a person may choose to play this faction.")
+    description: Text = ""
+
+
+class Alliance(Sourced):
+    """Factions that fight on the same side and never attack one another."""
+
+    id: AllianceId
+    name: Name
+    members: list[FactionId] = Field(min_length=2)
+
+
+class Location(Sourced):
+    """A place that can be held: a city, town, base or region."""
+
+    id: LocationId
+    name: Name
+    kind: KindField
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] = Field(
+        description="Latitude in decimal degrees, north positive."
+    )
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] = Field(
+        description="Longitude in decimal degrees, east positive."
+    )
+    population: Annotated[int, Field(ge=0, le=100_000_000)] = Field(
+        0, description="People living there; drives the civilian risk of airstrikes."
+    )
+    terrain: TerrainField
+    value: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)] = Field(
+        1.0, description="Victory points, and weight in morale when it changes hands."
+    )
+    controller: FactionId
+    garrison: dict[FactionId, Strength] = Field(
+        default_factory=dict, description="Strength points present at the start, by faction."
+    )
+    posture: PostureField | None = Field(
+        None, description="Defensive posture here; defaults to the controller's posture."
+    )
+    supply_source: bool = Field(
+        False, description="Supplies whoever holds it, and their allies."
+    )
+    air_defence: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        0.0, description="Fraction of hostile air power lost over this place."
+    )
+
+
+class Route(Sourced):
+    """A road or track between two locations; forces move and attack along routes."""
+
+    from_: LocationId = Field(alias="from")
+    to: LocationId
+    kind: RouteKindField = RouteKind.ROAD
+    length_km: Annotated[float, Field(gt=0, le=5000, allow_inf_nan=False)] | None = Field(
+        None, description="Road length; the straight-line distance when omitted."
+    )
+
+
+class AirSupport(Sourced):
+    """Sorties one faction flies for another (or for itself) every turn."""
+
+    id: AirSupportId
+    name: Name
+    provider: FactionId
+    beneficiary: FactionId
+    sorties_per_turn: Annotated[int, Field(ge=0, le=10_000)]
+    base: LocationId | None = Field(
+        None, description="Where the sorties fly from; none fly while it is held by an enemy."
+    )
+    range_km: Annotated[float, Field(gt=0, le=20_000, allow_inf_nan=False)] = Field(
+        1000.0, description="How far from the base the sorties reach."
+    )
+    cas_modifier: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = Field(
+        1.0, description="Effect of a close-support sortie relative to rules.air.sortie_power."
+    )
+    strike_modifier: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = Field(
+        1.0, description="Effect of a strike sortie relative to rules.air.strike_damage."
+    )
+    civilian_risk: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        0.1, description="Risk of harming civilians when striking a populated place, 0 to 1."
+    )
+
+
+class Reinforcement(Sourced):
+    """Fresh forces that arrive at a location on a given turn."""
+
+    faction: FactionId
+    location: LocationId
+    turn: Turn
+    strength: Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)]
+
+
+class ControlCondition(Spec):
+    """True while a faction (or one of its allies, if ``or_allies``) holds a location."""
+
+    location: LocationId
+    by: FactionId
+    or_allies: bool = False
+
+
+class MoraleCondition(Spec):
+    """True while a faction's morale is below a threshold."""
+
+    faction: FactionId
+    below: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class Trigger(Spec):
+    """When an event fires: every condition given must hold (use ``any`` for either-or)."""
+
+    turn: Turn | None = Field(None, description="At the start of this turn.")
+    controlled: ControlCondition | None = None
+    morale_below: MoraleCondition | None = None
+    all: list[Trigger] | None = None
+    any: list[Trigger] | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        if all(v is None for v in (self.turn, self.controlled, self.morale_below, self.all, self.any)):
+            raise ValueError("a trigger needs at least one of turn, controlled, morale_below, all, any")
+        return self
+
+
+class SortieChange(Spec):
+    """Set or change an air-support entry's sorties per turn."""
+
+    air_support: AirSupportId
+    set: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    change: Annotated[int, Field(ge=-10_000, le=10_000)] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if (self.set is None) == (self.change is None):
+            raise ValueError("give exactly one of 'set' and 'change'")
+        return self
+
+
+class ForceChange(Spec):
+    """Add (or remove, if negative) strength of a faction at a location."""
+
+    faction: FactionId
+    location: LocationId
+    change: Annotated[float, Field(ge=-1_000_000, le=1_000_000, allow_inf_nan=False)]
+
+
+class MoraleChange(Spec):
+    """Raise or lower a faction's morale."""
+
+    faction: FactionId
+    change: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
+
+
+class AllianceChange(Spec):
+    """A faction joins or leaves an alliance."""
+
+    alliance: AllianceId
+    join: FactionId | None = None
+    leave: FactionId | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if (self.join is None) == (self.leave is None):
+            raise ValueError("give exactly one of 'join' and 'leave'")
+        return self
+
+
+class Effect(Spec):
+    """One thing an event does; give exactly one field."""
+
+    message: Text | None = Field(None, description="A line for the news log.")
+    sorties: SortieChange | None = None
+    forces: ForceChange | None = None
+    morale: MoraleChange | None = None
+    alliance: AllianceChange | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        given = [v for v in (self.message, self.sorties, self.forces, self.morale, self.alliance) if v is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "an effect has exactly one of message, sorties, forces, morale, alliance"
+            )
+        return self
+
+
+class Event(Sourced):
+    """A scripted event: when its trigger holds, its effects happen."""
+
+    id: EventId
+    when: Trigger
+    effects: list[Effect] = Field(min_length=1)
+    once: bool = Field(True, description="Fire only the first time the trigger holds.")
+    enabled: bool = Field(True, description="False switches the event off (useful in variants).")
+
+
+class VictoryCondition(Sourced):
+    """How a faction wins: hold all of some places, or enough value, by a turn or at the end."""
+
+    faction: FactionId
+    description: Text = ""
+    control: list[LocationId] = Field(
+        default_factory=list, description="The faction or its allies hold every one of these."
+    )
+    points: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] | None = Field(
+        None, description="The faction and its allies hold locations worth this much value."
+    )
+    by_turn: Turn | None = Field(None, description="Only counts on or before this turn.")
+    at_end: bool = Field(False, description="Only checked when the last turn ends.")
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.control and self.points is None:
+            raise ValueError("a victory condition needs 'control', 'points' or both")
+        return self
+
+
+class Variant(Sourced):
+    """A named what-if: changes merged into the base scenario (``no-russian-air``)."""
+
+    id: VariantId
+    title: Name
+    description: Text = ""
+    changes: dict[str, Any] = Field(
+        description="Overrides: top-level values, 'rules', or entities by id "
+        "(factions, locations, air_support, alliances, events) with the fields to change."
+    )
+
+
+class Scenario(Sourced):
+    """A whole scenario file."""
+
+    schema_version: Literal[1] = Field(alias="schema", description="Scenario format version.")
+    id: Id
+    title: Name
+    description: Text = ""
+    start_date: Annotated[date, Field(strict=False)] = Field(
+        description="The date of turn 1, as YYYY-MM-DD."
+    )
+    turn_length_days: Annotated[int, Field(ge=1, le=365)] = 1
+    max_turns: Annotated[int, Field(ge=1, le=1000)]
+    factions: list[Faction] = Field(min_length=2)
+    alliances: list[Alliance] = Field(default_factory=list)
+    locations: list[Location] = Field(min_length=2)
+    routes: list[Route] = Field(min_length=1)
+    air_support: list[AirSupport] = Field(default_factory=list)
+    reinforcements: list[Reinforcement] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    victory: list[VictoryCondition] = Field(default_factory=list)
+    rules: Rules = Field(default_factory=Rules)
+    variants: list[Variant] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_check(self, info: ValidationInfo) -> Self:
+        from engine.scenario.checks import CheckContext, cross_check
+
+        context = info.context
+        if isinstance(context, CheckContext):
+            context.problems.extend(cross_check(self, context))
+            return self
+        problems = [p for p in cross_check(self, CheckContext()) if p.is_error]
+        if problems:
+            raise ValueError("; ".join(p.describe() for p in problems))
+        return self
+
+    def faction(self, faction_id: str) -> Faction:
+        """The faction with this id; raises ``KeyError``."""
+        for faction in self.factions:
+            if faction.id == faction_id:
+                return faction
+        raise KeyError(faction_id)
+
+    def location(self, location_id: str) -> Location:
+        """The location with this id; raises ``KeyError``."""
+        for location in self.locations:
+            if location.id == location_id:
+                return location
+        raise KeyError(location_id)
+
+    def variant_ids(self) -> list[str]:
+        """The ids of the scenario's variants, in file order."""
+        return [v.id for v in self.variants]
+
+    def with_variant(self, variant_id: str) -> Scenario:
+        """This scenario with a variant's changes applied (and no variants of its own)."""
+        from engine.scenario.variants import apply_variant
+
+        return apply_variant(self, variant_id)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data that dumps to an equivalent scenario file."""
+        data: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        return data
+
+
+Trigger.model_rebuild()

@@ -1,0 +1,137 @@
+"""The ``rules:`` section: every constant of the combat model, with its documented default.
+
+Each group is optional and so is each field in it; a scenario overrides only what it needs.
+Where the defaults come from is explained in ``docs/scenario-format.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from engine.scenario.base import Spec
+
+Factor = Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class TerrainRules(Spec):
+    """Defence multipliers by terrain (QJM-style)."""
+
+    urban: Factor = Field(1.4, description="Defence multiplier in cities and large towns.")
+    rugged: Factor = Field(1.5, description="Defence multiplier in hills and mountains.")
+    mixed: Factor = Field(1.2, description="Defence multiplier in rolling, mixed country.")
+    flat: Factor = Field(1.05, description="Defence multiplier in flat, open country.")
+
+
+class PostureRules(Spec):
+    """Defence multipliers by the defender's posture (QJM-style)."""
+
+    hasty: Factor = Field(1.3, description="A defence put together within a day.")
+    prepared: Factor = Field(1.5, description="Positions dug in over days.")
+    fortified: Factor = Field(1.6, description="Permanent works: bases, citadels, berms.")
+
+
+class MoraleRules(Spec):
+    """How morale scales combat power, and how it moves."""
+
+    high: Factor = Field(1.0, description="Power multiplier at morale >= 0.75.")
+    steady: Factor = Field(0.9, description="Power multiplier at morale >= 0.5.")
+    shaken: Factor = Field(0.8, description="Power multiplier at morale >= 0.25.")
+    wavering: Factor = Field(0.7, description="Power multiplier below 0.25, above collapse.")
+    panic: Factor = Field(0.2, description="Power multiplier once a faction has collapsed.")
+    collapse_below: Fraction = Field(
+        0.15, description="A faction whose morale falls below this collapses into panic."
+    )
+    loss_per_value: Fraction = Field(
+        0.02, description="Morale lost per value point of a location the faction loses."
+    )
+    gain_per_value: Fraction = Field(
+        0.01, description="Morale gained per value point of a location the faction takes."
+    )
+    recovery_per_turn: Fraction = Field(
+        0.01, description="Morale regained each turn without losses, up to the starting level."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MoraleRules:
+        if not self.high >= self.steady >= self.shaken >= self.wavering >= self.panic:
+            raise ValueError("morale factors must not increase from high to panic")
+        return self
+
+
+class CombatRules(Spec):
+    """Ground combat: attrition, chance and the capture threshold."""
+
+    attrition_rate: Fraction = Field(
+        0.08, description="Fraction of a side's strength lost per turn of battle at 1:1 odds."
+    )
+    attrition_exponent: Annotated[float, Field(ge=0, le=3)] = Field(
+        0.5, description="How strongly losses follow the power ratio (Lanchester-style)."
+    )
+    noise_sigma: Annotated[float, Field(ge=0, le=2)] = Field(
+        0.25, description="Spread of the lognormal noise on each side's losses."
+    )
+    capture_ratio: Factor = Field(
+        1.5,
+        description="Attacker's surviving power must exceed the defence by this ratio to "
+        "take a location.",
+    )
+    surprise_factor: Factor = Field(
+        1.5, description="Attacker power multiplier in the first turns of an offensive."
+    )
+    surprise_turns: Annotated[int, Field(ge=0, le=100)] = Field(
+        1, description="How many turns the surprise factor lasts."
+    )
+    retreat_loss: Fraction = Field(
+        0.2, description="Fraction of a defeated garrison lost as it retreats."
+    )
+
+
+class AirRules(Spec):
+    """Air power: close air support and strikes."""
+
+    sortie_power: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = Field(
+        1.0, description="Ground combat power added by one close-support sortie."
+    )
+    cas_excess_weight: Fraction = Field(
+        0.5, description="Weight of close support beyond the supported ground power."
+    )
+    cas_cap: Factor = Field(
+        3.0, description="Close support never adds more than this multiple of ground power."
+    )
+    strike_damage: Fraction = Field(
+        0.01, description="Strength destroyed per strike sortie, as a fraction of the target."
+    )
+    casualties_per_sortie: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)] = Field(
+        0.5,
+        description="Expected civilian deaths per strike sortie on a place of 100,000 people "
+        "at civilian_risk 1.",
+    )
+    injured_per_killed: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = Field(
+        8.0, description="Reported injured per reported death in strikes on populated places."
+    )
+    weather: Fraction = Field(1.0, description="Fraction of air power that weather allows.")
+
+
+class SupplyRules(Spec):
+    """What happens to forces cut off from their supply sources."""
+
+    unsupplied_decay: Fraction = Field(
+        0.1, description="Power lost per turn without supply, as a fraction."
+    )
+    unsupplied_floor: Fraction = Field(
+        0.4, description="Unsupplied forces never fall below this fraction of their power."
+    )
+
+
+class Rules(Spec):
+    """Every constant of the combat model; all optional."""
+
+    terrain: TerrainRules = Field(default_factory=TerrainRules)
+    posture: PostureRules = Field(default_factory=PostureRules)
+    morale: MoraleRules = Field(default_factory=MoraleRules)
+    combat: CombatRules = Field(default_factory=CombatRules)
+    air: AirRules = Field(default_factory=AirRules)
+    supply: SupplyRules = Field(default_factory=SupplyRules)

@@ -1,0 +1,153 @@
+"""The commented starter scenario that ``frontlines new`` writes."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+_STARTER = """\
+# yaml-language-server: $schema={schema}
+#
+# A starter scenario written by `frontlines new`. It validates as it is:
+#     frontlines validate {filename}
+# Change it piece by piece and validate again. Every field is described in
+# docs/scenario-format.md; optional fields show their defaults in comments.
+schema: 1                    # scenario format version
+id: {id}
+title: "{title}"
+description: >-
+  Two neighbours fight over the bridge town between them. Replace this with what the
+  scenario is about: where, when, who and why.
+start_date: {today}          # the date of turn 1 (YYYY-MM-DD)
+turn_length_days: 1          # days per turn
+max_turns: 10                # the game ends after this turn
+
+factions:                    # every side; ids are lower-case-with-dashes
+  - id: west
+    name: Western Alliance
+    colour: "#2e86c1"        # quote colours: an unquoted '#' starts a comment
+    quality: 1.0             # combat power per strength point (1.0 = average)
+    morale: 0.7              # 0 (broken) .. 1 (excellent)
+    posture: prepared        # hasty | prepared | fortified, for its garrisons
+  - id: east
+    name: Eastern League
+    colour: "#cb4335"
+    quality: 0.9
+    morale: 0.75
+    posture: hasty
+  - id: east-air
+    name: Eastern air wing
+    colour: "#884ea0"
+    playable: false          # the computer always plays this faction
+
+alliances:                   # allies share supply and never attack each other
+  - id: eastern-bloc
+    name: Eastern bloc
+    members: [east, east-air]
+
+locations:                   # lat/lon in decimal degrees; population in people
+  - id: westport
+    name: Westport
+    kind: city               # city | town | base | region
+    lat: 48.20
+    lon: 10.10
+    population: 250000
+    terrain: urban           # urban | rugged | mixed | flat
+    value: 5                 # victory points, and weight in morale when lost
+    controller: west
+    garrison: {{west: 6}}      # strength points by faction
+    supply_source: true      # supplies whoever holds it, and their allies
+  - id: bridgetown
+    name: Bridgetown
+    kind: town
+    lat: 48.25
+    lon: 10.45
+    population: 20000
+    terrain: mixed
+    value: 3
+    controller: west
+    garrison: {{west: 3}}
+  - id: eastfield
+    name: Eastfield air base
+    kind: base
+    lat: 48.35
+    lon: 10.95
+    terrain: flat
+    value: 2
+    controller: east-air
+    garrison: {{east-air: 1}}
+    posture: fortified
+  - id: eastburg
+    name: Eastburg
+    kind: city
+    lat: 48.22
+    lon: 11.05
+    population: 180000
+    terrain: urban
+    value: 5
+    controller: east
+    garrison: {{east: 9}}
+    supply_source: true
+
+routes:                      # routes run both ways; forces move and attack along them
+  - {{from: westport, to: bridgetown, kind: highway}}
+  - {{from: bridgetown, to: eastburg, kind: road}}
+  - {{from: eastburg, to: eastfield, kind: road}}
+  - {{from: bridgetown, to: eastfield, kind: track}}
+
+air_support:                 # sorties flown every turn by a provider for an ally (or itself)
+  - id: eastern-sorties
+    name: Eastern air wing sorties
+    provider: east-air
+    beneficiary: east
+    sorties_per_turn: 4
+    base: eastfield          # no sorties while an enemy holds the base
+    range_km: 300
+    civilian_risk: 0.2       # 0..1: risk to civilians when striking populated places
+
+reinforcements:
+  - {{faction: west, location: westport, turn: 4, strength: 3}}
+
+events:                      # declarative: a trigger and its effects
+  - id: bridge-falls
+    when:
+      controlled: {{location: bridgetown, by: east}}
+    effects:
+      - message: Bridgetown has changed hands.
+      - morale: {{faction: west, change: -0.05}}
+
+victory:
+  - faction: east
+    description: Take Westport.
+    control: [westport]
+  - faction: west
+    description: Hold Bridgetown and Westport to the end.
+    control: [westport, bridgetown]
+    at_end: true
+
+# rules:                     # every constant of the combat model; see the docs
+#   combat: {{capture_ratio: 1.5, attrition_rate: 0.08}}
+
+variants:                    # named what-ifs, compared side by side in forecasts
+  - id: no-air
+    title: No eastern air support
+    changes:
+      air_support:
+        eastern-sorties: {{sorties_per_turn: 0}}
+"""
+
+
+def starter_scenario(scenario_id: str, title: str, target: Path, schema: Path) -> str:
+    """The starter text for a new scenario written to ``target``."""
+    try:
+        schema_ref = os.path.relpath(schema, target.resolve().parent)
+    except ValueError:
+        schema_ref = schema.as_uri()
+    return _STARTER.format(
+        id=scenario_id,
+        title=title.replace('"', "'"),
+        filename=target.name,
+        schema=schema_ref,
+        today=date.today().isoformat(),
+    )

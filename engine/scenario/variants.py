@@ -1,0 +1,185 @@
+"""Variants: named what-ifs merged into the base scenario.
+
+A variant's ``changes`` mirror the scenario's own sections. Entity sections (``factions``,
+``locations``, ``air_support``, ``alliances``, ``events``) are keyed by the id of the entity to
+change and hold only the fields that change; mappings merge key by key (so a garrison entry
+changes one faction's strength and keeps the others), anything else is replaced whole.
+``rules`` merges the same way; ``title``, ``description``, ``start_date``,
+``turn_length_days`` and ``max_turns`` are replaced.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from engine.scenario.diagnostics import DataPath, Problem, suggest
+
+if TYPE_CHECKING:
+    from engine.scenario.checks import CheckContext
+    from engine.scenario.model import Scenario, Variant
+
+ENTITY_SECTIONS = ("factions", "alliances", "locations", "air_support", "events")
+REPLACED_FIELDS = ("title", "description", "start_date", "turn_length_days", "max_turns")
+CHANGEABLE = (*REPLACED_FIELDS, "rules", *ENTITY_SECTIONS)
+
+Override = tuple[DataPath, DataPath]
+"""Where a merged value sits in the scenario data, and where it came from in ``changes``."""
+
+
+class UnknownVariantError(KeyError):
+    """The scenario has no variant of that name."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def merge_changes(
+    base: dict[str, Any], changes: dict[str, Any]
+) -> tuple[dict[str, Any], list[Override], list[Problem]]:
+    """Apply ``changes`` to a copy of scenario data ``base``.
+
+    Returns the merged data, where each changed value came from, and the problems found in
+    ``changes`` itself (paths relative to ``changes``).
+    """
+    merged = copy.deepcopy(base)
+    overrides: list[Override] = []
+    problems: list[Problem] = []
+    for key, value in changes.items():
+        if key.startswith("x-"):
+            continue
+        if key not in CHANGEABLE:
+            problems.append(
+                Problem(
+                    (key,),
+                    f"a variant cannot change '{key}'{suggest(key, CHANGEABLE)}; it can change "
+                    + ", ".join(CHANGEABLE),
+                    at_key=True,
+                )
+            )
+        elif key in ENTITY_SECTIONS:
+            problems.extend(_merge_section(merged, key, value, overrides))
+        elif key == "rules":
+            if not isinstance(value, dict):
+                problems.append(Problem((key,), "expected a mapping of rules groups to change"))
+                continue
+            rules = merged.setdefault("rules", {})
+            _deep_merge(rules, value, ("rules",), ("rules",), overrides)
+        else:
+            merged[key] = copy.deepcopy(value)
+            overrides.append(((key,), (key,)))
+    return merged, overrides, problems
+
+
+def _merge_section(
+    merged: dict[str, Any], section: str, value: Any, overrides: list[Override]
+) -> list[Problem]:
+    if not isinstance(value, dict):
+        return [Problem((section,), f"expected a mapping from {section} ids to the fields to change")]
+    entities = merged.get(section, [])
+    index = {e.get("id"): i for i, e in enumerate(entities) if isinstance(e, dict)}
+    problems: list[Problem] = []
+    for entity_id, patch in value.items():
+        path = (section, entity_id)
+        if entity_id not in index:
+            known = [k for k in index if isinstance(k, str)]
+            problems.append(
+                Problem(path, f"no {section} entry '{entity_id}'{suggest(entity_id, known)}", at_key=True)
+            )
+        elif not isinstance(patch, dict):
+            problems.append(Problem(path, "expected a mapping of the fields to change"))
+        elif "id" in patch:
+            problems.append(Problem((*path, "id"), "a variant cannot change an id", at_key=True))
+        else:
+            _deep_merge(entities[index[entity_id]], patch, (section, index[entity_id]), path, overrides)
+    return problems
+
+
+def _deep_merge(
+    dst: dict[str, Any],
+    src: dict[str, Any],
+    dst_path: DataPath,
+    src_path: DataPath,
+    overrides: list[Override],
+) -> None:
+    for key, value in src.items():
+        if isinstance(value, dict) and isinstance(dst.get(key), dict):
+            _deep_merge(dst[key], value, (*dst_path, key), (*src_path, key), overrides)
+        else:
+            dst[key] = copy.deepcopy(value)
+            overrides.append(((*dst_path, key), (*src_path, key)))
+
+
+def base_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data, without its variants: what a variant is merged into."""
+    data = scenario.model_dump(mode="json", by_alias=True)
+    data["variants"] = []
+    return data
+
+
+def apply_variant(scenario: Scenario, variant_id: str) -> Scenario:
+    """The scenario with the variant's changes applied; raises :class:`UnknownVariantError`."""
+    from engine.scenario.checks import CheckContext
+    from engine.scenario.model import Scenario
+
+    known = scenario.variant_ids()
+    if variant_id not in known:
+        raise UnknownVariantError(
+            f"scenario '{scenario.id}' has no variant '{variant_id}'{suggest(variant_id, known)}"
+            + (f"; its variants are: {', '.join(known)}" if known else "; it has no variants")
+        )
+    variant = scenario.variants[known.index(variant_id)]
+    merged, _, problems = merge_changes(base_data(scenario), variant.changes)
+    if problems:
+        raise ValueError("; ".join(p.describe() for p in problems))
+    return Scenario.model_validate(merged, context=CheckContext())
+
+
+def check_variant(
+    scenario: Scenario, index: int, variant: Variant, context: CheckContext, known: set[str]
+) -> Iterator[Problem]:
+    """Problems in one variant, located in its ``changes`` where they come from there.
+
+    Problems outside the changed values that the base scenario already has (``known``, as
+    described by :meth:`Problem.describe`) are not repeated.
+    """
+    from engine.scenario.checks import CheckContext
+    from engine.scenario.errors import problems_from_validation
+    from engine.scenario.model import Scenario
+
+    prefix: DataPath = ("variants", index, "changes")
+    merged, overrides, problems = merge_changes(base_data(scenario), variant.changes)
+    for problem in problems:
+        yield replace(problem, path=prefix + problem.path)
+    if problems:
+        return
+    sub = CheckContext(facts=context.facts)
+    try:
+        Scenario.model_validate(merged, context=sub)
+        found = sub.problems
+    except ValidationError as exc:
+        found = problems_from_validation(exc)
+    for problem in found:
+        source = _source_of(problem.path, overrides)
+        if source is not None:
+            yield replace(problem, path=prefix + source, first=None)
+        elif problem.is_error and problem.describe() not in known:
+            yield Problem(
+                ("variants", index, "id"),
+                f"with variant '{variant.id}' applied: {problem.describe()}",
+            )
+
+
+def _source_of(path: DataPath, overrides: list[Override]) -> DataPath | None:
+    best: Override | None = None
+    for dst, src in overrides:
+        if path[: len(dst)] == dst and (best is None or len(dst) > len(best[0])):
+            best = (dst, src)
+    if best is None:
+        return None
+    dst, src = best
+    return src + path[len(dst) :]

@@ -1,0 +1,353 @@
+"""Reading and writing scenario YAML safely, with a position for every value.
+
+Scenario files come from people, so the reader is hardened before anything walks the data:
+the file size, nesting depth, number of aliases and the size of the data once aliases are
+expanded are all capped, explicit tags are refused (nothing is ever constructed from a tag),
+duplicate keys are errors, and plain scalars follow YAML 1.2 rather than YAML 1.1, so that
+``no``, ``on``, ``0755`` and ``1:30`` stay text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from engine.scenario.diagnostics import DataPath, Mark, YamlInputError
+
+MAX_BYTES = 2 * 1024 * 1024
+"""Largest scenario file accepted, in bytes."""
+MAX_DEPTH = 48
+"""Deepest nesting of mappings and lists accepted."""
+MAX_ALIASES = 512
+"""Most ``*alias`` references accepted in one file."""
+MAX_NODES = 200_000
+"""Most values accepted once every alias is expanded."""
+
+_TAG_NULL = "tag:yaml.org,2002:null"
+_TAG_BOOL = "tag:yaml.org,2002:bool"
+_TAG_INT = "tag:yaml.org,2002:int"
+_TAG_FLOAT = "tag:yaml.org,2002:float"
+_TAG_STR = "tag:yaml.org,2002:str"
+
+# YAML 1.2 core schema, made stricter: decimal integers may not have leading zeros, so that
+# ``0755`` stays text instead of silently becoming 755.
+_NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT_RE = re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT_RE = re.compile(
+    r"^(?:[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+class HardenedLoader(yaml.SafeLoader):
+    """A ``SafeLoader`` that composes a bounded node tree and resolves scalars as YAML 1.2.
+
+    Only composition is used: :func:`parse_document` turns the nodes into plain data itself,
+    so no constructor, and therefore no tag, ever runs.
+    """
+
+    yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise YamlInputError(
+                    _mark(event.start_mark),
+                    f"too many aliases (more than {MAX_ALIASES}); write the values out",
+                )
+        elif isinstance(event, ScalarEvent | CollectionStartEvent) and event.tag is not None:
+            raise YamlInputError(
+                _mark(event.start_mark),
+                f"YAML tags such as '{event.tag}' are not allowed in scenario files; "
+                "write plain values",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YamlInputError(
+                    _mark(event.start_mark),
+                    f"nesting is deeper than {MAX_DEPTH} levels",
+                )
+            node: Node = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
+        finally:
+            self._depth -= 1
+
+
+def _add_resolvers(cls: type[yaml.SafeLoader] | type[yaml.SafeDumper]) -> None:
+    cls.add_implicit_resolver(_TAG_NULL, _NULL_RE, ["~", "n", "N", ""])
+    cls.add_implicit_resolver(_TAG_BOOL, _BOOL_RE, list("tTfF"))
+    cls.add_implicit_resolver(_TAG_INT, _INT_RE, list("-+0123456789"))
+    cls.add_implicit_resolver(_TAG_FLOAT, _FLOAT_RE, list("-+.0123456789"))
+
+
+_add_resolvers(HardenedLoader)
+
+
+def _mark(mark: yaml.Mark | None) -> Mark:
+    if mark is None:
+        return Mark(1, 1)
+    return Mark(mark.line + 1, mark.column + 1)
+
+
+@dataclass(frozen=True)
+class Document:
+    """Plain data read from YAML, with the position of every value and every mapping key."""
+
+    data: Any
+    values: Mapping[DataPath, Mark] = field(default_factory=dict)
+    keys: Mapping[DataPath, Mark] = field(default_factory=dict)
+
+    def locate(self, path: DataPath, *, key: bool = False) -> Mark:
+        """The position of ``path``, or of its nearest ancestor that exists in the file."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            if prefix in self.values:
+                return self.values[prefix]
+        return Mark(1, 1)
+
+
+def read_text(path: Path) -> str:
+    """Read a scenario file as UTF-8 text, refusing oversized, binary and non-UTF-8 files."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise YamlInputError(None, f"cannot read file: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise YamlInputError(None, "is a directory, not a scenario file")
+    if size > MAX_BYTES:
+        raise YamlInputError(
+            Mark(1, 1),
+            f"file is too large ({_human(size)}); scenario files are limited to "
+            f"{_human(MAX_BYTES)}",
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise YamlInputError(None, f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise YamlInputError(Mark(1, 1), f"file is larger than {_human(MAX_BYTES)}")
+    return decode(raw)
+
+
+def decode(raw: bytes) -> str:
+    """Decode scenario bytes as UTF-8 (a byte-order mark is allowed) and check for binary data."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if 0 <= nul < exc.start:
+            raise _binary(raw, nul) from None
+        raise YamlInputError(
+            _byte_mark(raw, exc.start),
+            f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; scenario files must be UTF-8 text",
+        ) from None
+    if nul >= 0:
+        raise _binary(raw, nul)
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        start = bad.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        raise YamlInputError(
+            Mark(line, column),
+            f"control character U+{ord(bad.group()):04X} is not allowed in a scenario file",
+        )
+    return text
+
+
+def _binary(raw: bytes, offset: int) -> YamlInputError:
+    return YamlInputError(
+        _byte_mark(raw, offset), "file contains a NUL byte: this is binary data, not YAML text"
+    )
+
+
+def _byte_mark(raw: bytes, offset: int) -> Mark:
+    line = raw.count(b"\n", 0, offset) + 1
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Mark(line, column)
+
+
+def _human(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MiB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size} bytes"
+
+
+def parse_document(text: str) -> Document:
+    """Parse YAML text into a :class:`Document`; raises :class:`YamlInputError`."""
+    loader = HardenedLoader(text)
+    try:
+        root = loader.get_single_node()
+    except YamlInputError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        raise YamlInputError(_mark(exc.problem_mark), _syntax_message(exc)) from None
+    except yaml.YAMLError as exc:
+        raise YamlInputError(Mark(1, 1), f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if root is None:
+        return Document(None, {(): Mark(1, 1)}, {})
+    _check_expanded_size(root)
+    builder = _Builder()
+    data = builder.build(root, ())
+    return Document(data, builder.values, builder.keys)
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "malformed YAML"
+    if problem == "expected a single document in the stream":
+        return "a scenario file holds one YAML document; remove the second '---'"
+    if problem.startswith("found undefined alias"):
+        return problem.replace("found undefined alias", "alias to an undefined anchor")
+    message = f"invalid YAML: {problem}"
+    if exc.context and exc.context_mark is not None:
+        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+    return message
+
+
+def _check_expanded_size(root: Node) -> None:
+    """Refuse documents whose aliases expand to more than MAX_NODES values (alias bombs)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in active:
+            raise YamlInputError(_mark(node.start_mark), "an alias refers to its own anchor")
+        total = 1
+        if isinstance(node, SequenceNode | MappingNode):
+            active.add(id(node))
+            children: Iterator[Node] = (
+                iter(node.value)
+                if isinstance(node, SequenceNode)
+                else (n for pair in node.value for n in pair)
+            )
+            for child in children:
+                total += size(child)
+                if total > MAX_NODES:
+                    raise YamlInputError(
+                        _mark(node.start_mark),
+                        f"the document expands to more than {MAX_NODES:,} values "
+                        "(an alias bomb?)",
+                    )
+            active.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    size(root)
+
+
+class _Builder:
+    """Turns a composed node tree into plain Python data, recording positions as it goes."""
+
+    def __init__(self) -> None:
+        self.values: dict[DataPath, Mark] = {}
+        self.keys: dict[DataPath, Mark] = {}
+
+    def build(self, node: Node, path: DataPath) -> Any:
+        self.values[path] = _mark(node.start_mark)
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise YamlInputError(
+                    _mark(key_node.start_mark), "mapping keys must be plain text, not a list or mapping"
+                )
+            key = str(key_node.value)
+            if key == "<<" and key_node.style is None:
+                raise YamlInputError(
+                    _mark(key_node.start_mark),
+                    "merge keys ('<<') are not supported; write the fields out",
+                )
+            if key in result:
+                first = self.keys[(*path, key)]
+                raise YamlInputError(
+                    _mark(key_node.start_mark),
+                    f"duplicate key '{key}' (first given at line {first.line})",
+                )
+            self.keys[(*path, key)] = _mark(key_node.start_mark)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _scalar(node: ScalarNode) -> Any:
+    value: str = node.value
+    if node.tag == _TAG_STR or node.style is not None:
+        return value
+    if node.tag == _TAG_NULL:
+        return None
+    if node.tag == _TAG_BOOL:
+        return value.lower() == "true"
+    if node.tag == _TAG_INT:
+        if value.startswith(("0o", "0x")):
+            return int(value, 0)
+        return int(value)
+    if node.tag == _TAG_FLOAT:
+        lowered = value.lower()
+        if lowered.endswith(".inf"):
+            return -math.inf if lowered.startswith("-") else math.inf
+        if lowered == ".nan":
+            return math.nan
+        return float(value)
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes data that reads back identically, both here and in YAML 1.1 tools.
+
+    Strings that either this reader or a YAML 1.1 reader would take for something else
+    (``no``, ``0o17``, ``1:30``) are quoted.
+    """
+
+
+_add_resolvers(_Dumper)
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar(_TAG_STR, data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    """Serialise plain data as block-style YAML in the order given."""
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=88
+    )

@@ -1,0 +1,1 @@
+"""The shipped scenarios (YAML files beside this module) and their JSON Schema."""

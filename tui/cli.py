@@ -1,0 +1,166 @@
+"""The ``frontlines`` command: play, validate, schema, new.
+
+Errors in what a user typed or wrote print one clear message and exit non-zero; a traceback
+means a bug in Frontlines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.scenario.base import ID_PATTERN
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, shared with the tests."""
+    parser = argparse.ArgumentParser(
+        prog="frontlines",
+        description="Frontlines: a turn-based conflict simulation for the terminal.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="play a scenario (a summary of it, until the game arrives)")
+    play.add_argument("scenario", nargs="?", help="a scenario file or the id of a shipped one")
+    play.add_argument("--faction", metavar="ID", help="the faction you play")
+
+    validate = sub.add_parser("validate", help="check scenario files and report every problem")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files to check")
+    validate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+    sub.add_parser("schema", help="print the scenario JSON Schema")
+
+    new = sub.add_parser("new", help="write a commented starter scenario")
+    new.add_argument("name", metavar="NAME", help="scenario id, or a path ending in .yaml")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return cmd_validate(args.paths, quiet=args.quiet)
+        if args.command == "schema":
+            return cmd_schema()
+        if args.command == "new":
+            return cmd_new(args.name)
+        if args.command == "play":
+            return cmd_play(args.scenario, faction=args.faction)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def _error(message: str) -> None:
+    print(f"frontlines: error: {message}", file=sys.stderr)
+
+
+def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
+    """Check every file; problems on stderr as PATH:LINE:COL: error: MESSAGE."""
+    from engine.scenario import ScenarioError, check_file, resolve
+
+    invalid = 0
+    for name in paths:
+        try:
+            path = resolve(name)
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            invalid += 1
+            continue
+        result = check_file(path, name=name)
+        for diagnostic in result.diagnostics:
+            print(diagnostic.render(), file=sys.stderr)
+        if not result.ok or result.scenario is None:
+            invalid += 1
+        elif not quiet:
+            s = result.scenario
+            print(
+                f"{name}: ok ({s.id}: {len(s.factions)} factions, {len(s.locations)} locations, "
+                f"{len(s.routes)} routes, {len(s.variants)} variants)"
+            )
+    if invalid and len(paths) > 1:
+        print(f"{invalid} of {len(paths)} files invalid", file=sys.stderr)
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def cmd_schema() -> int:
+    """Print the scenario JSON Schema."""
+    from engine.scenario.schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_OK
+
+
+def cmd_new(name: str) -> int:
+    """Write a starter scenario named NAME (or at the path NAME.yaml)."""
+    from engine.fileio import write_atomic
+    from engine.scenario.loader import shipped_dir
+    from engine.scenario.schema import SCHEMA_FILE
+    from engine.scenario.template import starter_scenario
+
+    target = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    scenario_id = target.stem
+    if not re.fullmatch(ID_PATTERN, scenario_id):
+        _error(
+            f"'{scenario_id}' is not a valid scenario id: use lower-case letters, digits, '-' "
+            "and '_', starting with a letter (for example: border-war)"
+        )
+        return EXIT_INVALID
+    if target.exists():
+        _error(f"{target} already exists; choose another name or remove it first")
+        return EXIT_INVALID
+    if not target.parent.is_dir():
+        _error(f"folder {target.parent} does not exist")
+        return EXIT_INVALID
+    title = scenario_id.replace("-", " ").replace("_", " ").title()
+    text = starter_scenario(scenario_id, title, target, shipped_dir() / SCHEMA_FILE)
+    try:
+        write_atomic(target, text, overwrite=False)
+    except FileExistsError:
+        _error(f"{target} already exists; choose another name or remove it first")
+        return EXIT_INVALID
+    except OSError as exc:
+        _error(f"cannot write {target}: {exc.strerror or exc}")
+        return EXIT_INVALID
+    print(f"wrote {target}; check it with: frontlines validate {target}")
+    return EXIT_OK
+
+
+def cmd_play(scenario_ref: str | None, *, faction: str | None = None) -> int:
+    """Until the terminal game exists: load the scenario and show its summary."""
+    from engine.scenario import ScenarioError, load_scenario, shipped_ids
+    from tui.summary import print_summary
+
+    reference = scenario_ref or shipped_ids()[0]
+    try:
+        scenario = load_scenario(reference)
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    playable = [f.id for f in scenario.factions if f.playable]
+    if faction is not None and faction not in playable:
+        from engine.scenario.diagnostics import suggest
+
+        _error(
+            f"'{faction}' is not a playable faction of {scenario.id}{suggest(faction, playable)}; "
+            f"choose one of: {', '.join(playable)}"
+        )
+        return EXIT_USAGE
+    print_summary(scenario, faction=faction)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

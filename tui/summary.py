@@ -1,0 +1,62 @@
+"""A printed summary of a scenario: the situation at the start, for the command line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from engine.scenario import Scenario
+
+
+def print_summary(scenario: Scenario, *, faction: str | None = None, console: Console | None = None) -> None:
+    """Print the scenario's title, dates, factions, places and what-if variants."""
+    out = console or Console()
+    last_day = scenario.start_date + timedelta(days=scenario.turn_length_days * scenario.max_turns - 1)
+    out.print(Text(scenario.title, style="bold"))
+    out.print(
+        f"{scenario.start_date:%d %B %Y} to {last_day:%d %B %Y}, {scenario.max_turns} turns of "
+        f"{scenario.turn_length_days} day{'s' if scenario.turn_length_days > 1 else ''}"
+    )
+    if scenario.description:
+        out.print(scenario.description, style="dim")
+    colours = {f.id: f.colour for f in scenario.factions}
+
+    factions = Table(title="Factions", title_justify="left")
+    for column in ("faction", "strength", "quality", "morale", "holds", "sorties/turn"):
+        factions.add_column(column, justify="left" if column in ("faction", "holds") else "right")
+    for f in scenario.factions:
+        strength = sum(loc.garrison.get(f.id, 0.0) for loc in scenario.locations)
+        held = [loc.name for loc in scenario.locations if loc.controller == f.id]
+        sorties = sum(a.sorties_per_turn for a in scenario.air_support if a.provider == f.id)
+        name = Text(f.name, style=f"bold {f.colour}")
+        if f.id == faction:
+            name.append("  (you)", style="bold")
+        factions.add_row(
+            name, f"{strength:g}", f"{f.quality:g}", f"{f.morale:.2f}", ", ".join(held) or "-",
+            str(sorties) if sorties else "-",
+        )
+    out.print(factions)
+
+    places = Table(title="Places", title_justify="left")
+    for column in ("place", "kind", "held by", "garrison", "population"):
+        places.add_column(column, justify="right" if column == "population" else "left")
+    for loc in scenario.locations:
+        garrison = ", ".join(f"{fid} {amount:g}" for fid, amount in loc.garrison.items() if amount)
+        places.add_row(
+            loc.name, loc.kind.value, Text(loc.controller, style=colours.get(loc.controller, "")),
+            garrison or "-", f"{loc.population:,}" if loc.population else "-",
+        )
+    out.print(places)
+
+    if scenario.variants:
+        out.print(Text("What-if variants", style="bold"))
+        for v in scenario.variants:
+            out.print(f"  {v.id}: {v.title}")
+    out.print(
+        "The playable game arrives with the engine; for now, check scenarios with "
+        "'frontlines validate'.",
+        style="dim",
+    )
