@@ -11,10 +11,14 @@ from rich.text import Text
 from engine.scenario import Scenario
 
 
-def print_summary(scenario: Scenario, *, faction: str | None = None, console: Console | None = None) -> None:
+def print_summary(
+    scenario: Scenario, *, faction: str | None = None, console: Console | None = None
+) -> None:
     """Print the scenario's title, dates, factions, places and what-if variants."""
     out = console or Console()
-    last_day = scenario.start_date + timedelta(days=scenario.turn_length_days * scenario.max_turns - 1)
+    last_day = scenario.start_date + timedelta(
+        days=scenario.turn_length_days * scenario.max_turns - 1
+    )
     out.print(Text(scenario.title, style="bold"))
     out.print(
         f"{scenario.start_date:%d %B %Y} to {last_day:%d %B %Y}, {scenario.max_turns} turns of "
@@ -35,7 +39,11 @@ def print_summary(scenario: Scenario, *, faction: str | None = None, console: Co
         if f.id == faction:
             name.append("  (you)", style="bold")
         factions.add_row(
-            name, f"{strength:g}", f"{f.quality:g}", f"{f.morale:.2f}", ", ".join(held) or "-",
+            name,
+            f"{strength:g}",
+            f"{f.quality:g}",
+            f"{f.morale:.2f}",
+            ", ".join(held) or "-",
             str(sorties) if sorties else "-",
         )
     out.print(factions)
@@ -46,8 +54,11 @@ def print_summary(scenario: Scenario, *, faction: str | None = None, console: Co
     for loc in scenario.locations:
         garrison = ", ".join(f"{fid} {amount:g}" for fid, amount in loc.garrison.items() if amount)
         places.add_row(
-            loc.name, loc.kind.value, Text(loc.controller, style=colours.get(loc.controller, "")),
-            garrison or "-", f"{loc.population:,}" if loc.population else "-",
+            loc.name,
+            loc.kind.value,
+            Text(loc.controller, style=colours.get(loc.controller, "")),
+            garrison or "-",
+            f"{loc.population:,}" if loc.population else "-",
         )
     out.print(places)
 

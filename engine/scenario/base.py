@@ -16,7 +16,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$"
-FACT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*/[FC][0-9]{2,3}$"
+FACT_ID_PATTERN = r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*/[FC][0-9]{2,3}$"
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 EXTENSION_PREFIX = "x-"
 _EXTENSIONS_KEY = "x-"
@@ -50,7 +50,6 @@ class Spec(BaseModel):
         extra="forbid",
         strict=True,
         frozen=True,
-        populate_by_name=True,
         validate_default=False,
         json_schema_extra=_allow_extension_keys,
     )

@@ -30,6 +30,10 @@ class CheckContext:
 
     facts: frozenset[str] | None = None
     problems: list[Problem] = field(default_factory=list)
+    left_out: dict[str, set[str]] | None = None
+    """Set when checking what is left of a file after dropping entities that failed
+    validation: their ids by section, still counted as known so that references to them are
+    not reported. Checks that need the whole scenario are skipped."""
 
 
 def cross_check(scenario: Scenario, context: CheckContext) -> list[Problem]:
@@ -50,10 +54,15 @@ class _Checker:
     def __init__(self, scenario: Scenario, context: CheckContext) -> None:
         self.s = scenario
         self.context = context
-        self.factions = {f.id for f in scenario.factions}
-        self.locations = {loc.id for loc in scenario.locations}
-        self.alliances = {a.id for a in scenario.alliances}
-        self.air = {a.id for a in scenario.air_support}
+        left_out = context.left_out or {}
+        self.partial = context.left_out is not None
+        # Sections where an entity was left out without a readable id: any reference to
+        # them might be right, so none is reported.
+        self.uncertain = {section for section, found in left_out.items() if "" in found}
+        self.factions = {f.id for f in scenario.factions} | left_out.get("factions", set())
+        self.locations = {loc.id for loc in scenario.locations} | left_out.get("locations", set())
+        self.alliances = {a.id for a in scenario.alliances} | left_out.get("alliances", set())
+        self.air = {a.id for a in scenario.air_support} | left_out.get("air_support", set())
 
     def run(self) -> Iterator[Problem]:
         found = [
@@ -65,19 +74,30 @@ class _Checker:
             *self._reinforcements(),
             *self._events(),
             *self._victory(),
-            *self._activity(),
             *self._sources(),
         ]
+        if not self.partial:
+            found += [*self._reachability(), *self._playable(), *self._activity()]
         yield from found
-        yield from self._variants({p.describe() for p in found})
+        if not self.partial:
+            yield from self._variants({p.describe() for p in found})
 
     # -- helpers ---------------------------------------------------------------------------
 
     def _ref(
         self, value: str, known: set[str], what: str, path: DataPath, *, at_key: bool = False
     ) -> Iterator[Problem]:
-        if value not in known:
+        if value not in known and not self._uncertain(known):
             yield Problem(path, f"unknown {what} '{value}'{suggest(value, known)}", at_key=at_key)
+
+    def _uncertain(self, known: set[str]) -> bool:
+        sections = {
+            "factions": self.factions,
+            "locations": self.locations,
+            "alliances": self.alliances,
+            "air_support": self.air,
+        }
+        return any(known is sections[s] for s in self.uncertain if s in sections)
 
     def allied(self, a: str, b: str) -> bool:
         """Whether two factions are the same or share an alliance."""
@@ -111,10 +131,16 @@ class _Checker:
 
     def _locations(self) -> Iterator[Problem]:
         for i, loc in enumerate(self.s.locations):
-            yield from self._ref(loc.controller, self.factions, "faction", ("locations", i, "controller"))
+            yield from self._ref(
+                loc.controller, self.factions, "faction", ("locations", i, "controller")
+            )
             for faction in loc.garrison:
                 yield from self._ref(
-                    faction, self.factions, "faction", ("locations", i, "garrison", faction), at_key=True
+                    faction,
+                    self.factions,
+                    "faction",
+                    ("locations", i, "garrison", faction),
+                    at_key=True,
                 )
 
     def _routes(self) -> Iterator[Problem]:
@@ -123,14 +149,18 @@ class _Checker:
         for i, route in enumerate(self.s.routes):
             ends_ok = True
             for end, value in (("from", route.from_), ("to", route.to)):
-                if value not in self.locations:
+                if value not in coords:
                     ends_ok = False
+                if value not in self.locations and not self._uncertain(self.locations):
                     yield Problem(
                         ("routes", i, end),
-                        f"route leads to unknown location '{value}'{suggest(value, self.locations)}",
+                        f"route leads to unknown location '{value}'"
+                        + suggest(value, self.locations),
                     )
             if route.from_ == route.to:
-                yield Problem(("routes", i, "to"), f"route from '{route.from_}' leads back to itself")
+                yield Problem(
+                    ("routes", i, "to"), f"route from '{route.from_}' leads back to itself"
+                )
                 continue
             pair = frozenset((route.from_, route.to))
             if pair in seen:
@@ -155,7 +185,6 @@ class _Checker:
                     f"length_km {route.length_km:g} is shorter than the straight-line distance "
                     f"({straight:,.0f} km); check the coordinates",
                 )
-        yield from self._reachability()
 
     def _reachability(self) -> Iterator[Problem]:
         if len(self.s.locations) < 2:
@@ -205,7 +234,9 @@ class _Checker:
     def _air_support(self) -> Iterator[Problem]:
         controller = {loc.id: loc.controller for loc in self.s.locations}
         for i, air in enumerate(self.s.air_support):
-            yield from self._ref(air.provider, self.factions, "faction", ("air_support", i, "provider"))
+            yield from self._ref(
+                air.provider, self.factions, "faction", ("air_support", i, "provider")
+            )
             yield from self._ref(
                 air.beneficiary, self.factions, "faction", ("air_support", i, "beneficiary")
             )
@@ -213,6 +244,7 @@ class _Checker:
                 air.provider in self.factions
                 and air.beneficiary in self.factions
                 and not self.allied(air.provider, air.beneficiary)
+                and not (self.partial and "alliances" in (self.context.left_out or {}))
             ):
                 yield Problem(
                     ("air_support", i, "beneficiary"),
@@ -223,16 +255,23 @@ class _Checker:
                 path = ("air_support", i, "base")
                 yield from self._ref(air.base, self.locations, "location", path)
                 holder = controller.get(air.base)
-                if holder is not None and holder in self.factions and not self.allied(holder, air.provider):
+                if (
+                    holder is not None
+                    and holder in self.factions
+                    and air.provider in self.factions
+                    and not self.allied(holder, air.provider)
+                ):
                     yield self._warn(
                         path,
-                        f"base '{air.base}' starts in the hands of '{holder}', not '{air.provider}' "
-                        "or an ally: no sorties fly until it is retaken",
+                        f"base '{air.base}' starts in the hands of '{holder}', not "
+                        f"'{air.provider}' or an ally: no sorties fly until it is retaken",
                     )
 
     def _reinforcements(self) -> Iterator[Problem]:
         for i, r in enumerate(self.s.reinforcements):
-            yield from self._ref(r.faction, self.factions, "faction", ("reinforcements", i, "faction"))
+            yield from self._ref(
+                r.faction, self.factions, "faction", ("reinforcements", i, "faction")
+            )
             yield from self._ref(
                 r.location, self.locations, "location", ("reinforcements", i, "location")
             )
@@ -257,11 +296,16 @@ class _Checker:
             )
         if trigger.controlled is not None:
             c = trigger.controlled
-            yield from self._ref(c.location, self.locations, "location", (*path, "controlled", "location"))
+            yield from self._ref(
+                c.location, self.locations, "location", (*path, "controlled", "location")
+            )
             yield from self._ref(c.by, self.factions, "faction", (*path, "controlled", "by"))
         if trigger.morale_below is not None:
             yield from self._ref(
-                trigger.morale_below.faction, self.factions, "faction", (*path, "morale_below", "faction")
+                trigger.morale_below.faction,
+                self.factions,
+                "faction",
+                (*path, "morale_below", "faction"),
             )
         for group in ("all", "any"):
             for k, sub in enumerate(getattr(trigger, group) or ()):
@@ -270,19 +314,26 @@ class _Checker:
     def _effect(self, effect: Effect, path: DataPath) -> Iterator[Problem]:
         if effect.sorties is not None:
             yield from self._ref(
-                effect.sorties.air_support, self.air, "air-support entry", (*path, "sorties", "air_support")
+                effect.sorties.air_support,
+                self.air,
+                "air-support entry",
+                (*path, "sorties", "air_support"),
             )
         if effect.forces is not None:
             f = effect.forces
             yield from self._ref(f.faction, self.factions, "faction", (*path, "forces", "faction"))
-            yield from self._ref(f.location, self.locations, "location", (*path, "forces", "location"))
+            yield from self._ref(
+                f.location, self.locations, "location", (*path, "forces", "location")
+            )
         if effect.morale is not None:
             yield from self._ref(
                 effect.morale.faction, self.factions, "faction", (*path, "morale", "faction")
             )
         if effect.alliance is not None:
             a = effect.alliance
-            yield from self._ref(a.alliance, self.alliances, "alliance", (*path, "alliance", "alliance"))
+            yield from self._ref(
+                a.alliance, self.alliances, "alliance", (*path, "alliance", "alliance")
+            )
             for key in ("join", "leave"):
                 value = getattr(a, key)
                 if value is not None:
@@ -291,7 +342,7 @@ class _Checker:
     def _victory(self) -> Iterator[Problem]:
         if not self.s.victory:
             yield self._warn(
-                ("factions",),
+                ("victory",),
                 "no victory conditions: every game runs to max_turns and ends in a draw",
             )
         for i, v in enumerate(self.s.victory):
@@ -303,7 +354,7 @@ class _Checker:
                     ("victory", i, "by_turn"),
                     f"by_turn {v.by_turn} comes after the last turn ({self.s.max_turns})",
                 )
-            if v.points is not None:
+            if v.points is not None and not self.partial:
                 total = sum(loc.value for loc in self.s.locations)
                 if v.points > total:
                     yield Problem(
@@ -311,6 +362,10 @@ class _Checker:
                         f"needs {v.points:g} points but all locations together are worth "
                         f"{total:g}: nobody can meet it",
                     )
+
+    def _playable(self) -> Iterator[Problem]:
+        if not any(f.playable for f in self.s.factions):
+            yield Problem(("factions",), "no faction is playable: set playable: true on one")
 
     def _activity(self) -> Iterator[Problem]:
         active = {f for loc in self.s.locations for f in loc.garrison}
@@ -321,7 +376,8 @@ class _Checker:
             if faction.id not in active:
                 yield self._warn(
                     ("factions", i, "id"),
-                    f"faction '{faction.id}' has no forces, sorties or reinforcements: it cannot act",
+                    f"faction '{faction.id}' has no forces, sorties or reinforcements: "
+                    "it cannot act",
                 )
 
     def _sources(self) -> Iterator[Problem]:
@@ -333,7 +389,9 @@ class _Checker:
                 if fact not in facts:
                     yield Problem(
                         (*path, "sources", k),
-                        f"no fact '{fact}' in seeds/{suggest(fact, facts)}",
+                        f"no fact '{fact}' in the fact sheets{suggest(fact, facts)}; they "
+                        "are read from the shipped seeds/ and from a seeds/ folder beside "
+                        "the scenario or one folder up",
                     )
 
     def _variants(self, known: set[str]) -> Iterator[Problem]:
@@ -345,8 +403,17 @@ class _Checker:
 
 def _citations(scenario: Scenario) -> Iterator[tuple[DataPath, list[str]]]:
     yield (), scenario.sources
-    sections = ("factions", "alliances", "locations", "routes", "air_support", "reinforcements",
-                "events", "victory", "variants")
+    sections = (
+        "factions",
+        "alliances",
+        "locations",
+        "routes",
+        "air_support",
+        "reinforcements",
+        "events",
+        "victory",
+        "variants",
+    )
     for section in sections:
         for i, entity in enumerate(getattr(scenario, section)):
             yield (section, i), entity.sources

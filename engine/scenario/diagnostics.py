@@ -34,7 +34,9 @@ class Diagnostic:
 
     def render(self) -> str:
         """``PATH:LINE:COL: error: MESSAGE``, the format editors and CI logs understand."""
-        where = self.file if self.mark is None else f"{self.file}:{self.mark.line}:{self.mark.column}"
+        where = (
+            self.file if self.mark is None else f"{self.file}:{self.mark.line}:{self.mark.column}"
+        )
         return f"{where}: {self.severity}: {self.message}"
 
     @property

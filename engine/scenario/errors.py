@@ -13,7 +13,22 @@ from pydantic_core import ErrorDetails
 from engine.scenario.base import COLOUR_PATTERN, FACT_ID_PATTERN, ID_PATTERN
 from engine.scenario.diagnostics import DataPath, Problem, suggest
 
-_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+_YAML11_BOOLS = {
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Yes",
+    "No",
+    "On",
+    "Off",
+    "YES",
+    "NO",
+    "ON",
+    "OFF",
+}
 _EXPECTED = {
     "int": "a whole number",
     "float": "a number",
@@ -77,7 +92,9 @@ def _message(kind: str, ctx: dict[str, Any], value: Any, loc: DataPath, fallback
         hint = suggest(str(value), options) if isinstance(value, str) else ""
         return f"{describe_value(value)} is not one of: {', '.join(options)}{hint}"
     if kind == "literal_error" and field == "schema":
-        return f"unsupported scenario format {describe_value(value)}; this version reads 'schema: 1'"
+        is_number = isinstance(value, int) and not isinstance(value, bool)
+        shown = str(value) if is_number else describe_value(value)
+        return f"unsupported scenario format {shown}; this version reads 'schema: 1'"
     if kind == "literal_error":
         return f"expected {ctx.get('expected')}, got {describe_value(value)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -95,18 +112,27 @@ def _message(kind: str, ctx: dict[str, Any], value: Any, loc: DataPath, fallback
     if kind in ("too_short", "too_long"):
         limit = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         word = "at least" if kind == "too_short" else "at most"
-        return f"needs {word} {limit} item{'s' if limit != 1 else ''}, got {ctx.get('actual_length')}"
+        return (
+            f"needs {word} {limit} item{'s' if limit != 1 else ''}, got {ctx.get('actual_length')}"
+        )
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
         return f"is too long (at most {ctx.get('max_length')} characters)"
     if kind == "value_error":
         return str(fallback).removeprefix("Value error, ")
+    if (
+        kind.startswith("date_")
+        and isinstance(value, str)
+        and re.fullmatch(r"\d{4}-\d\d-\d\d", value)
+    ):
+        return f"'{value}' is not a real date ({ctx.get('error', 'out of range')})"
     if kind.startswith("date_"):
         return f"expected a date as YYYY-MM-DD, got {describe_value(value)}"
     for prefix, expected in _EXPECTED.items():
         if kind.startswith(prefix + "_"):
-            return f"expected {expected}, got {describe_value(value)}{_yaml_hint(prefix, value, field)}"
+            hint = _yaml_hint(prefix, value, field)
+            return f"expected {expected}, got {describe_value(value)}{hint}"
     return fallback
 
 
@@ -117,6 +143,8 @@ def _yaml_hint(expected: str, value: Any, field: Any) -> str:
         return ""
     if expected == "bool" and value in _YAML11_BOOLS:
         return f" (YAML 1.2 reads {value} as text; write true or false)"
+    if expected in ("int", "float") and value in _YAML11_BOOLS:
+        return f" (YAML 1.2 reads {value} as text, not a number or a switch)"
     if expected in ("int", "float") and re.fullmatch(r"[-+]?\d+(:[0-5]?\d)+(\.\d*)?", value):
         return f" ('{value}' is text, not a number; write it as a plain number)"
     if expected == "int" and re.fullmatch(r"[-+]?0\d+", value):

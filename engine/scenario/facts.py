@@ -43,7 +43,9 @@ class FactSheet(Spec):
         for section, prefix in (("article", "F"), ("context", "C")):
             for fact in getattr(self, section):
                 if not fact.id.startswith(prefix):
-                    raise ValueError(f"{section} fact '{fact.id}' must have an id starting {prefix}")
+                    raise ValueError(
+                        f"{section} fact '{fact.id}' must have an id starting {prefix}"
+                    )
         ids = [f.id for f in (*self.article, *self.context)]
         if len(ids) != len(set(ids)):
             raise ValueError("fact ids must be unique within a sheet")
@@ -87,7 +89,13 @@ def load_sheet(path: Path) -> FactSheet:
         ) from None
     if sheet.sheet != path.stem:
         raise ScenarioError(
-            [Diagnostic(name, document.locate(("sheet",)), f"sheet '{sheet.sheet}' must be named {sheet.sheet}.yaml")]
+            [
+                Diagnostic(
+                    name,
+                    document.locate(("sheet",)),
+                    f"sheet '{sheet.sheet}' must be named {sheet.sheet}.yaml",
+                )
+            ]
         )
     return sheet
 
@@ -106,22 +114,45 @@ def seed_dirs_for(scenario_path: Path | None) -> list[Path]:
     return unique
 
 
-@functools.cache
-def _sheets_in(directory: Path, stamp: tuple[tuple[str, float], ...]) -> tuple[FactSheet, ...]:
-    return tuple(load_sheet(directory / name) for name, _ in stamp)
+@functools.lru_cache(maxsize=256)
+def _cached_sheet(path: Path, mtime: float, size: int) -> FactSheet | ScenarioError:
+    try:
+        return load_sheet(path)
+    except ScenarioError as exc:
+        return exc
+
+
+def _sheet_results(directory: Path) -> list[FactSheet | ScenarioError]:
+    results: list[FactSheet | ScenarioError] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            results.append(ScenarioError([Diagnostic(str(path), None, f"cannot read: {exc}")]))
+            continue
+        results.append(_cached_sheet(path, stat.st_mtime, stat.st_size))
+    return results
 
 
 def load_sheets(directory: Path) -> tuple[FactSheet, ...]:
-    """Every fact sheet in a folder, cached until a file in it changes."""
-    files = sorted(directory.glob("*.yaml"))
-    stamp = tuple((f.name, f.stat().st_mtime) for f in files)
-    return _sheets_in(directory, stamp)
+    """Every fact sheet in a folder (cached until a file changes); raises on a bad one."""
+    sheets: list[FactSheet] = []
+    for result in _sheet_results(directory):
+        if isinstance(result, ScenarioError):
+            raise result
+        sheets.append(result)
+    return tuple(sheets)
 
 
-def known_facts(scenario_path: Path | None) -> frozenset[str]:
-    """Every fact id a scenario at ``scenario_path`` may cite."""
+def known_facts(scenario_path: Path | None) -> tuple[frozenset[str], tuple[Diagnostic, ...]]:
+    """Every fact id a scenario at ``scenario_path`` may cite, and the problems of any fact
+    sheet that could not be read (the good sheets still count)."""
     ids: set[str] = set()
+    problems: list[Diagnostic] = []
     for directory in seed_dirs_for(scenario_path):
-        for sheet in load_sheets(directory):
-            ids |= sheet.fact_ids()
-    return frozenset(ids)
+        for result in _sheet_results(directory):
+            if isinstance(result, ScenarioError):
+                problems.extend(result.diagnostics)
+            else:
+                ids |= result.fact_ids()
+    return frozenset(ids), tuple(problems)

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import importlib.resources
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
+from engine.scenario.base import ID_PATTERN
 from engine.scenario.checks import CheckContext
-from engine.scenario.diagnostics import Diagnostic, Problem, ScenarioError, Severity, YamlInputError, suggest
+from engine.scenario.diagnostics import (
+    DataPath,
+    Diagnostic,
+    Problem,
+    ScenarioError,
+    Severity,
+    YamlInputError,
+    suggest,
+)
 from engine.scenario.errors import describe_value, problems_from_validation
 from engine.scenario.facts import known_facts
 from engine.scenario.model import Scenario
@@ -55,8 +66,14 @@ def resolve(path_or_id: str | Path) -> Path:
         if candidate.is_file():
             return candidate
         raise ScenarioError(
-            [Diagnostic(text, None, f"no such file, and no shipped scenario '{text}'"
-                        f"{suggest(text, shipped_ids())}; shipped: {', '.join(shipped_ids())}")]
+            [
+                Diagnostic(
+                    text,
+                    None,
+                    f"no such file, and no shipped scenario '{text}'"
+                    f"{suggest(text, shipped_ids())}; shipped: {', '.join(shipped_ids())}",
+                )
+            ]
         )
     raise ScenarioError([Diagnostic(text, None, "no such file")])
 
@@ -88,33 +105,104 @@ def check_text(text: str, *, name: str = "<string>", facts_for: Path | None = No
         return CheckResult(None, (Diagnostic(name, exc.mark, exc.message),))
     if not isinstance(document.data, dict):
         message = (
-            "the file is empty; a scenario is a mapping with schema, id, title, factions, "
-            "locations, routes ..."
+            f"the file {'has only comments' if text.strip() else 'is empty'}; a scenario is a "
+            "mapping with schema, id, title, factions, locations, routes ..."
             if document.data is None
             else f"a scenario is a mapping of sections (schema:, id:, factions: ...), "
             f"not {describe_value(document.data)}"
         )
         return CheckResult(None, (Diagnostic(name, document.locate(()), message),))
-    try:
-        context = CheckContext(facts=known_facts(facts_for))
-    except ScenarioError as exc:
-        return CheckResult(None, exc.diagnostics)
+    facts, sheet_problems = known_facts(facts_for)
+    context = CheckContext(facts=facts)
     try:
         scenario: Scenario | None = Scenario.model_validate(document.data, context=context)
         problems = context.problems
     except ValidationError as exc:
-        scenario, problems = None, problems_from_validation(exc)
-    diagnostics = tuple(
-        sorted((_locate(name, document, p) for p in problems), key=lambda d: d.sort_key)
+        scenario = None
+        problems = problems_from_validation(exc) + _check_the_rest(document.data, exc, facts)
+    located = [_locate(name, document, p) for p in problems]
+    return CheckResult(
+        scenario, tuple(sorted([*sheet_problems, *located], key=lambda d: d.sort_key))
     )
-    return CheckResult(scenario, diagnostics)
+
+
+_ENTITY_SECTIONS = (
+    "factions",
+    "alliances",
+    "locations",
+    "routes",
+    "air_support",
+    "reinforcements",
+    "events",
+    "victory",
+    "variants",
+)
+
+
+def _check_the_rest(
+    data: dict[str, Any], error: ValidationError, facts: frozenset[str]
+) -> list[Problem]:
+    """Cross-checks of the entities that did validate, so that one pass reports both kinds.
+
+    Entities with field errors are left out (their ids still count as known); when an error
+    is not inside a listed entity, nothing more can be checked.
+    """
+    bad: dict[str, set[int]] = {}
+    for detail in error.errors():
+        loc = detail["loc"]
+        if len(loc) < 2 or loc[0] not in _ENTITY_SECTIONS or not isinstance(loc[1], int):
+            return []
+        bad.setdefault(str(loc[0]), set()).add(loc[1])
+    rest = dict(data)
+    kept: dict[str, list[int]] = {}
+    left_out: dict[str, set[str]] = {}
+    for section, indices in bad.items():
+        items = data.get(section)
+        if not isinstance(items, list):
+            return []
+        kept[section] = [i for i in range(len(items)) if i not in indices]
+        rest[section] = [items[i] for i in kept[section]]
+        # An entity whose id cannot be read is recorded as "": see CheckContext.left_out.
+        left_out[section] = {
+            items[i]["id"]
+            if isinstance(items[i], dict)
+            and isinstance(items[i].get("id"), str)
+            and re.fullmatch(ID_PATTERN, items[i]["id"])
+            else ""
+            for i in indices
+        }
+    context = CheckContext(facts=facts, left_out=left_out)
+    try:
+        Scenario.model_validate(rest, context=context)
+    except ValidationError:
+        return []
+
+    def original(path: DataPath) -> DataPath:
+        if len(path) >= 2 and isinstance(path[0], str) and path[0] in kept:
+            index = path[1]
+            if isinstance(index, int):
+                return (path[0], kept[path[0]][index], *path[2:])
+        return path
+
+    return [
+        replace(p, path=original(p.path), first=original(p.first) if p.first else None)
+        for p in context.problems
+        if p.is_error
+    ]
 
 
 def _locate(name: str, document: Document, problem: Problem) -> Diagnostic:
     message = problem.describe()
     if problem.first is not None:
         message += f" (first at line {document.locate(problem.first).line})"
-    return Diagnostic(name, document.locate(problem.path, key=problem.at_key), message, problem.severity)
+    span = document.spans.get(problem.path)
+    if span is not None and problem.is_error:
+        message += (
+            f"; this quoted text runs from line {span[0]} to line {span[1]}: "
+            "is a closing quote missing?"
+        )
+    mark = document.locate(problem.path, key=problem.at_key)
+    return Diagnostic(name, mark, message, problem.severity)
 
 
 def load_scenario(path_or_id: str | Path) -> Scenario:
@@ -132,3 +220,11 @@ def load_scenario_text(text: str, *, name: str = "<string>") -> Scenario:
     if not result.ok or result.scenario is None:
         raise ScenarioError(result.diagnostics)
     return result.scenario
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The scenario as YAML text that loads back to an equal scenario."""
+    from engine.scenario.yamlio import dump_yaml
+
+    header = "# yaml-language-server: $schema=scenario.schema.json\n"
+    return header + dump_yaml(scenario.to_data())

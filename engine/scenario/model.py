@@ -123,9 +123,7 @@ class Location(Sourced):
     posture: PostureField | None = Field(
         None, description="Defensive posture here; defaults to the controller's posture."
     )
-    supply_source: bool = Field(
-        False, description="Supplies whoever holds it, and their allies."
-    )
+    supply_source: bool = Field(False, description="Supplies whoever holds it, and their allies.")
     air_defence: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
         0.0, description="Fraction of hostile air power lost over this place."
     )
@@ -197,13 +195,17 @@ class Trigger(Spec):
     turn: Turn | None = Field(None, description="At the start of this turn.")
     controlled: ControlCondition | None = None
     morale_below: MoraleCondition | None = None
-    all: list[Trigger] | None = None
-    any: list[Trigger] | None = None
+    all: Annotated[list[Trigger], Field(min_length=1)] | None = None
+    any: Annotated[list[Trigger], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
-        if all(v is None for v in (self.turn, self.controlled, self.morale_below, self.all, self.any)):
-            raise ValueError("a trigger needs at least one of turn, controlled, morale_below, all, any")
+        if all(
+            v is None for v in (self.turn, self.controlled, self.morale_below, self.all, self.any)
+        ):
+            raise ValueError(
+                "a trigger needs at least one of turn, controlled, morale_below, all, any"
+            )
         return self
 
 
@@ -261,7 +263,11 @@ class Effect(Spec):
 
     @model_validator(mode="after")
     def _one(self) -> Self:
-        given = [v for v in (self.message, self.sorties, self.forces, self.morale, self.alliance) if v is not None]
+        given = [
+            v
+            for v in (self.message, self.sorties, self.forces, self.morale, self.alliance)
+            if v is not None
+        ]
         if len(given) != 1:
             raise ValueError(
                 "an effect has exactly one of message, sorties, forces, morale, alliance"

@@ -67,10 +67,10 @@ class CombatRules(Spec):
     attrition_rate: Fraction = Field(
         0.08, description="Fraction of a side's strength lost per turn of battle at 1:1 odds."
     )
-    attrition_exponent: Annotated[float, Field(ge=0, le=3)] = Field(
+    attrition_exponent: Annotated[float, Field(ge=0, le=3, allow_inf_nan=False)] = Field(
         0.5, description="How strongly losses follow the power ratio (Lanchester-style)."
     )
-    noise_sigma: Annotated[float, Field(ge=0, le=2)] = Field(
+    noise_sigma: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)] = Field(
         0.25, description="Spread of the lognormal noise on each side's losses."
     )
     capture_ratio: Factor = Field(

@@ -79,7 +79,9 @@ def _merge_section(
     merged: dict[str, Any], section: str, value: Any, overrides: list[Override]
 ) -> list[Problem]:
     if not isinstance(value, dict):
-        return [Problem((section,), f"expected a mapping from {section} ids to the fields to change")]
+        return [
+            Problem((section,), f"expected a mapping from {section} ids to the fields to change")
+        ]
     entities = merged.get(section, [])
     index = {e.get("id"): i for i, e in enumerate(entities) if isinstance(e, dict)}
     problems: list[Problem] = []
@@ -88,14 +90,20 @@ def _merge_section(
         if entity_id not in index:
             known = [k for k in index if isinstance(k, str)]
             problems.append(
-                Problem(path, f"no {section} entry '{entity_id}'{suggest(entity_id, known)}", at_key=True)
+                Problem(
+                    path,
+                    f"no {section} entry '{entity_id}'{suggest(entity_id, known)}",
+                    at_key=True,
+                )
             )
         elif not isinstance(patch, dict):
             problems.append(Problem(path, "expected a mapping of the fields to change"))
         elif "id" in patch:
             problems.append(Problem((*path, "id"), "a variant cannot change an id", at_key=True))
         else:
-            _deep_merge(entities[index[entity_id]], patch, (section, index[entity_id]), path, overrides)
+            _deep_merge(
+                entities[index[entity_id]], patch, (section, index[entity_id]), path, overrides
+            )
     return problems
 
 
