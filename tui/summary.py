@@ -29,24 +29,26 @@ def print_summary(
     colours = {f.id: f.colour for f in scenario.factions}
 
     factions = Table(title="Factions", title_justify="left")
-    for column in ("faction", "strength", "quality", "morale", "holds", "sorties/turn"):
-        factions.add_column(column, justify="left" if column in ("faction", "holds") else "right")
+    columns = ("faction", "strength", "quality", "morale", "places", "value", "air sorties/turn")
+    for column in columns:
+        factions.add_column(column, justify="left" if column == "faction" else "right")
     for f in scenario.factions:
         strength = sum(loc.garrison.get(f.id, 0.0) for loc in scenario.locations)
-        held = [loc.name for loc in scenario.locations if loc.controller == f.id]
-        sorties = sum(a.sorties_per_turn for a in scenario.air_support if a.provider == f.id)
-        name = Text(f.name, style=f"bold {f.colour}")
-        if f.id == faction:
-            name.append("  (you)", style="bold")
+        held = [loc for loc in scenario.locations if loc.controller == f.id]
+        flown_for = sum(a.sorties_per_turn for a in scenario.air_support if a.beneficiary == f.id)
+        name = Text("> " if f.id == faction else "  ", style="bold")
+        name.append(f.name, style=f"bold {f.colour}")
         factions.add_row(
             name,
             f"{strength:g}",
             f"{f.quality:g}",
             f"{f.morale:.2f}",
-            ", ".join(held) or "-",
-            str(sorties) if sorties else "-",
+            str(len(held)),
+            f"{sum(loc.value for loc in held):g}",
+            str(flown_for) if flown_for else "-",
         )
     out.print(factions)
+    out.print("Strength is in points of roughly a battalion each.", style="dim")
 
     places = Table(title="Places", title_justify="left")
     for column in ("place", "kind", "held by", "garrison", "population"):
