@@ -384,7 +384,7 @@ class _Checker:
         facts = self.context.facts
         if facts is None:
             return
-        for path, cited in _citations(self.s):
+        for path, cited in citations(self.s):
             for k, fact in enumerate(cited):
                 if fact not in facts:
                     yield Problem(
@@ -401,19 +401,11 @@ class _Checker:
             yield from check_variant(self.s, i, variant, self.context, known)
 
 
-def _citations(scenario: Scenario) -> Iterator[tuple[DataPath, list[str]]]:
+def citations(scenario: Scenario) -> Iterator[tuple[DataPath, list[str]]]:
+    """Every ``sources`` list in the scenario, with the path of the entity that holds it."""
+    from engine.scenario.model import LIST_SECTIONS
+
     yield (), scenario.sources
-    sections = (
-        "factions",
-        "alliances",
-        "locations",
-        "routes",
-        "air_support",
-        "reinforcements",
-        "events",
-        "victory",
-        "variants",
-    )
-    for section in sections:
+    for section in LIST_SECTIONS:
         for i, entity in enumerate(getattr(scenario, section)):
             yield (section, i), entity.sources

@@ -23,7 +23,7 @@ from engine.scenario.diagnostics import (
 )
 from engine.scenario.errors import describe_value, problems_from_validation
 from engine.scenario.facts import known_facts
-from engine.scenario.model import Scenario
+from engine.scenario.model import LIST_SECTIONS, Scenario
 from engine.scenario.yamlio import Document, decode, parse_document, read_text
 
 FEATURED = ("aleppo-2024", "hama-2024", "two-rivers")
@@ -126,19 +126,6 @@ def check_text(text: str, *, name: str = "<string>", facts_for: Path | None = No
     )
 
 
-_ENTITY_SECTIONS = (
-    "factions",
-    "alliances",
-    "locations",
-    "routes",
-    "air_support",
-    "reinforcements",
-    "events",
-    "victory",
-    "variants",
-)
-
-
 def _check_the_rest(
     data: dict[str, Any], error: ValidationError, facts: frozenset[str]
 ) -> list[Problem]:
@@ -150,7 +137,7 @@ def _check_the_rest(
     bad: dict[str, set[int]] = {}
     for detail in error.errors():
         loc = detail["loc"]
-        if len(loc) < 2 or loc[0] not in _ENTITY_SECTIONS or not isinstance(loc[1], int):
+        if len(loc) < 2 or loc[0] not in LIST_SECTIONS or not isinstance(loc[1], int):
             return []
         bad.setdefault(str(loc[0]), set()).add(loc[1])
     rest = dict(data)

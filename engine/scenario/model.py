@@ -25,6 +25,18 @@ from engine.scenario.base import (
 from engine.scenario.rules import Rules
 
 SCHEMA_VERSION = 1
+LIST_SECTIONS = (
+    "factions",
+    "alliances",
+    "locations",
+    "routes",
+    "air_support",
+    "reinforcements",
+    "events",
+    "victory",
+    "variants",
+)
+"""The scenario's sections that are lists of entities, in file order."""
 
 Strength = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
 Turn = Annotated[int, Field(ge=1, le=10_000)]

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from engine.scenario.checks import CheckContext
     from engine.scenario.model import Scenario, Variant
 
-ENTITY_SECTIONS = ("factions", "alliances", "locations", "air_support", "events")
+PATCHABLE_SECTIONS = ("factions", "alliances", "locations", "air_support", "events")
 REPLACED_FIELDS = ("title", "description", "start_date", "turn_length_days", "max_turns")
-CHANGEABLE = (*REPLACED_FIELDS, "rules", *ENTITY_SECTIONS)
+CHANGEABLE = (*REPLACED_FIELDS, "rules", *PATCHABLE_SECTIONS)
 
 Override = tuple[DataPath, DataPath]
 """Where a merged value sits in the scenario data, and where it came from in ``changes``."""
@@ -61,7 +61,7 @@ def merge_changes(
                     at_key=True,
                 )
             )
-        elif key in ENTITY_SECTIONS:
+        elif key in PATCHABLE_SECTIONS:
             problems.extend(_merge_section(merged, key, value, overrides))
         elif key == "rules":
             if not isinstance(value, dict):

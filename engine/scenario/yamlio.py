@@ -266,7 +266,7 @@ def parse_document(text: str, *, loader: str = DEFAULT_LOADER) -> Document:
     except YamlInputError:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark, message = _syntax_error(exc)
+        mark, message = _syntax_error(exc, text)
         raise YamlInputError(mark, message) from None
     except yaml.YAMLError as exc:
         raise YamlInputError(Mark(1, 1), f"invalid YAML: {exc}") from None
@@ -282,7 +282,7 @@ def parse_document(text: str, *, loader: str = DEFAULT_LOADER) -> Document:
     return Document(data, builder.values, builder.keys, builder.spans)
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[Mark, str]:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Mark, str]:
     """Where a YAML syntax error really is, and what it means in an author's terms.
 
     PyYAML often notices a mistake a token later than it was made; where the context mark
@@ -305,7 +305,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[Mark, str]:
         return start, "invalid YAML: the mapping opened here with '{' is never closed with '}'"
     if problem == "could not find expected ':'" and exc.context_mark is not None:
         return start, "invalid YAML: this key has no ':' after it"
-    if "'\\t'" in problem or "tab character" in problem:
+    if "'\\t'" in problem or "tab character" in problem or _char_at(text, at) == "\t":
         return at, "invalid YAML: a tab is used for indentation; YAML needs spaces"
     if problem.startswith("mapping values are not allowed"):
         return at, (
@@ -323,6 +323,14 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> tuple[Mark, str]:
     if context and exc.context_mark is not None:
         message += f" ({context} at line {start.line})"
     return at, message
+
+
+def _char_at(text: str, mark: Mark) -> str:
+    lines = text.split("\n", mark.line)
+    if mark.line > len(lines):
+        return ""
+    line = lines[mark.line - 1]
+    return line[mark.column - 1] if 0 < mark.column <= len(line) else ""
 
 
 def _check_expanded_size(root: Node) -> None:

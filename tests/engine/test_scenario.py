@@ -17,6 +17,7 @@ from engine.scenario import (
     load_scenario_text,
     shipped_ids,
 )
+from engine.scenario.checks import citations
 from engine.scenario.facts import load_sheets, shipped_seeds_dir
 from engine.scenario.loader import shipped_dir
 from engine.scenario.model import Scenario
@@ -26,21 +27,7 @@ SEED_SCENARIOS = ("aleppo-2024", "hama-2024")
 
 
 def all_citations(scenario: Scenario) -> set[str]:
-    cited = set(scenario.sources)
-    for section in (
-        "factions",
-        "alliances",
-        "locations",
-        "routes",
-        "air_support",
-        "reinforcements",
-        "events",
-        "victory",
-        "variants",
-    ):
-        for entity in getattr(scenario, section):
-            cited |= set(entity.sources)
-    return cited
+    return {fact for _, cited in citations(scenario) for fact in cited}
 
 
 @pytest.fixture(scope="module")

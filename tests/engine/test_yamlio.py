@@ -158,3 +158,11 @@ def test_both_loaders_read_files_identically(path: Path) -> None:
 def test_too_many_values_are_refused_while_reading() -> None:
     err = _error("v: [" + ", ".join(["1"] * (MAX_NODES + 10)) + "]\n")
     assert err.message == f"the file holds more than {MAX_NODES:,} values"
+
+
+@pytest.mark.parametrize("loader", sorted(LOADERS))
+def test_tabs_used_for_indentation_are_named(loader: str) -> None:
+    with pytest.raises(YamlInputError) as info:
+        parse_document("factions:\n\t- id: a\n", loader=loader)
+    assert info.value.message == "invalid YAML: a tab is used for indentation; YAML needs spaces"
+    assert info.value.mark == Mark(2, 1)
