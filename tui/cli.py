@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--faction", metavar="ID", help="the faction you play")
 
     validate = sub.add_parser("validate", help="check scenario files and report every problem")
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files to check")
+    validate.add_argument(
+        "paths", nargs="+", metavar="PATH", help="scenario files (or folders of them) to check"
+    )
     validate.add_argument("-q", "--quiet", action="store_true", help="print only problems")
 
     sub.add_parser("schema", help="print the scenario JSON Schema")
@@ -71,8 +73,9 @@ def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
     """Check every file; problems on stderr as PATH:LINE:COL: error: MESSAGE."""
     from engine.scenario import ScenarioError, check_file, resolve
 
+    names = _expand_folders(paths)
     invalid = 0
-    for name in paths:
+    for name in names:
         try:
             path = resolve(name)
         except ScenarioError as exc:
@@ -86,13 +89,38 @@ def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
             invalid += 1
         elif not quiet:
             s = result.scenario
-            print(
-                f"{name}: ok ({s.id}: {len(s.factions)} factions, {len(s.locations)} locations, "
-                f"{len(s.routes)} routes, {len(s.variants)} variants)"
+            counts = ", ".join(
+                _count(len(items), noun)
+                for items, noun in (
+                    (s.factions, "faction"),
+                    (s.locations, "location"),
+                    (s.routes, "route"),
+                    (s.variants, "variant"),
+                )
             )
-    if invalid and len(paths) > 1:
-        print(f"{invalid} of {len(paths)} files invalid", file=sys.stderr)
-    return EXIT_INVALID if invalid else EXIT_OK
+            print(f"{name}: ok ({s.id}: {counts})")
+    if invalid and len(names) > 1:
+        print(f"{invalid} of {len(names)} files invalid", file=sys.stderr)
+    return EXIT_INVALID if invalid or not names else EXIT_OK
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _expand_folders(paths: Sequence[str]) -> list[str]:
+    """Paths as given, with each folder replaced by the scenario files directly in it."""
+    names: list[str] = []
+    for name in paths:
+        folder = Path(name)
+        if not folder.is_dir():
+            names.append(name)
+            continue
+        found = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+        if not found:
+            print(f"{name}: error: no .yaml files in this folder", file=sys.stderr)
+        names += [str(p) for p in found]
+    return names
 
 
 def cmd_schema() -> int:

@@ -128,3 +128,15 @@ def test_installed_command_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_validate_checks_every_scenario_in_a_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(shipped_dir())]) == 0
+    assert capsys.readouterr().out.count(": ok (") == len(SHIPPED)
+
+
+def test_validate_an_empty_folder_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"{tmp_path}: error: no .yaml files in this folder\n"
