@@ -30,7 +30,7 @@ MAX_DEPTH = 48
 """Deepest nesting of mappings and lists accepted."""
 MAX_ALIASES = 512
 """Most ``*alias`` references accepted in one file."""
-MAX_NODES = 200_000
+MAX_NODES = 100_000
 """Most values accepted once every alias is expanded."""
 
 _TAG_NULL = "tag:yaml.org,2002:null"

@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints JSON with medians; run with ``python -m benchmarks.NAME``."""
