@@ -179,6 +179,12 @@ class _Checker:
                     f"route '{route.from_}'-'{route.to}' spans {straight:,.0f} km in a straight "
                     "line; check the coordinates (lat and lon swapped?) or give length_km",
                 )
+            if route.length_km is not None and route.length_km > max(4 * straight, straight + 200):
+                yield self._warn(
+                    ("routes", i, "length_km"),
+                    f"length_km {route.length_km:g} is far longer than the straight-line distance "
+                    f"({straight:,.0f} km); check the value and the coordinates",
+                )
             if route.length_km is not None and route.length_km < 0.9 * straight:
                 yield self._warn(
                     ("routes", i, "length_km"),
@@ -292,7 +298,7 @@ class _Checker:
             yield self._warn(
                 (*path, "turn"),
                 f"turn {trigger.turn} comes after the last turn ({self.s.max_turns}); "
-                "this never fires",
+                "this condition never holds",
             )
         if trigger.controlled is not None:
             c = trigger.controlled
@@ -338,6 +344,22 @@ class _Checker:
                 value = getattr(a, key)
                 if value is not None:
                     yield from self._ref(value, self.factions, "faction", (*path, "alliance", key))
+            members = {m for al in self.s.alliances if al.id == a.alliance for m in al.members}
+            joiners = {
+                e.alliance.join
+                for ev in self.s.events
+                for e in ev.effects
+                if e.alliance is not None and e.alliance.alliance == a.alliance
+            }
+            if (
+                a.leave is not None
+                and a.alliance in self.alliances
+                and a.leave not in members | joiners
+            ):
+                yield self._warn(
+                    (*path, "alliance", "leave"),
+                    f"'{a.leave}' is not a member of alliance '{a.alliance}' and no event adds it",
+                )
 
     def _victory(self) -> Iterator[Problem]:
         if not self.s.victory:
@@ -349,6 +371,8 @@ class _Checker:
             yield from self._ref(v.faction, self.factions, "faction", ("victory", i, "faction"))
             for j, loc in enumerate(v.control):
                 yield from self._ref(loc, self.locations, "location", ("victory", i, "control", j))
+                if loc in v.control[:j]:
+                    yield Problem(("victory", i, "control", j), f"'{loc}' is listed twice")
             if v.by_turn is not None and v.by_turn > self.s.max_turns:
                 yield self._warn(
                     ("victory", i, "by_turn"),

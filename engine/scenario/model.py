@@ -198,7 +198,7 @@ class MoraleCondition(Spec):
     """True while a faction's morale is below a threshold."""
 
     faction: FactionId
-    below: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+    below: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 
 
 class Trigger(Spec):
@@ -315,6 +315,11 @@ class VictoryCondition(Sourced):
     def _something(self) -> Self:
         if not self.control and self.points is None:
             raise ValueError("a victory condition needs 'control', 'points' or both")
+        if self.at_end and self.by_turn is not None:
+            raise ValueError(
+                "give 'by_turn' (met on or before that turn) or 'at_end' (met when the last "
+                "turn ends), not both"
+            )
         return self
 
 

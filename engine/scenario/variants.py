@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from engine.scenario.diagnostics import DataPath, Problem, suggest
+from engine.scenario.diagnostics import DataPath, Problem, Severity, suggest
 
 if TYPE_CHECKING:
     from engine.scenario.checks import CheckContext
@@ -160,6 +160,9 @@ def check_variant(
     from engine.scenario.model import Scenario
 
     prefix: DataPath = ("variants", index, "changes")
+    if not variant.changes:
+        yield Problem(prefix, "this variant changes nothing", severity=Severity.WARNING)
+        return
     merged, overrides, problems = merge_changes(base_data(scenario), variant.changes)
     for problem in problems:
         yield replace(problem, path=prefix + problem.path)
@@ -175,10 +178,11 @@ def check_variant(
         source = _source_of(problem.path, overrides)
         if source is not None:
             yield replace(problem, path=prefix + source, first=None)
-        elif problem.is_error and problem.describe() not in known:
+        elif problem.describe() not in known:
             yield Problem(
                 ("variants", index, "id"),
                 f"with variant '{variant.id}' applied: {problem.describe()}",
+                severity=problem.severity,
             )
 
 

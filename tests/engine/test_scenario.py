@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -22,6 +23,7 @@ from engine.scenario.facts import load_sheets, shipped_seeds_dir
 from engine.scenario.loader import shipped_dir
 from engine.scenario.model import Scenario
 from engine.scenario.schema import SCHEMA_FILE, schema_text
+from engine.scenario.yamlio import dump_yaml
 
 SEED_SCENARIOS = ("aleppo-2024", "hama-2024")
 
@@ -197,3 +199,41 @@ def test_sources_may_come_from_a_seeds_folder_beside_the_scenario(tmp_path: Path
     assert "no fact 'my-notes/F02' in the fact sheets (did you mean 'my-notes/F01'?)" in (
         result.diagnostics[0].message
     )
+
+
+def _two_rivers_with(**changes: object) -> list[str]:
+    """Diagnostics of two-rivers after changing its data in place."""
+    data = load_scenario("two-rivers").model_dump(mode="json", by_alias=True)
+    for dotted, value in changes.items():
+        node: Any = data
+        *parents, last = dotted.split("__")
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(last) if last.isdigit() else last] = value
+    return [d.render() for d in check_text(dump_yaml(data), name="t.yaml").diagnostics]
+
+
+def test_a_variant_that_changes_nothing_is_flagged() -> None:
+    (line,) = _two_rivers_with(variants__0__changes={})
+    assert line.endswith("warning: variants[0].changes: this variant changes nothing")
+
+
+def test_warnings_a_variant_causes_are_reported_on_the_variant() -> None:
+    lines = _two_rivers_with(variants__0__changes={"max_turns": 1})
+    assert lines
+    assert all("with variant" in line and "after the last turn (1)" in line for line in lines)
+
+
+def test_leaving_an_alliance_one_is_not_in_is_flagged() -> None:
+    scenario = load_scenario("two-rivers")
+    outsider = next(f.id for f in scenario.factions if f.id not in scenario.alliances[0].members)
+    effect = {"alliance": {"alliance": scenario.alliances[0].id, "leave": outsider}}
+    event = {"id": "split", "when": {"turn": 2}, "effects": [effect]}
+    (line,) = _two_rivers_with(events=[*scenario.model_dump(by_alias=True)["events"], event])
+    assert f"warning: events[{len(scenario.events)}].effects[0].alliance.leave:" in line
+    assert "no event adds it" in line
+
+
+def test_a_route_far_longer_than_the_map_is_flagged() -> None:
+    (line,) = _two_rivers_with(routes__0__length_km=4000)
+    assert "warning: routes[0].length_km: length_km 4000 is far longer" in line
