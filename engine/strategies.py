@@ -45,7 +45,7 @@ def ids(*, max_parts: int = 3) -> st.SearchStrategy[str]:
 
 def names(*, max_size: int = 30) -> st.SearchStrategy[str]:
     """Display names: any printable text, with at least one visible character."""
-    alphabet = st.characters(exclude_categories=("Cs", "Cc"))
+    alphabet = st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"))
     return st.text(alphabet, min_size=1, max_size=max_size).filter(lambda s: s.strip() != "")
 
 
@@ -154,7 +154,9 @@ def scenario_data(
         "schema": 1,
         "id": draw(id_st),
         "title": draw(name_st),
-        "description": draw(st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=80)),
+        "description": draw(
+            st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=80)
+        ),
         "start_date": draw(st.dates(date(1900, 1, 1), date(2100, 12, 31))).isoformat(),
         "max_turns": max_turns,
         "factions": factions,

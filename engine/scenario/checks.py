@@ -17,6 +17,14 @@ from engine.scenario.diagnostics import DataPath, Problem, Severity, suggest
 if TYPE_CHECKING:
     from engine.scenario.model import Effect, Scenario, Trigger
 
+MAX_SUGGESTIONS = 100
+"""Unknown references that get a "did you mean"; past that, finding one costs too much."""
+_NOUNS = {
+    "factions": "faction",
+    "locations": "location",
+    "alliances": "alliance",
+    "air_support": "air-support entry",
+}
 LONG_ROUTE_KM = 1000.0
 """A route longer than this in a straight line is probably a typing mistake in coordinates."""
 
@@ -63,6 +71,21 @@ class _Checker:
         self.locations = {loc.id for loc in scenario.locations} | left_out.get("locations", set())
         self.alliances = {a.id for a in scenario.alliances} | left_out.get("alliances", set())
         self.air = {a.id for a in scenario.air_support} | left_out.get("air_support", set())
+        self.known = {
+            "factions": self.factions,
+            "locations": self.locations,
+            "alliances": self.alliances,
+            "air_support": self.air,
+        }
+        self.members = {a.id: set(a.members) for a in scenario.alliances}
+        self.joiners: dict[str, set[str]] = {}
+        for event in scenario.events:
+            for effect in event.effects:
+                if effect.alliance is not None and effect.alliance.join is not None:
+                    self.joiners.setdefault(effect.alliance.alliance, set()).add(
+                        effect.alliance.join
+                    )
+        self.suggestions_left = MAX_SUGGESTIONS
 
     def run(self) -> Iterator[Problem]:
         found = [
@@ -85,19 +108,16 @@ class _Checker:
     # -- helpers ---------------------------------------------------------------------------
 
     def _ref(
-        self, value: str, known: set[str], what: str, path: DataPath, *, at_key: bool = False
+        self, value: str, section: str, path: DataPath, *, at_key: bool = False
     ) -> Iterator[Problem]:
-        if value not in known and not self._uncertain(known):
-            yield Problem(path, f"unknown {what} '{value}'{suggest(value, known)}", at_key=at_key)
-
-    def _uncertain(self, known: set[str]) -> bool:
-        sections = {
-            "factions": self.factions,
-            "locations": self.locations,
-            "alliances": self.alliances,
-            "air_support": self.air,
-        }
-        return any(known is sections[s] for s in self.uncertain if s in sections)
+        known = self.known[section]
+        if value in known or section in self.uncertain:
+            return
+        hint = ""
+        if self.suggestions_left > 0:
+            self.suggestions_left -= 1
+            hint = suggest(value, known)
+        yield Problem(path, f"unknown {_NOUNS[section]} '{value}'{hint}", at_key=at_key)
 
     def allied(self, a: str, b: str) -> bool:
         """Whether two factions are the same or share an alliance."""
@@ -131,14 +151,11 @@ class _Checker:
 
     def _locations(self) -> Iterator[Problem]:
         for i, loc in enumerate(self.s.locations):
-            yield from self._ref(
-                loc.controller, self.factions, "faction", ("locations", i, "controller")
-            )
+            yield from self._ref(loc.controller, "factions", ("locations", i, "controller"))
             for faction in loc.garrison:
                 yield from self._ref(
                     faction,
-                    self.factions,
-                    "faction",
+                    "factions",
                     ("locations", i, "garrison", faction),
                     at_key=True,
                 )
@@ -151,7 +168,7 @@ class _Checker:
             for end, value in (("from", route.from_), ("to", route.to)):
                 if value not in coords:
                     ends_ok = False
-                if value not in self.locations and not self._uncertain(self.locations):
+                if value not in self.locations and "locations" not in self.uncertain:
                     yield Problem(
                         ("routes", i, end),
                         f"route leads to unknown location '{value}'"
@@ -169,7 +186,7 @@ class _Checker:
                     f"a second route between '{route.from_}' and '{route.to}'",
                     first=("routes", seen[pair]),
                 )
-            seen[pair] = i
+            seen.setdefault(pair, i)
             if not ends_ok:
                 continue
             straight = great_circle_km(*coords[route.from_], *coords[route.to])
@@ -232,7 +249,7 @@ class _Checker:
             seen: set[str] = set()
             for j, member in enumerate(alliance.members):
                 path = ("alliances", i, "members", j)
-                yield from self._ref(member, self.factions, "faction", path)
+                yield from self._ref(member, "factions", path)
                 if member in seen:
                     yield Problem(path, f"'{member}' is listed twice in alliance '{alliance.id}'")
                 seen.add(member)
@@ -240,12 +257,8 @@ class _Checker:
     def _air_support(self) -> Iterator[Problem]:
         controller = {loc.id: loc.controller for loc in self.s.locations}
         for i, air in enumerate(self.s.air_support):
-            yield from self._ref(
-                air.provider, self.factions, "faction", ("air_support", i, "provider")
-            )
-            yield from self._ref(
-                air.beneficiary, self.factions, "faction", ("air_support", i, "beneficiary")
-            )
+            yield from self._ref(air.provider, "factions", ("air_support", i, "provider"))
+            yield from self._ref(air.beneficiary, "factions", ("air_support", i, "beneficiary"))
             if (
                 air.provider in self.factions
                 and air.beneficiary in self.factions
@@ -259,7 +272,7 @@ class _Checker:
                 )
             if air.base is not None:
                 path = ("air_support", i, "base")
-                yield from self._ref(air.base, self.locations, "location", path)
+                yield from self._ref(air.base, "locations", path)
                 holder = controller.get(air.base)
                 if (
                     holder is not None
@@ -275,12 +288,8 @@ class _Checker:
 
     def _reinforcements(self) -> Iterator[Problem]:
         for i, r in enumerate(self.s.reinforcements):
-            yield from self._ref(
-                r.faction, self.factions, "faction", ("reinforcements", i, "faction")
-            )
-            yield from self._ref(
-                r.location, self.locations, "location", ("reinforcements", i, "location")
-            )
+            yield from self._ref(r.faction, "factions", ("reinforcements", i, "faction"))
+            yield from self._ref(r.location, "locations", ("reinforcements", i, "location"))
             if r.turn > self.s.max_turns:
                 yield self._warn(
                     ("reinforcements", i, "turn"),
@@ -302,15 +311,12 @@ class _Checker:
             )
         if trigger.controlled is not None:
             c = trigger.controlled
-            yield from self._ref(
-                c.location, self.locations, "location", (*path, "controlled", "location")
-            )
-            yield from self._ref(c.by, self.factions, "faction", (*path, "controlled", "by"))
+            yield from self._ref(c.location, "locations", (*path, "controlled", "location"))
+            yield from self._ref(c.by, "factions", (*path, "controlled", "by"))
         if trigger.morale_below is not None:
             yield from self._ref(
                 trigger.morale_below.faction,
-                self.factions,
-                "faction",
+                "factions",
                 (*path, "morale_below", "faction"),
             )
         for group in ("all", "any"):
@@ -321,40 +327,29 @@ class _Checker:
         if effect.sorties is not None:
             yield from self._ref(
                 effect.sorties.air_support,
-                self.air,
-                "air-support entry",
+                "air_support",
                 (*path, "sorties", "air_support"),
             )
         if effect.forces is not None:
             f = effect.forces
-            yield from self._ref(f.faction, self.factions, "faction", (*path, "forces", "faction"))
-            yield from self._ref(
-                f.location, self.locations, "location", (*path, "forces", "location")
-            )
+            yield from self._ref(f.faction, "factions", (*path, "forces", "faction"))
+            yield from self._ref(f.location, "locations", (*path, "forces", "location"))
         if effect.morale is not None:
-            yield from self._ref(
-                effect.morale.faction, self.factions, "faction", (*path, "morale", "faction")
-            )
+            yield from self._ref(effect.morale.faction, "factions", (*path, "morale", "faction"))
         if effect.alliance is not None:
             a = effect.alliance
-            yield from self._ref(
-                a.alliance, self.alliances, "alliance", (*path, "alliance", "alliance")
-            )
+            yield from self._ref(a.alliance, "alliances", (*path, "alliance", "alliance"))
             for key in ("join", "leave"):
                 value = getattr(a, key)
                 if value is not None:
-                    yield from self._ref(value, self.factions, "faction", (*path, "alliance", key))
-            members = {m for al in self.s.alliances if al.id == a.alliance for m in al.members}
-            joiners = {
-                e.alliance.join
-                for ev in self.s.events
-                for e in ev.effects
-                if e.alliance is not None and e.alliance.alliance == a.alliance
-            }
+                    yield from self._ref(value, "factions", (*path, "alliance", key))
+            could_be_member = self.members.get(a.alliance, set()) | self.joiners.get(
+                a.alliance, set()
+            )
             if (
                 a.leave is not None
                 and a.alliance in self.alliances
-                and a.leave not in members | joiners
+                and a.leave not in could_be_member
             ):
                 yield self._warn(
                     (*path, "alliance", "leave"),
@@ -368,11 +363,13 @@ class _Checker:
                 "no victory conditions: every game runs to max_turns and ends in a draw",
             )
         for i, v in enumerate(self.s.victory):
-            yield from self._ref(v.faction, self.factions, "faction", ("victory", i, "faction"))
+            yield from self._ref(v.faction, "factions", ("victory", i, "faction"))
+            listed: set[str] = set()
             for j, loc in enumerate(v.control):
-                yield from self._ref(loc, self.locations, "location", ("victory", i, "control", j))
-                if loc in v.control[:j]:
+                yield from self._ref(loc, "locations", ("victory", i, "control", j))
+                if loc in listed:
                     yield Problem(("victory", i, "control", j), f"'{loc}' is listed twice")
+                listed.add(loc)
             if v.by_turn is not None and v.by_turn > self.s.max_turns:
                 yield self._warn(
                     ("victory", i, "by_turn"),
@@ -419,10 +416,11 @@ class _Checker:
                     )
 
     def _variants(self, known: set[str]) -> Iterator[Problem]:
-        from engine.scenario.variants import check_variant
+        from engine.scenario.variants import base_data, check_variant
 
+        base = base_data(self.s) if self.s.variants else {}
         for i, variant in enumerate(self.s.variants):
-            yield from check_variant(self.s, i, variant, self.context, known)
+            yield from check_variant(base, i, variant, self.context, known)
 
 
 def citations(scenario: Scenario) -> Iterator[tuple[DataPath, list[str]]]:

@@ -85,6 +85,8 @@ def _problem(detail: ErrorDetails, root: type[BaseModel]) -> Problem:
 
 def _message(kind: str, ctx: dict[str, Any], value: Any, loc: DataPath, fallback: str) -> str:
     field = loc[-1] if loc else ""
+    if kind in ("date_format", "date_real"):
+        return fallback
     if kind == "string_pattern_mismatch":
         return _pattern_message(str(ctx.get("pattern")), value)
     if kind == "enum":

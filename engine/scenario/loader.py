@@ -126,21 +126,41 @@ def check_text(text: str, *, name: str = "<string>", facts_for: Path | None = No
     )
 
 
+# Valid stand-ins for top-level values with errors, so that the rest can still be checked.
+_STAND_INS: dict[str, Any] = {
+    "schema": 1,
+    "id": "scenario",
+    "title": "scenario",
+    "description": "",
+    "notes": "",
+    "sources": [],
+    "start_date": "2000-01-01",
+    "turn_length_days": 1,
+    "max_turns": 1000,
+}
+
+
 def _check_the_rest(
     data: dict[str, Any], error: ValidationError, facts: frozenset[str]
 ) -> list[Problem]:
     """Cross-checks of the entities that did validate, so that one pass reports both kinds.
 
-    Entities with field errors are left out (their ids still count as known); when an error
-    is not inside a listed entity, nothing more can be checked.
+    Entities with field errors are left out (their ids still count as known), top-level values
+    with errors are replaced by stand-ins and a bad ``rules`` section by the defaults. When a
+    whole section is unusable, nothing more can be checked.
     """
     bad: dict[str, set[int]] = {}
+    rest = dict(data)
     for detail in error.errors():
         loc = detail["loc"]
-        if len(loc) < 2 or loc[0] not in LIST_SECTIONS or not isinstance(loc[1], int):
+        if loc and loc[0] in _STAND_INS:
+            rest[str(loc[0])] = _STAND_INS[str(loc[0])]
+        elif loc and loc[0] == "rules":
+            rest.pop("rules", None)
+        elif len(loc) >= 2 and loc[0] in LIST_SECTIONS and isinstance(loc[1], int):
+            bad.setdefault(str(loc[0]), set()).add(loc[1])
+        else:
             return []
-        bad.setdefault(str(loc[0]), set()).add(loc[1])
-    rest = dict(data)
     kept: dict[str, list[int]] = {}
     left_out: dict[str, set[str]] = {}
     for section, indices in bad.items():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from engine.scenario.base import (
     AirSupportId,
@@ -22,9 +24,12 @@ from engine.scenario.base import (
     Text,
     VariantId,
 )
+from engine.scenario.errors import describe_value
 from engine.scenario.rules import Rules
 
 SCHEMA_VERSION = 1
+MAX_VARIANTS = 20
+"""Each variant is checked as a whole scenario, so their number is capped."""
 LIST_SECTIONS = (
     "factions",
     "alliances",
@@ -335,6 +340,26 @@ class Variant(Sourced):
     )
 
 
+def _iso_date(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD; numbers and date-times are not dates."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        raise PydanticCustomError(
+            "date_format",
+            "expected a date as YYYY-MM-DD, got {got}",
+            {"got": describe_value(value)},
+        )
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "date_real",
+            "'{value}' is not a real date ({error})",
+            {"value": value, "error": str(exc)},
+        ) from None
+
+
 class Scenario(Sourced):
     """A whole scenario file."""
 
@@ -342,7 +367,7 @@ class Scenario(Sourced):
     id: Id
     title: Name
     description: Text = ""
-    start_date: Annotated[date, Field(strict=False)] = Field(
+    start_date: Annotated[date, BeforeValidator(_iso_date), Field(strict=False)] = Field(
         description="The date of turn 1, as YYYY-MM-DD."
     )
     turn_length_days: Annotated[int, Field(ge=1, le=365)] = 1
@@ -356,7 +381,14 @@ class Scenario(Sourced):
     events: list[Event] = Field(default_factory=list)
     victory: list[VictoryCondition] = Field(default_factory=list)
     rules: Rules = Field(default_factory=Rules)
-    variants: list[Variant] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list, max_length=MAX_VARIANTS)
+
+    @model_validator(mode="after")
+    def _calendar(self) -> Self:
+        days = self.turn_length_days * self.max_turns
+        if (date.max - self.start_date).days < days:
+            raise ValueError(f"the last turn would fall after {date.max.isoformat()}")
+        return self
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> Self:

@@ -53,10 +53,14 @@ def merge_changes(
         if key.startswith("x-"):
             continue
         if key not in CHANGEABLE:
+            from engine.scenario.model import Scenario
+
+            sections = {info.alias or name for name, info in Scenario.model_fields.items()}
+            hint = "" if key in sections else suggest(key, CHANGEABLE)
             problems.append(
                 Problem(
                     (key,),
-                    f"a variant cannot change '{key}'{suggest(key, CHANGEABLE)}; it can change "
+                    f"a variant cannot change '{key}'{hint}; it can change "
                     + ", ".join(CHANGEABLE),
                     at_key=True,
                 )
@@ -131,7 +135,6 @@ def base_data(scenario: Scenario) -> dict[str, Any]:
 
 def apply_variant(scenario: Scenario, variant_id: str) -> Scenario:
     """The scenario with the variant's changes applied; raises :class:`UnknownVariantError`."""
-    from engine.scenario.checks import CheckContext
     from engine.scenario.model import Scenario
 
     known = scenario.variant_ids()
@@ -144,11 +147,11 @@ def apply_variant(scenario: Scenario, variant_id: str) -> Scenario:
     merged, _, problems = merge_changes(base_data(scenario), variant.changes)
     if problems:
         raise ValueError("; ".join(p.describe() for p in problems))
-    return Scenario.model_validate(merged, context=CheckContext())
+    return Scenario.model_validate(merged)
 
 
 def check_variant(
-    scenario: Scenario, index: int, variant: Variant, context: CheckContext, known: set[str]
+    base: dict[str, Any], index: int, variant: Variant, context: CheckContext, known: set[str]
 ) -> Iterator[Problem]:
     """Problems in one variant, located in its ``changes`` where they come from there.
 
@@ -163,7 +166,7 @@ def check_variant(
     if not variant.changes:
         yield Problem(prefix, "this variant changes nothing", severity=Severity.WARNING)
         return
-    merged, overrides, problems = merge_changes(base_data(scenario), variant.changes)
+    merged, overrides, problems = merge_changes(base, variant.changes)
     for problem in problems:
         yield replace(problem, path=prefix + problem.path)
     if problems:

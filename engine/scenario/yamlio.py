@@ -10,7 +10,9 @@ duplicate keys are errors, and plain scalars follow YAML 1.2 rather than YAML 1.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,9 +52,13 @@ _FLOAT_RE = re.compile(
 )
 _QUOTED_STYLES = ("'", '"', "|", ">")
 """Scalar styles that are always text; plain scalars have style None or ''."""
+# Printable text as YAML defines it, less NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR: YAML
+# counts those as line breaks and editors do not, so every later line number would be off.
 _NON_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+MAX_DIGITS = 30
+"""Longest number accepted, in digits; nothing in a scenario needs more."""
 
 
 class _HardenedComposer(Composer):
@@ -179,13 +185,19 @@ class Document:
 
 
 def read_text(path: Path) -> str:
-    """Read a scenario file as UTF-8 text, refusing oversized, binary and non-UTF-8 files."""
+    """Read a scenario file as UTF-8 text, refusing oversized, binary and non-UTF-8 files.
+
+    Only regular files are read: a folder, a pipe or a device is refused before it is opened.
+    """
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
     except OSError as exc:
         raise YamlInputError(None, f"cannot read file: {exc.strerror or exc}") from None
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise YamlInputError(None, "is a directory, not a scenario file")
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlInputError(None, "is not a regular file (a pipe or a device?)")
+    size = info.st_size
     if size > MAX_BYTES:
         raise YamlInputError(
             Mark(1, 1),
@@ -227,9 +239,10 @@ def _check_printable(text: str) -> None:
         start = bad.start()
         line = text.count("\n", 0, start) + 1
         column = start - (text.rfind("\n", 0, start) + 1) + 1
+        code = ord(bad.group())
+        what = "line separator" if code in (0x2028, 0x2029) else "control character"
         raise YamlInputError(
-            Mark(line, column),
-            f"control character U+{ord(bad.group()):04X} is not allowed in a scenario file",
+            Mark(line, column), f"{what} U+{code:04X} is not allowed in a scenario file"
         )
 
 
@@ -415,6 +428,10 @@ def _scalar(node: ScalarNode) -> Any:
         return None
     if node.tag == _TAG_BOOL:
         return value.lower() == "true"
+    if node.tag in (_TAG_INT, _TAG_FLOAT) and sum(c.isalnum() for c in value) > MAX_DIGITS:
+        raise YamlInputError(
+            _mark(node.start_mark), f"number with more than {MAX_DIGITS} digits; is it a typo?"
+        )
     if node.tag == _TAG_INT:
         if value.startswith(("0o", "0x")):
             return int(value, 0)
@@ -425,7 +442,10 @@ def _scalar(node: ScalarNode) -> Any:
             return -math.inf if lowered.startswith("-") else math.inf
         if lowered == ".nan":
             return math.nan
-        return float(value)
+        number = float(value)
+        if math.isinf(number):
+            raise YamlInputError(_mark(node.start_mark), f"number {value} is too large")
+        return number
     return value
 
 
