@@ -14,9 +14,10 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
     Either the old file or the complete new one exists afterwards, never a mix. With
     ``overwrite=False`` an existing file is left alone and :class:`FileExistsError` raised.
     """
-    directory = path.parent if str(path.parent) else Path(".")
+    directory = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        os.fchmod(fd, _new_file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -31,6 +32,16 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
             os.unlink(tmp_name)
         raise
     _fsync_dir(directory)
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode the file would get from ``open()``: kept if it exists, else 0o666 less umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -9,7 +9,7 @@ Rule authors compose these in property tests::
     def test_every_location_has_a_controller(scenario): ...
 
 Every strategy takes keyword-only arguments, and those that build on others accept them as
-strategies, so a test can narrow any part (``fst.scenarios(names=st.just("A"))``).
+strategies, so a test can narrow any part (``fst.scenarios(name_strategy=st.just("A"))``).
 This is the only module of the engine that imports Hypothesis.
 """
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.scenario.base import ID_PATTERN
+from engine.scenario.base import ID_MAX_LENGTH, ID_PATTERN
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -73,8 +73,8 @@ def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
     """Check every file; problems on stderr as PATH:LINE:COL: error: MESSAGE."""
     from engine.scenario import ScenarioError, check_file, resolve
 
-    names = _expand_folders(paths)
-    invalid = 0
+    names, invalid = _expand_folders(paths)
+    shown: set[str] = set()  # a broken fact sheet is reported once, not once per scenario
     for name in names:
         try:
             path = resolve(name)
@@ -84,7 +84,11 @@ def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
             continue
         result = check_file(path, name=name)
         for diagnostic in result.diagnostics:
-            print(diagnostic.render(), file=sys.stderr)
+            line = diagnostic.render()
+            if line not in shown:
+                print(line, file=sys.stderr)
+            if diagnostic.file != name:
+                shown.add(line)
         if not result.ok or result.scenario is None:
             invalid += 1
         elif not quiet:
@@ -101,26 +105,36 @@ def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
             print(f"{name}: ok ({s.id}: {counts})")
     if invalid and len(names) > 1:
         print(f"{invalid} of {len(names)} files invalid", file=sys.stderr)
-    return EXIT_INVALID if invalid or not names else EXIT_OK
+    return EXIT_INVALID if invalid else EXIT_OK
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _expand_folders(paths: Sequence[str]) -> list[str]:
-    """Paths as given, with each folder replaced by the scenario files directly in it."""
+def _expand_folders(paths: Sequence[str]) -> tuple[list[str], int]:
+    """Paths as given, each folder replaced by the scenario files directly in it; and the
+    number of folders that held none."""
     names: list[str] = []
+    empty = 0
     for name in paths:
         folder = Path(name)
-        if not folder.is_dir():
+        try:
+            found = (
+                sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+                if folder.is_dir()
+                else None
+            )
+        except OSError:
+            found = None  # reading it as a file reports the problem
+        if found is None:
             names.append(name)
-            continue
-        found = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-        if not found:
+        elif not found:
             print(f"{name}: error: no .yaml files in this folder", file=sys.stderr)
-        names += [str(p) for p in found]
-    return names
+            empty += 1
+        else:
+            names += [str(p) for p in found]
+    return names, empty
 
 
 def cmd_schema() -> int:
@@ -140,16 +154,22 @@ def cmd_new(name: str) -> int:
 
     target = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     scenario_id = target.stem
-    if not re.fullmatch(ID_PATTERN, scenario_id):
+    if not re.fullmatch(ID_PATTERN, scenario_id) or len(scenario_id) > ID_MAX_LENGTH:
         _error(
             f"'{scenario_id}' is not a valid scenario id: use lower-case letters, digits, '-' "
-            "and '_', starting with a letter (for example: border-war)"
+            f"and '_', starting with a letter, at most {ID_MAX_LENGTH} characters "
+            "(for example: border-war)"
         )
         return EXIT_INVALID
-    if target.exists():
+    try:
+        exists, folder_ok = target.exists(), target.parent.is_dir()
+    except OSError as exc:
+        _error(f"cannot write {target}: {exc.strerror or exc}")
+        return EXIT_INVALID
+    if exists:
         _error(f"{target} already exists; choose another name or remove it first")
         return EXIT_INVALID
-    if not target.parent.is_dir():
+    if not folder_ok:
         _error(f"folder {target.parent} does not exist")
         return EXIT_INVALID
     title = scenario_id.replace("-", " ").replace("_", " ").title()

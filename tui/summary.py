@@ -15,7 +15,8 @@ def print_summary(
     scenario: Scenario, *, faction: str | None = None, console: Console | None = None
 ) -> None:
     """Print the scenario's title, dates, factions, places and what-if variants."""
-    out = console or Console()
+    # Scenario text is the author's, not Rich markup: "[b]" in a name stays "[b]".
+    out = console or Console(markup=False, highlight=False)
     last_day = scenario.start_date + timedelta(
         days=scenario.turn_length_days * scenario.max_turns - 1
     )

@@ -15,13 +15,16 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+SCHEMA_VERSION = 1
+"""The scenario format version this engine reads (``schema: 1``)."""
 ID_PATTERN = r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$"
 FACT_ID_PATTERN = r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*/[FC][0-9]{2,3}$"
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 EXTENSION_PREFIX = "x-"
 _EXTENSIONS_KEY = "x-"
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=48)]
+ID_MAX_LENGTH = 48
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 FactionId = Id
 LocationId = Id
 AllianceId = Id
@@ -63,7 +66,9 @@ class Spec(BaseModel):
     def _collect_extensions(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        found = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
+        found = {
+            k: v for k, v in data.items() if isinstance(k, str) and k.startswith(EXTENSION_PREFIX)
+        }
         if not found:
             return data
         kept = {k: v for k, v in data.items() if k not in found}

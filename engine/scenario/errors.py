@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from engine.scenario.base import COLOUR_PATTERN, FACT_ID_PATTERN, ID_PATTERN
+from engine.scenario.base import COLOUR_PATTERN, FACT_ID_PATTERN, ID_PATTERN, SCHEMA_VERSION
 from engine.scenario.diagnostics import DataPath, Problem, suggest
 
 _YAML11_BOOLS = {
@@ -41,11 +41,16 @@ _EXPECTED = {
 }
 
 
-def problems_from_validation(error: ValidationError) -> list[Problem]:
-    """One :class:`Problem` per error pydantic found, in the order it found them."""
-    from engine.scenario.model import Scenario
+def problems_from_validation(
+    error: ValidationError, root: type[BaseModel] | None = None
+) -> list[Problem]:
+    """One :class:`Problem` per error pydantic found validating ``root`` (a scenario unless
+    given), in the order it found them."""
+    if root is None:
+        from engine.scenario.model import Scenario
 
-    return [_problem(detail, Scenario) for detail in error.errors(include_url=False)]
+        root = Scenario
+    return [_problem(detail, root) for detail in error.errors(include_url=False)]
 
 
 def describe_value(value: Any) -> str:
@@ -96,7 +101,7 @@ def _message(kind: str, ctx: dict[str, Any], value: Any, loc: DataPath, fallback
     if kind == "literal_error" and field == "schema":
         is_number = isinstance(value, int) and not isinstance(value, bool)
         shown = str(value) if is_number else describe_value(value)
-        return f"unsupported scenario format {shown}; this version reads 'schema: 1'"
+        return f"unsupported scenario format {shown}; this version reads 'schema: {SCHEMA_VERSION}'"
     if kind == "literal_error":
         return f"expected {ctx.get('expected')}, got {describe_value(value)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

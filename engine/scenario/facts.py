@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from engine.scenario.base import ID_PATTERN, Name, Spec, Text
-from engine.scenario.diagnostics import Diagnostic, ScenarioError, YamlInputError
+from engine.scenario.diagnostics import Diagnostic, ScenarioError, Severity, YamlInputError
 from engine.scenario.yamlio import parse_document, read_text
 
 
@@ -84,7 +85,7 @@ def load_sheet(path: Path) -> FactSheet:
         raise ScenarioError(
             [
                 Diagnostic(name, document.locate(p.path, key=p.at_key), p.describe())
-                for p in problems_from_validation(exc)
+                for p in problems_from_validation(exc, FactSheet)
             ]
         ) from None
     if sheet.sheet != path.stem:
@@ -145,14 +146,20 @@ def load_sheets(directory: Path) -> tuple[FactSheet, ...]:
 
 
 def known_facts(scenario_path: Path | None) -> tuple[frozenset[str], tuple[Diagnostic, ...]]:
-    """Every fact id a scenario at ``scenario_path`` may cite, and the problems of any fact
-    sheet that could not be read (the good sheets still count)."""
+    """Every fact id a scenario at ``scenario_path`` may cite, and warnings for any fact
+    sheet that could not be read: the good sheets still count, and a citation of a fact in a
+    broken sheet is an error of the scenario's own."""
     ids: set[str] = set()
     problems: list[Diagnostic] = []
     for directory in seed_dirs_for(scenario_path):
         for result in _sheet_results(directory):
             if isinstance(result, ScenarioError):
-                problems.extend(result.diagnostics)
+                problems.extend(
+                    replace(
+                        d, severity=Severity.WARNING, message=f"fact sheet not read: {d.message}"
+                    )
+                    for d in result.diagnostics
+                )
             else:
                 ids |= result.fact_ids()
     return frozenset(ids), tuple(problems)

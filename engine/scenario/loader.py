@@ -24,7 +24,7 @@ from engine.scenario.diagnostics import (
 from engine.scenario.errors import describe_value, problems_from_validation
 from engine.scenario.facts import known_facts
 from engine.scenario.model import LIST_SECTIONS, Scenario
-from engine.scenario.yamlio import Document, decode, parse_document, read_text
+from engine.scenario.yamlio import Document, decode, dump_yaml, parse_document, read_text
 
 FEATURED = ("aleppo-2024", "hama-2024", "two-rivers")
 """Shipped scenarios in the order a picker shows them: the seed scenario first."""
@@ -58,8 +58,13 @@ def shipped_ids() -> list[str]:
 def resolve(path_or_id: str | Path) -> Path:
     """A scenario file from a path, or from the id of a shipped scenario."""
     path = Path(path_or_id)
-    if path.exists():
-        return path
+    try:
+        if path.exists():
+            return path
+    except OSError as exc:
+        raise ScenarioError(
+            [Diagnostic(str(path_or_id), None, f"cannot read file: {exc.strerror or exc}")]
+        ) from None
     text = str(path_or_id)
     if "/" not in text and not text.endswith((".yaml", ".yml")):
         candidate = shipped_dir() / f"{text}.yaml"
@@ -231,7 +236,5 @@ def load_scenario_text(text: str, *, name: str = "<string>") -> Scenario:
 
 def dump_scenario(scenario: Scenario) -> str:
     """The scenario as YAML text that loads back to an equal scenario."""
-    from engine.scenario.yamlio import dump_yaml
-
     header = "# yaml-language-server: $schema=scenario.schema.json\n"
     return header + dump_yaml(scenario.to_data())

@@ -27,7 +27,6 @@ from engine.scenario.base import (
 from engine.scenario.errors import describe_value
 from engine.scenario.rules import Rules
 
-SCHEMA_VERSION = 1
 MAX_VARIANTS = 20
 """Each variant is checked as a whole scenario, so their number is capped."""
 LIST_SECTIONS = (

@@ -14,7 +14,7 @@ _STARTER = """\
 # Change it piece by piece and validate again. Every field is described in
 # docs/scenario-format.md; optional fields show their defaults in comments.
 schema: 1                    # scenario format version
-id: {id}
+id: "{id}"
 title: "{title}"
 description: >-
   Two neighbours fight over the bridge town between them. Replace this with what the

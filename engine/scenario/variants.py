@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from engine.scenario.base import EXTENSION_PREFIX
 from engine.scenario.diagnostics import DataPath, Problem, Severity, suggest
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def merge_changes(
     overrides: list[Override] = []
     problems: list[Problem] = []
     for key, value in changes.items():
-        if key.startswith("x-"):
+        if key.startswith(EXTENSION_PREFIX):
             continue
         if key not in CHANGEABLE:
             from engine.scenario.model import Scenario

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,26 @@ def test_tabs_used_for_indentation_are_named(loader: str) -> None:
         parse_document("factions:\n\t- id: a\n", loader=loader)
     assert info.value.message == "invalid YAML: a tab is used for indentation; YAML needs spaces"
     assert info.value.mark == Mark(2, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: " + "9" * 5000, "number with more than 30 digits; is it a typo?"),
+        ("a: 0x" + "f" * 40, "number with more than 30 digits; is it a typo?"),
+        ("a: 1e400", "number 1e400 is too large"),
+        ('a: "x\u2028y"', "line separator U+2028 is not allowed in a scenario file"),
+        ("a: x\x85y", "control character U+0085 is not allowed in a scenario file"),
+    ],
+)
+def test_numbers_and_characters_that_would_mislead_are_refused(text: str, message: str) -> None:
+    assert _error(text).message == message
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(YamlInputError, match="not a regular file"):
+        read_text(fifo)
+    with pytest.raises(YamlInputError, match="is a directory"):
+        read_text(tmp_path)

@@ -124,7 +124,6 @@ def test_installed_command_runs() -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "PYTHONWARNINGS": "error"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -140,3 +139,78 @@ def test_validate_an_empty_folder_is_an_error(
 ) -> None:
     assert main(["validate", str(tmp_path)]) == 1
     assert capsys.readouterr().err == f"{tmp_path}: error: no .yaml files in this folder\n"
+
+
+def test_validate_a_name_too_long_for_the_system_is_an_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    name = "a" * 300 + ".yaml"
+    assert main(["validate", name]) == 1
+    assert capsys.readouterr().err.startswith(f"{name}: error: cannot read file: ")
+
+
+def test_validate_skips_folders_named_like_scenarios(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "odd.yaml").mkdir()
+    (tmp_path / "good.yaml").write_text((shipped_dir() / "two-rivers.yaml").read_text())
+    assert main(["validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.count(": ok (") == 1
+
+
+def test_validate_counts_an_empty_folder_as_a_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(tmp_path), SHIPPED[0]]) == 1
+
+
+@pytest.mark.parametrize("name", ["true", "null", "no"])
+def test_new_quotes_ids_yaml_would_misread(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", name]) == 0
+    result = check_file(tmp_path / f"{name}.yaml")
+    assert result.ok and result.scenario is not None and result.scenario.id == name
+
+
+def test_new_files_get_the_usual_permissions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(0o022)
+    try:
+        assert main(["new", "perms"]) == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "perms.yaml").stat().st_mode & 0o777 == 0o644
+
+
+def test_new_refuses_an_id_longer_than_ids_may_be(tmp_path: Path) -> None:
+    assert main(["new", str(tmp_path / ("a" * 49))]) == 1
+
+
+def test_play_shows_author_text_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    text = (shipped_dir() / "two-rivers.yaml").read_text()
+    first_name = next(line for line in text.splitlines() if line.strip().startswith("name:"))
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(text.replace(first_name, first_name.split(":")[0] + ': "Harwick [/b] [b]"', 1))
+    assert main(["play", str(odd)]) == 0
+    assert "Harwick [/b] [b]" in capsys.readouterr().out
+
+
+def test_a_broken_fact_sheet_beside_a_scenario_is_a_warning_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "notes.yaml").write_text("sheet: notes\narticle: 3\n")
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text((shipped_dir() / "two-rivers.yaml").read_text())
+    assert main(["validate", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")]) == 0
+    out, err = capsys.readouterr()
+    assert out.count(": ok (") == 2
+    assert err.count("warning: fact sheet not read:") == len(err.splitlines()) > 0
+    assert len(set(err.splitlines())) == len(err.splitlines())

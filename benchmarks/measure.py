@@ -1,0 +1,74 @@
+"""Running ``frontlines validate`` in a child process and measuring it, for tests and benchmarks.
+
+Also builds the hostile inputs that are too large to commit.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Runs the command's main() and records the child's own peak memory. VmHWM belongs to the
+# process image after exec, unlike ru_maxrss, which also counts the process it forked from.
+_MEASURED_MAIN = """
+import sys
+from tui.cli import main
+try:
+    code = main(sys.argv[2:])
+finally:
+    with open('/proc/self/status') as status:
+        peak = next(line.split()[1] for line in status if line.startswith('VmHWM'))
+    with open(sys.argv[1], 'w') as report:
+        report.write(peak)
+sys.exit(code)
+"""
+
+
+def run_validate(path: Path) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """Run ``frontlines validate NAME`` in the file's folder: result, seconds and peak MB."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "peak"
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-c", _MEASURED_MAIN, str(report), "validate", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        peak_mb = int(report.read_text()) / 1024
+    return result, seconds, peak_mb
+
+
+def hostile_inputs(folder: Path) -> dict[str, Path]:
+    """Write the generated hostile inputs into ``folder``; returns them by description."""
+    cases: dict[str, Path] = {}
+
+    huge = folder / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: no disk is written, the size is what counts
+    cases["50 MB file"] = huge
+
+    deep_flow = folder / "deep-flow.yaml"
+    deep_flow.write_text("schema: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    cases["10,000-deep flow nesting"] = deep_flow
+
+    deep_block = folder / "deep-block.yaml"
+    deep_block.write_text("- " * 10_000 + "x\n")
+    cases["10,000-deep block nesting"] = deep_block
+
+    many = folder / "many-values.yaml"
+    many.write_text("notes: [" + ", ".join(["1"] * 400_000) + "]\n")
+    cases["400,000 values in 1.2 MB"] = many
+
+    bomb = folder / "alias-bomb.yaml"
+    lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    bomb.write_text("\n".join(lines) + "\n")
+    cases["alias bomb (10^10 values)"] = bomb
+    return cases
