@@ -17,6 +17,8 @@ from engine.scenario.base import ID_MAX_LENGTH, ID_PATTERN
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+MAX_SHOWN = 200
+"""Most diagnostics printed for one file; the first ones are the ones to fix first."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,12 +85,15 @@ def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
             invalid += 1
             continue
         result = check_file(path, name=name)
-        for diagnostic in result.diagnostics:
+        for diagnostic in result.diagnostics[:MAX_SHOWN]:
             line = diagnostic.render()
             if line not in shown:
                 print(line, file=sys.stderr)
             if diagnostic.file != name:
                 shown.add(line)
+        if len(result.diagnostics) > MAX_SHOWN:
+            hidden = len(result.diagnostics) - MAX_SHOWN
+            print(f"{name}: note: {hidden:,} more problems not shown", file=sys.stderr)
         if not result.ok or result.scenario is None:
             invalid += 1
         elif not quiet:

@@ -110,14 +110,16 @@ class _Checker:
     def _ref(
         self, value: str, section: str, path: DataPath, *, at_key: bool = False
     ) -> Iterator[Problem]:
-        known = self.known[section]
-        if value in known or section in self.uncertain:
+        if value in self.known[section] or section in self.uncertain:
             return
-        hint = ""
-        if self.suggestions_left > 0:
-            self.suggestions_left -= 1
-            hint = suggest(value, known)
+        hint = self._hint(value, section)
         yield Problem(path, f"unknown {_NOUNS[section]} '{value}'{hint}", at_key=at_key)
+
+    def _hint(self, value: str, section: str) -> str:
+        if self.suggestions_left <= 0:
+            return ""
+        self.suggestions_left -= 1
+        return suggest(value, self.known[section])
 
     def allied(self, a: str, b: str) -> bool:
         """Whether two factions are the same or share an alliance."""
@@ -172,7 +174,7 @@ class _Checker:
                     yield Problem(
                         ("routes", i, end),
                         f"route leads to unknown location '{value}'"
-                        + suggest(value, self.locations),
+                        + self._hint(value, "locations"),
                     )
             if route.from_ == route.to:
                 yield Problem(

@@ -47,7 +47,7 @@ def merge_changes(
     Returns the merged data, where each changed value came from, and the problems found in
     ``changes`` itself (paths relative to ``changes``).
     """
-    merged = copy.deepcopy(base)
+    merged = dict(base)  # copied only where changed: base is shared by every variant
     overrides: list[Override] = []
     problems: list[Problem] = []
     for key, value in changes.items():
@@ -72,7 +72,7 @@ def merge_changes(
             if not isinstance(value, dict):
                 problems.append(Problem((key,), "expected a mapping of rules groups to change"))
                 continue
-            rules = merged.setdefault("rules", {})
+            rules = merged["rules"] = copy.deepcopy(merged.get("rules", {}))
             _deep_merge(rules, value, ("rules",), ("rules",), overrides)
         else:
             merged[key] = copy.deepcopy(value)
@@ -87,7 +87,7 @@ def _merge_section(
         return [
             Problem((section,), f"expected a mapping from {section} ids to the fields to change")
         ]
-    entities = merged.get(section, [])
+    entities = merged[section] = list(merged.get(section, []))
     index = {e.get("id"): i for i, e in enumerate(entities) if isinstance(e, dict)}
     problems: list[Problem] = []
     for entity_id, patch in value.items():
@@ -106,9 +106,9 @@ def _merge_section(
         elif "id" in patch:
             problems.append(Problem((*path, "id"), "a variant cannot change an id", at_key=True))
         else:
-            _deep_merge(
-                entities[index[entity_id]], patch, (section, index[entity_id]), path, overrides
-            )
+            i = index[entity_id]
+            entities[i] = copy.deepcopy(entities[i])
+            _deep_merge(entities[i], patch, (section, i), path, overrides)
     return problems
 
 

@@ -32,7 +32,7 @@ MAX_DEPTH = 48
 """Deepest nesting of mappings and lists accepted."""
 MAX_ALIASES = 512
 """Most ``*alias`` references accepted in one file."""
-MAX_NODES = 100_000
+MAX_NODES = 60_000
 """Most values accepted once every alias is expanded."""
 
 _TAG_NULL = "tag:yaml.org,2002:null"
@@ -289,7 +289,8 @@ def parse_document(text: str, *, loader: str = DEFAULT_LOADER) -> Document:
             dispose()
     if root is None:
         return Document(None, {(): Mark(1, 1)}, {})
-    _check_expanded_size(root)
+    if parser._aliases:  # without aliases the expanded size is the node count, already capped
+        _check_expanded_size(root)
     builder = _Builder()
     data = builder.build(root, ())
     return Document(data, builder.values, builder.keys, builder.spans)
@@ -453,8 +454,12 @@ class _Dumper(yaml.SafeDumper):
     """Writes data that reads back identically, both here and in YAML 1.1 tools.
 
     Strings that either this reader or a YAML 1.1 reader would take for something else
-    (``no``, ``0o17``, ``1:30``) are quoted.
+    (``no``, ``0o17``, ``1:30``) are quoted, and shared values are written out in full rather
+    than as anchors and aliases.
     """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 _add_resolvers(_Dumper)

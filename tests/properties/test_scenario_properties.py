@@ -36,6 +36,8 @@ def test_generated_data_loads_through_yaml_without_problems(data: dict[str, Any]
 @example("a: !!python/object/apply:os.system ['true']")
 @example("- [a, b]\n- {c: d}")
 @example("&a [*a]")
+@example("a: " + "9" * 5000)
+@example("name: a\u2028b")
 @example("? [a]\n: b")
 @example("schema: 1\nid: x\nfactions: [1, 2]\nlocations: no\n")
 def test_any_text_gives_a_scenario_or_diagnostics(text: str) -> None:
