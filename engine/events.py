@@ -1,0 +1,346 @@
+"""Events: frozen records of what happened in a turn, and the sentences the news log shows.
+
+Each carries ids (for programs) and display names (for :meth:`describe`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.rules.air import AirResult
+from engine.rules.capture import CaptureResult
+from engine.rules.combat import BattleResult
+from engine.rules.morale import MoraleResult
+from engine.rules.reinforcement import ReinforcementResult
+from engine.rules.scripted import Fired
+from engine.state import DRAW, NO_WINNER, State
+from engine.world import World
+
+
+@dataclass(frozen=True)
+class Message:
+    """A scripted event fired and posted its message."""
+
+    turn: int
+    event: str
+    text: str
+
+    def describe(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One multiplier of a battle and where it came from."""
+
+    name: str
+    attacker: float
+    defender: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Battle:
+    """A ground battle, with everything that decided it."""
+
+    turn: int
+    location: str
+    place: str
+    attackers: tuple[str, ...]
+    defenders: tuple[str, ...]
+    attacker_strength: float
+    defender_strength: float
+    attacker_power: float
+    defender_power: float
+    attacker_losses: float
+    defender_losses: float
+    captured: bool
+    factors: tuple[Factor, ...]
+
+    @property
+    def odds(self) -> float:
+        return self.attacker_power / max(self.defender_power, 1e-12)
+
+    def describe(self) -> str:
+        outcome = "taken" if self.captured else "held"
+        return (
+            f"Battle for {self.place}: {', '.join(self.attackers)} ({self.attacker_strength:.1f}) "
+            f"against {', '.join(self.defenders)} ({self.defender_strength:.1f}) at odds of "
+            f"{self.odds:.1f}:1; losses {self.attacker_losses:.1f} and "
+            f"{self.defender_losses:.1f}; {self.place} is {outcome}."
+        )
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A place changed hands."""
+
+    turn: int
+    location: str
+    place: str
+    by: str
+    from_faction: str
+
+    def describe(self) -> str:
+        return f"{self.by} takes {self.place} from {self.from_faction}."
+
+
+@dataclass(frozen=True)
+class Retreat:
+    """A defeated garrison fell back, or was destroyed with nowhere to go."""
+
+    turn: int
+    location: str
+    place: str
+    faction: str
+    to: str | None
+    strength: float
+    lost: float
+
+    def describe(self) -> str:
+        if self.to is None:
+            return (
+                f"{self.faction} at {self.place} is cut off and destroyed ({self.lost:.1f} lost)."
+            )
+        return (
+            f"{self.faction} falls back from {self.place} to {self.to} with {self.strength:.1f} "
+            f"({self.lost:.1f} lost on the way)."
+        )
+
+
+@dataclass(frozen=True)
+class Airstrike:
+    """Strike sorties flown against a place."""
+
+    turn: int
+    air_support: str
+    provider: str
+    location: str
+    place: str
+    sorties: int
+    destroyed: float
+
+    def describe(self) -> str:
+        return (
+            f"{self.provider} flies {self.sorties} strike sorties against {self.place}, "
+            f"destroying {self.destroyed:.1f} strength."
+        )
+
+
+@dataclass(frozen=True)
+class CivilianCasualties:
+    """Civilians reported killed and injured by strikes on a place."""
+
+    turn: int
+    location: str
+    place: str
+    killed: int
+    injured: int
+    by: str
+
+    def describe(self) -> str:
+        return (
+            f"Strikes by {self.by} on {self.place}: {self.killed} civilians killed and "
+            f"{self.injured} injured, as monitors report."
+        )
+
+
+@dataclass(frozen=True)
+class MoraleCollapse:
+    """A faction's morale broke."""
+
+    turn: int
+    faction: str
+    name: str
+
+    def describe(self) -> str:
+        return f"{self.name}: morale collapses; its units are close to breaking."
+
+
+@dataclass(frozen=True)
+class Reinforcement:
+    """Fresh forces arrived (or found their destination in enemy hands)."""
+
+    turn: int
+    faction: str
+    location: str
+    place: str
+    strength: float
+    arrived: bool
+
+    def describe(self) -> str:
+        if self.arrived:
+            return f"{self.faction} reinforcements ({self.strength:g}) reach {self.place}."
+        return f"{self.faction} reinforcements for {self.place} turn back: it is in enemy hands."
+
+
+@dataclass(frozen=True)
+class Victory:
+    """The game ended."""
+
+    turn: int
+    winner: str | None
+    name: str | None
+
+    def describe(self) -> str:
+        if self.winner is None:
+            return "The last turn is over: no side met its victory conditions. A draw."
+        return f"{self.name} has met its victory conditions."
+
+
+Event = (
+    Message
+    | Battle
+    | Capture
+    | Retreat
+    | Airstrike
+    | CivilianCasualties
+    | MoraleCollapse
+    | Reinforcement
+    | Victory
+)
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """Everything the phases of one turn report, for building events."""
+
+    fired: Fired
+    air: AirResult
+    battles: BattleResult
+    capture: CaptureResult
+    morale: MoraleResult
+    reinforcements: ReinforcementResult
+
+
+def build_events(
+    world: World, before: State, after: State, record: TurnRecord, run: int
+) -> tuple[Event, ...]:
+    """The events of game ``run`` in one turn, in the order the phases happened."""
+    turn = after.turn
+    s = world.scenario
+    place = [loc.name for loc in s.locations]
+    fname = [f.name for f in s.factions]
+    events: list[Event] = []
+    for e in np.flatnonzero(record.fired.mask[run]):
+        event = s.events[e]
+        events += [Message(turn, event.id, eff.message) for eff in event.effects if eff.message]
+    air = record.air
+    for a, loc in zip(*np.nonzero(air.strike[run]), strict=True):
+        provider = fname[world.air_provider[a]]
+        events.append(
+            Airstrike(
+                turn,
+                world.air_ids[a],
+                provider,
+                world.location_ids[loc],
+                place[loc],
+                int(air.strike[run, a, loc]),
+                float(air.destroyed[run, a, loc]),
+            )
+        )
+        killed, injured = int(air.killed[run, a, loc]), int(air.injured[run, a, loc])
+        if killed or injured:
+            events.append(
+                CivilianCasualties(
+                    turn, world.location_ids[loc], place[loc], killed, injured, provider
+                )
+            )
+    b = record.battles
+    cap = record.capture
+    for loc in np.flatnonzero(b.battle[run]):
+        holder = int(before.controller[run, loc])
+        hostile = ~before.allied[run, :, holder]
+        present = b.strength[run, :, loc]
+        attackers = tuple(fname[f] for f in np.flatnonzero(hostile & (present > 0)))
+        defenders = tuple(fname[f] for f in np.flatnonzero(~hostile & (present > 0)))
+        lost = b.losses[run, :, loc]
+        events.append(
+            Battle(
+                turn=turn,
+                location=world.location_ids[loc],
+                place=place[loc],
+                attackers=attackers,
+                defenders=defenders,
+                attacker_strength=float(b.attacker_strength[run, loc]),
+                defender_strength=float(b.defender_strength[run, loc]),
+                attacker_power=float(b.attacker_power[run, loc]),
+                defender_power=float(b.defender_power[run, loc]),
+                attacker_losses=float(lost[hostile].sum()),
+                defender_losses=float(lost[~hostile].sum()),
+                captured=bool(cap.captured[run, loc]),
+                factors=_factors(world, b, run, int(loc)),
+            )
+        )
+    for loc in np.flatnonzero(cap.captured[run]):
+        old, new = int(cap.old_controller[run, loc]), int(after.controller[run, loc])
+        events.append(Capture(turn, world.location_ids[loc], place[loc], fname[new], fname[old]))
+        to = int(cap.retreat_to[run, loc])
+        for f in np.flatnonzero(cap.retreated[run, :, loc] + cap.destroyed[run, :, loc] > 0):
+            events.append(
+                Retreat(
+                    turn,
+                    world.location_ids[loc],
+                    place[loc],
+                    fname[f],
+                    place[to] if to >= 0 else None,
+                    float(cap.retreated[run, f, loc]),
+                    float(cap.destroyed[run, f, loc]),
+                )
+            )
+    for f in np.flatnonzero(record.morale.collapsed_now[run]):
+        events.append(MoraleCollapse(turn, world.faction_ids[f], fname[f]))
+    r = record.reinforcements
+    for i in np.flatnonzero(r.arrived[run] | r.turned_back[run]):
+        entry = s.reinforcements[i]
+        loc = world.location_index(entry.location)
+        events.append(
+            Reinforcement(
+                turn,
+                fname[world.faction_index(entry.faction)],
+                entry.location,
+                place[loc],
+                entry.strength,
+                bool(r.arrived[run, i]),
+            )
+        )
+    if after.done[run] and not before.done[run]:
+        w = int(after.winner[run])
+        events.append(
+            Victory(
+                turn,
+                None if w in (DRAW, NO_WINNER) else world.faction_ids[w],
+                None if w in (DRAW, NO_WINNER) else fname[w],
+            )
+        )
+    return tuple(events)
+
+
+def _factors(world: World, b: BattleResult, run: int, loc: int) -> tuple[Factor, ...]:
+    c = world.rules.combat
+    a_ground = b.attacker_ground[run, loc]
+    d_ground = b.defender_ground[run, loc]
+    return (
+        Factor("terrain", 1.0, float(b.terrain[run, loc]), "rules.terrain (QJM-style)"),
+        Factor("posture", 1.0, float(b.posture[run, loc]), "rules.posture (QJM-style)"),
+        Factor(
+            "surprise",
+            float(b.surprise[run, loc]),
+            1.0,
+            f"rules.combat.surprise_factor for the first {c.surprise_turns} turn(s) of attack",
+        ),
+        Factor(
+            "air support",
+            float((a_ground + b.attacker_air[run, loc]) / max(a_ground, 1e-12)),
+            float((d_ground + b.defender_air[run, loc]) / max(d_ground, 1e-12)),
+            "close support, full up to ground power, excess at half, capped (Dupuy)",
+        ),
+        Factor(
+            "chance",
+            float(b.attacker_noise[run, loc]),
+            float(b.defender_noise[run, loc]),
+            f"lognormal noise on losses, sigma {c.noise_sigma:g}",
+        ),
+    )

@@ -1,0 +1,81 @@
+"""Phase 2: air power. Strikes wear down enemy forces and can harm civilians; close support
+is turned into combat power for the ground battle that follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.orders import OrderArrays, available_sorties
+from engine.rules.noise import Stream, lognormal, uniform
+from engine.state import State
+from engine.world import FloatArray, World
+
+
+@dataclass(frozen=True)
+class AirResult:
+    """What the air phase did, for the combat phase and the event log (all ``B x A x L``)."""
+
+    strike: FloatArray  # sorties flown on strikes
+    support: FloatArray  # sorties flown in close support
+    destroyed: FloatArray  # enemy strength destroyed by each entry's strikes
+    killed: FloatArray  # civilians reported killed
+    injured: FloatArray  # civilians reported injured
+    support_power: FloatArray  # combat power the support sorties add, before the caps
+
+
+def resolve_air(
+    world: World, state: State, orders: OrderArrays, seeds: np.ndarray
+) -> tuple[State, AirResult]:
+    """Fly the ordered sorties (no more than each entry has) and apply their strikes."""
+    air = world.rules.air
+    turn = state.turn + 1
+    n_a, n_l = len(world.air_ids), world.n_locations
+    requested = orders.strike.sum(axis=2) + orders.support.sum(axis=2)  # B x A
+    can = available_sorties(world, state).astype(np.float64)
+    scale = np.where(requested > can, can / np.maximum(requested, 1e-12), 1.0)[:, :, np.newaxis]
+    in_range = world.air_in_range[np.newaxis]
+    strike = np.floor(orders.strike * scale) * in_range
+    support = np.floor(orders.support * scale) * in_range
+
+    # Each sortie that gets through destroys a fraction of the hostile strength at the target.
+    through = 1.0 - world.air_defence[np.newaxis, np.newaxis, :]
+    effect = air.weather * through * world.air_strike[np.newaxis, :, np.newaxis]
+    keep = np.power(1.0 - air.strike_damage, strike * effect)  # B x A x L
+    b = np.arange(state.batch)[:, np.newaxis, np.newaxis]
+    enemy = ~state.allied[
+        b,
+        world.air_beneficiary[np.newaxis, :, np.newaxis],
+        np.arange(world.n_factions)[np.newaxis, np.newaxis, :],
+    ]  # B x A x F
+    log_keep = np.einsum("bal,baf->bfl", np.log(keep), enemy.astype(np.float64))
+    survive = np.exp(log_keep)
+    forces = state.forces * survive
+    hit = state.forces - forces  # B x F x L
+    # Share the destroyed strength between entries by their log-effect.
+    weight = -np.log(keep)
+    total = weight.sum(axis=1, keepdims=True)
+    destroyed = (
+        np.where(total > 0, weight / np.maximum(total, 1e-300), 0.0)
+        * hit.sum(axis=1)[:, np.newaxis, :]
+    )
+
+    # Civilian harm: expected deaths grow with sorties, the entry's risk and the population.
+    expected = (
+        strike
+        * air.casualties_per_sortie
+        * world.air_risk[np.newaxis, :, np.newaxis]
+        * world.population[np.newaxis, np.newaxis, :]
+        / 100_000.0
+    )
+    shape = (n_a, n_l)
+    noisy = expected * lognormal(seeds, turn, Stream.STRIKE_CASUALTIES, shape, 0.5)
+    killed = np.floor(noisy + uniform(seeds, turn, Stream.ROUNDING, shape)) * (strike > 0)
+    injured_mean = killed * air.injured_per_killed
+    injured = np.floor(
+        injured_mean * lognormal(seeds, turn, Stream.STRIKE_INJURED, shape, 0.3) + 0.5
+    )
+    power = support * air.sortie_power * air.weather * world.air_cas[np.newaxis, :, np.newaxis]
+    result = AirResult(strike, support, destroyed, killed, injured, power)
+    return state.evolve(forces=forces), result

@@ -1,0 +1,97 @@
+"""The State: everything that changes during a game, for B games at once.
+
+Every array has a leading batch axis ``B`` (a single game is ``B = 1``) and is read-only: a
+rule builds a new State rather than changing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.world import BoolArray, FloatArray, IntArray, World
+
+NO_WINNER = -1
+DRAW = -2
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    """The position of B games after ``turn`` turns (turn 0 is the start).
+
+    ``forces[b, f, l]`` is faction f's strength at location l; ``controller[b, l]`` who holds
+    it. ``winner[b]`` is a faction index, ``NO_WINNER`` while the game runs, or ``DRAW``.
+    """
+
+    turn: int
+    forces: FloatArray  # B x F x L
+    controller: IntArray  # B x L
+    morale: FloatArray  # B x F
+    collapsed: BoolArray  # B x F
+    allied: BoolArray  # B x F x F
+    sortie_rate: IntArray  # B x A
+    unsupplied: IntArray  # B x F x L, turns each faction's forces there have been cut off
+    attack_turns: IntArray  # B x F, turns on which the faction has attacked
+    fired: BoolArray  # B x N events
+    winner: IntArray  # B
+    done: BoolArray  # B
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+
+    @property
+    def batch(self) -> int:
+        return int(self.controller.shape[0])
+
+    def evolve(self, **changes: Any) -> State:
+        """A new State with some arrays replaced."""
+        return replace(self, **changes)
+
+    def run(self, index: int) -> State:
+        """Game ``index`` of the batch, as a State with B = 1."""
+        picked = {
+            item.name: getattr(self, item.name)[index : index + 1].copy()
+            for item in fields(self)
+            if isinstance(getattr(self, item.name), np.ndarray)
+        }
+        return replace(self, **picked)
+
+    def digest(self) -> str:
+        """A fingerprint of the whole state; equal digests mean equal games."""
+        sha = hashlib.sha256(str(self.turn).encode())
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, np.ndarray):
+                sha.update(item.name.encode())
+                sha.update(np.ascontiguousarray(value).tobytes())
+        return sha.hexdigest()[:16]
+
+
+def initial_state(world: World, batch: int = 1) -> State:
+    """The scenario's starting position, repeated ``batch`` times."""
+
+    def tile(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return np.repeat(array[np.newaxis], batch, axis=0)
+
+    n_f, n_l = world.n_factions, world.n_locations
+    return State(
+        turn=0,
+        forces=tile(world.forces0.astype(np.float64)),
+        controller=tile(world.controller0),
+        morale=tile(world.morale0.astype(np.float64)),
+        collapsed=np.zeros((batch, n_f), dtype=bool),
+        allied=tile(world.allied0),
+        sortie_rate=tile(world.air_sorties0),
+        unsupplied=np.zeros((batch, n_f, n_l), dtype=np.int64),
+        attack_turns=np.zeros((batch, n_f), dtype=np.int64),
+        fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
+        winner=np.full(batch, NO_WINNER, dtype=np.int64),
+        done=np.zeros(batch, dtype=bool),
+    )

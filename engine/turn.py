@@ -1,0 +1,62 @@
+"""One turn for B games: the phases in their fixed order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.events import Event, TurnRecord, build_events
+from engine.orders import OrderArrays
+from engine.rules.air import resolve_air
+from engine.rules.capture import resolve_capture
+from engine.rules.combat import resolve_combat
+from engine.rules.morale import resolve_morale
+from engine.rules.movement import resolve_movement
+from engine.rules.reinforcement import resolve_reinforcements
+from engine.rules.scripted import run_scripted_events
+from engine.rules.supply import resolve_supply
+from engine.rules.victory import resolve_victory
+from engine.state import State
+from engine.world import World
+
+Events = tuple[Event, ...]
+
+
+def resolve_turn(
+    world: World,
+    state: State,
+    orders: OrderArrays,
+    seeds: npt.ArrayLike,
+    *,
+    record: bool = True,
+) -> tuple[State, list[Events]]:
+    """Play one turn of every game in the batch at once.
+
+    ``seeds`` holds one seed per game; chance depends only on (seed, turn, phase, slot). With
+    ``record=False`` no event objects are built (the state is the same), which forecasts use.
+    Games that are already over do not change.
+    """
+    run_seeds = np.asarray(seeds, dtype=np.uint64).reshape(state.batch)
+    s, fired = run_scripted_events(world, state)
+    s, air = resolve_air(world, s, orders, run_seeds)
+    s, attacked = resolve_movement(world, s, orders)
+    s, battles = resolve_combat(world, s, air, attacked, run_seeds)
+    s, capture = resolve_capture(world, s, battles)
+    s = resolve_supply(world, s)
+    s, morale = resolve_morale(world, s, capture.old_controller)
+    s, reinforcements = resolve_reinforcements(world, s)
+    s = s.evolve(turn=state.turn + 1)
+    s = resolve_victory(world, s)
+    if not record:
+        return s, []
+    turn_record = TurnRecord(fired, air, battles, capture, morale, reinforcements)
+    return s, [build_events(world, state, s, turn_record, run) for run in range(s.batch)]
+
+
+def play(world: World, state: State, orders: Sequence[OrderArrays], seeds: npt.ArrayLike) -> State:
+    """Play several turns without recording events; ``orders[t]`` is turn t's orders."""
+    for turn_orders in orders:
+        state, _ = resolve_turn(world, state, turn_orders, seeds, record=False)
+    return state

@@ -1,0 +1,220 @@
+"""The World: a scenario compiled to the arrays the rules work on. It never changes in a game."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.scenario.checks import great_circle_km
+from engine.scenario.model import Scenario
+from engine.scenario.rules import Rules
+
+FactionId = str
+LocationId = str
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class World:
+    """Index maps and constant arrays of one scenario (F factions, L locations, E routes).
+
+    Routes are stored once each as ``src``/``dst`` and as directed arcs ``arc_src``/``arc_dst``
+    (arc ``e`` runs src -> dst, arc ``E + e`` runs back), so that work grows with routes,
+    not with locations squared.
+    """
+
+    scenario: Scenario
+    rules: Rules
+    faction_ids: tuple[FactionId, ...]
+    location_ids: tuple[LocationId, ...]
+    src: IntArray
+    dst: IntArray
+    arc_src: IntArray
+    arc_dst: IntArray
+    allied0: BoolArray
+    quality: FloatArray
+    morale0: FloatArray
+    faction_posture: FloatArray
+    terrain: FloatArray
+    posture_override: FloatArray
+    value: FloatArray
+    population: FloatArray
+    air_defence: FloatArray
+    supply_source: BoolArray
+    controller0: IntArray
+    forces0: FloatArray
+    air_provider: IntArray
+    air_beneficiary: IntArray
+    air_base: IntArray
+    air_sorties0: IntArray
+    air_in_range: BoolArray
+    air_cas: FloatArray
+    air_strike: FloatArray
+    air_risk: FloatArray
+    air_ids: tuple[str, ...]
+    neighbours: IntArray  # L x K, each place's neighbours, padded with -1
+    digest: str
+
+    @property
+    def n_factions(self) -> int:
+        return len(self.faction_ids)
+
+    @property
+    def n_locations(self) -> int:
+        return len(self.location_ids)
+
+    @property
+    def n_arcs(self) -> int:
+        return len(self.arc_src)
+
+    def faction_index(self, faction_id: str) -> int:
+        """Index of a faction; raises ``KeyError``."""
+        return self._index(self.faction_ids, faction_id)
+
+    def location_index(self, location_id: str) -> int:
+        """Index of a location; raises ``KeyError``."""
+        return self._index(self.location_ids, location_id)
+
+    def air_index(self, air_id: str) -> int:
+        """Index of an air-support entry; raises ``KeyError``."""
+        return self._index(self.air_ids, air_id)
+
+    def arc_index(self, origin: str, target: str) -> int | None:
+        """The directed arc from one location to another, or ``None`` if no route joins them."""
+        a, b = self.location_index(origin), self.location_index(target)
+        found = np.flatnonzero((self.arc_src == a) & (self.arc_dst == b))
+        return int(found[0]) if found.size else None
+
+    @staticmethod
+    def _index(ids: tuple[str, ...], key: str) -> int:
+        try:
+            return ids.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """A short fingerprint of everything in a scenario; saves record it."""
+    text = json.dumps(scenario.to_data(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _neighbour_table(src: IntArray, dst: IntArray, n_l: int) -> IntArray:
+    arcs_from = np.concatenate([src, dst])
+    arcs_to = np.concatenate([dst, src])
+    order = np.lexsort((arcs_to, arcs_from))
+    arcs_from, arcs_to = arcs_from[order], arcs_to[order]
+    degree = np.bincount(arcs_from, minlength=n_l)
+    width = max(int(degree.max(initial=0)), 1)
+    table = np.full((n_l, width), -1, dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(degree)[:-1]])
+    slot = np.arange(len(arcs_from)) - start[arcs_from]
+    table[arcs_from, slot] = arcs_to
+    return table
+
+
+def compile_world(scenario: Scenario) -> World:
+    """Compile a validated scenario to a :class:`World`."""
+    rules = scenario.rules
+    factions = tuple(f.id for f in scenario.factions)
+    locations = tuple(loc.id for loc in scenario.locations)
+    f_index = {fid: i for i, fid in enumerate(factions)}
+    l_index = {lid: i for i, lid in enumerate(locations)}
+    n_f, n_l = len(factions), len(locations)
+
+    src = np.array([l_index[r.from_] for r in scenario.routes], dtype=np.int64)
+    dst = np.array([l_index[r.to] for r in scenario.routes], dtype=np.int64)
+
+    allied = np.eye(n_f, dtype=bool)
+    for alliance in scenario.alliances:
+        members = [f_index[m] for m in alliance.members]
+        allied[np.ix_(members, members)] = True
+
+    posture_factor = {
+        "hasty": rules.posture.hasty,
+        "prepared": rules.posture.prepared,
+        "fortified": rules.posture.fortified,
+    }
+    terrain_factor = {
+        "urban": rules.terrain.urban,
+        "rugged": rules.terrain.rugged,
+        "mixed": rules.terrain.mixed,
+        "flat": rules.terrain.flat,
+    }
+    forces = np.zeros((n_f, n_l))
+    for j, loc in enumerate(scenario.locations):
+        for fid, amount in loc.garrison.items():
+            forces[f_index[fid], j] = amount
+
+    lat = np.array([loc.lat for loc in scenario.locations])
+    lon = np.array([loc.lon for loc in scenario.locations])
+    air = scenario.air_support
+    in_range = np.zeros((len(air), n_l), dtype=bool)
+    for a, entry in enumerate(air):
+        if entry.base is None:
+            in_range[a] = True
+        else:
+            b = l_index[entry.base]
+            distance = np.array(
+                [great_circle_km(lat[b], lon[b], lat[j], lon[j]) for j in range(n_l)]
+            )
+            in_range[a] = distance <= entry.range_km
+
+    return World(
+        scenario=scenario,
+        rules=rules,
+        faction_ids=factions,
+        location_ids=locations,
+        src=_frozen(src),
+        dst=_frozen(dst),
+        arc_src=_frozen(np.concatenate([src, dst])),
+        arc_dst=_frozen(np.concatenate([dst, src])),
+        allied0=_frozen(allied),
+        quality=_frozen(np.array([f.quality for f in scenario.factions])),
+        morale0=_frozen(np.array([f.morale for f in scenario.factions])),
+        faction_posture=_frozen(np.array([posture_factor[f.posture] for f in scenario.factions])),
+        terrain=_frozen(np.array([terrain_factor[loc.terrain] for loc in scenario.locations])),
+        posture_override=_frozen(
+            np.array(
+                [
+                    np.nan if loc.posture is None else posture_factor[loc.posture]
+                    for loc in scenario.locations
+                ]
+            )
+        ),
+        value=_frozen(np.array([loc.value for loc in scenario.locations], dtype=np.float64)),
+        population=_frozen(
+            np.array([loc.population for loc in scenario.locations], dtype=np.float64)
+        ),
+        air_defence=_frozen(np.array([loc.air_defence for loc in scenario.locations])),
+        supply_source=_frozen(np.array([loc.supply_source for loc in scenario.locations])),
+        controller0=_frozen(
+            np.array([f_index[loc.controller] for loc in scenario.locations], dtype=np.int64)
+        ),
+        forces0=_frozen(forces),
+        air_provider=_frozen(np.array([f_index[a.provider] for a in air], dtype=np.int64)),
+        air_beneficiary=_frozen(np.array([f_index[a.beneficiary] for a in air], dtype=np.int64)),
+        air_base=_frozen(
+            np.array([-1 if a.base is None else l_index[a.base] for a in air], dtype=np.int64)
+        ),
+        air_sorties0=_frozen(np.array([a.sorties_per_turn for a in air], dtype=np.int64)),
+        air_in_range=_frozen(in_range),
+        air_cas=_frozen(np.array([a.cas_modifier for a in air], dtype=np.float64)),
+        air_strike=_frozen(np.array([a.strike_modifier for a in air], dtype=np.float64)),
+        air_risk=_frozen(np.array([a.civilian_risk for a in air], dtype=np.float64)),
+        air_ids=tuple(a.id for a in air),
+        neighbours=_frozen(_neighbour_table(src, dst, n_l)),
+        digest=scenario_digest(scenario),
+    )
