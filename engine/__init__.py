@@ -1,6 +1,36 @@
-"""Frontlines engine: scenarios, rules and everything below the user interface."""
+"""Frontlines engine: scenarios, rules and everything below the user interface.
 
+The public API (scripts and tests outside the project rely on these names)::
+
+    scenario = load_scenario("aleppo-2024")
+    game = Game.new(scenario, seed=7)
+    game.issue(Attack("opposition", "western-aleppo", "aleppo", 10.0))
+    events = game.end_turn()
+"""
+
+from engine.game import Game, SaveError
+from engine.orders import Airstrike, Attack, CloseSupport, IllegalOrderError, Move, Order
 from engine.scenario import Scenario, ScenarioError, load_scenario
+from engine.state import State, initial_state
+from engine.turn import resolve_turn
+from engine.world import World, compile_world
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario"]
+__all__ = [
+    "Airstrike",
+    "Attack",
+    "CloseSupport",
+    "Game",
+    "IllegalOrderError",
+    "Move",
+    "Order",
+    "SaveError",
+    "Scenario",
+    "ScenarioError",
+    "State",
+    "World",
+    "compile_world",
+    "initial_state",
+    "load_scenario",
+    "resolve_turn",
+]
 __version__ = "0.1.0"

@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the scenario JSON Schema")
 
+    replay = sub.add_parser("replay", help="re-run a saved game from its seed and orders")
+    replay.add_argument("save", metavar="SAVE", help="a saved game (.json)")
+    replay.add_argument(
+        "--verify", action="store_true", help="check every turn's digest; exit 1 on a mismatch"
+    )
+
     new = sub.add_parser("new", help="write a commented starter scenario")
     new.add_argument("name", metavar="NAME", help="scenario id, or a path ending in .yaml")
     return parser
@@ -57,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_schema()
         if args.command == "new":
             return cmd_new(args.name)
+        if args.command == "replay":
+            return cmd_replay(args.save, verify=args.verify)
         if args.command == "play":
             return cmd_play(args.scenario, faction=args.faction)
     except KeyboardInterrupt:
@@ -188,6 +196,45 @@ def cmd_new(name: str) -> int:
         _error(f"cannot write {target}: {exc.strerror or exc}")
         return EXIT_INVALID
     print(f"wrote {target}; check it with: frontlines validate {target}")
+    return EXIT_OK
+
+
+def cmd_replay(save: str, *, verify: bool = False) -> int:
+    """Replay a saved game turn by turn; with ``verify``, fail unless every digest matches."""
+    from engine.game import Game, SaveError, read_save
+
+    try:
+        data = read_save(Path(save))
+        game = Game.from_data({**data, "turns": []}, name=save)
+    except SaveError as exc:
+        print(f"frontlines: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    from engine.orders import IllegalOrderError, order_from_data
+
+    print(f"{save}: {game.scenario.title} ({game.scenario.id}), seed {game.seed}")
+    for number, turn in enumerate(data["turns"], start=1):
+        try:
+            events = game.end_turn(order_from_data(o) for o in turn["orders"])
+        except (IllegalOrderError, ValueError, KeyError, TypeError) as exc:
+            print(
+                f"frontlines: error: {save}: turn {number} cannot be replayed: {exc}",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+        match = game.digest() == turn.get("digest")
+        print(
+            f"turn {number}: {len(events)} events, digest {game.digest()}"
+            + ("" if match else f" (saved {turn.get('digest')})")
+        )
+        for event in events:
+            print(f"  {event.describe()}")
+        if verify and not match:
+            print(
+                f"frontlines: error: {save}: turn {number} does not match the save", file=sys.stderr
+            )
+            return EXIT_INVALID
+    if verify:
+        print(f"verified: all {len(data['turns'])} turns match")
     return EXIT_OK
 
 

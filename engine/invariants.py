@@ -1,0 +1,73 @@
+"""The rules' invariants as one checker, shared by unit tests, property tests and the
+stateful test: every reachable state must pass it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from engine.events import Battle, Event
+from engine.state import DRAW, NO_WINNER, State
+from engine.world import World
+
+
+class InvariantError(AssertionError):
+    """A state or turn that the rules should never produce."""
+
+
+def check_state(world: World, state: State) -> None:
+    """Raise :class:`InvariantError` if ``state`` breaks an invariant of the rules."""
+    problems: list[str] = []
+    if not np.isfinite(state.forces).all():
+        problems.append("a force is not finite")
+    if (state.forces < 0).any():
+        problems.append("a force is negative")
+    if ((state.controller < 0) | (state.controller >= world.n_factions)).any():
+        problems.append("a location has no valid controller")
+    if ((state.morale < 0) | (state.morale > 1)).any():
+        problems.append("morale left 0..1")
+    if (state.sortie_rate < 0).any():
+        problems.append("negative sorties")
+    if not (state.allied == np.swapaxes(state.allied, 1, 2)).all():
+        problems.append("alliances are not mutual")
+    if state.turn >= world.scenario.max_turns and not state.done.all():
+        problems.append(f"a game is still running after the last turn ({state.turn})")
+    finished = state.winner != NO_WINNER
+    if not (finished == state.done).all():
+        problems.append("a finished game has no result, or a running one has a winner")
+    if ((state.winner != NO_WINNER) & (state.winner != DRAW) & (
+        (state.winner < 0) | (state.winner >= world.n_factions))).any():
+        problems.append("a winner is not a faction")
+    if problems:
+        raise InvariantError("; ".join(problems))
+
+
+def check_turn(
+    world: World, before: State, after: State, events: Sequence[Sequence[Event]] = ()
+) -> None:
+    """Invariants of one turn: the state checks, plus what a turn may change."""
+    check_state(world, after)
+    problems: list[str] = []
+    if after.turn != before.turn + 1:
+        problems.append("the turn did not advance by one")
+    if (before.done & (after.forces != before.forces).any(axis=(1, 2))).any():
+        problems.append("a finished game changed")
+    if (before.done & (after.winner != before.winner)).any():
+        problems.append("a finished game changed its result")
+    names = {f.name: f.id for f in world.scenario.factions}
+    for run, run_events in enumerate(events):
+        for event in run_events:
+            if not isinstance(event, Battle):
+                continue
+            for a in event.attackers:
+                for d in event.defenders:
+                    i, j = world.faction_index(names[a]), world.faction_index(names[d])
+                    if before.allied[run, i, j]:
+                        problems.append(f"allies {a} and {d} fought at {event.place}")
+            if event.attacker_losses > event.attacker_strength + 1e-9:
+                problems.append(f"attackers at {event.place} lost more than they had")
+            if event.defender_losses > event.defender_strength + 1e-9:
+                problems.append(f"defenders at {event.place} lost more than they had")
+    if problems:
+        raise InvariantError("; ".join(problems))
