@@ -22,7 +22,16 @@ from hypothesis import strategies as st
 
 from engine.scenario.model import LocationKind, Posture, RouteKind, Scenario, Terrain
 
-__all__ = ["YAML_LOOKALIKES", "colours", "ids", "names", "scenario_data", "scenarios"]
+__all__ = [
+    "YAML_LOOKALIKES",
+    "colours",
+    "ids",
+    "names",
+    "played_games",
+    "scenario_data",
+    "scenarios",
+    "turn_orders",
+]
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -199,3 +208,62 @@ def scenario_data(
 def scenarios(**kwargs: Any) -> st.SearchStrategy[Scenario]:
     """Valid :class:`Scenario` values; takes the keyword arguments of :func:`scenario_data`."""
     return scenario_data(**kwargs).map(Scenario.model_validate)
+
+
+# -- play ------------------------------------------------------------------------------------
+
+
+@st.composite
+def turn_orders(
+    draw: st.DrawFn, game: Any, *, factions: st.SearchStrategy[list[str]] | None = None
+) -> list[Any]:
+    """A list of legal orders for the current turn of ``game`` (an :class:`engine.Game`):
+    for some factions, some of their legal orders with a drawn share of what is available.
+
+    The orders are checked one after another, as a player would give them, so the list as a
+    whole is legal."""
+    from dataclasses import replace
+
+    from engine.orders import Airstrike, Attack, CloseSupport, IllegalOrderError, Move, validate
+
+    ids = [f.id for f in game.scenario.factions]
+    chosen = draw(factions if factions is not None else st.lists(st.sampled_from(ids), unique=True))
+    accepted: list[Any] = []
+    for faction in chosen:
+        options = game.legal_orders(faction)
+        if not options:
+            continue
+        for option in draw(st.lists(st.sampled_from(options), max_size=4, unique=True)):
+            share = draw(st.sampled_from([0.25, 0.5, 1.0]))
+            order: Any
+            if isinstance(option, Attack | Move):
+                order = replace(option, amount=option.amount * share)
+            elif isinstance(option, Airstrike | CloseSupport):
+                order = replace(option, sorties=max(1, int(option.sorties * share)))
+            try:
+                validate(game.world, game.state, order, accepted)
+            except IllegalOrderError:
+                continue
+            accepted.append(order)
+    return accepted
+
+
+@st.composite
+def played_games(
+    draw: st.DrawFn,
+    *,
+    scenario_strategy: st.SearchStrategy[Scenario] | None = None,
+    seeds: st.SearchStrategy[int] | None = None,
+    max_turns: int = 6,
+) -> Any:
+    """An :class:`engine.Game` after up to ``max_turns`` turns of random legal play."""
+    from engine.game import Game
+
+    scenario = draw(scenario_strategy if scenario_strategy is not None else scenarios())
+    seed = draw(seeds if seeds is not None else st.integers(0, 2**32 - 1))
+    game = Game.new(scenario, seed=seed)
+    for _ in range(draw(st.integers(0, max_turns))):
+        if game.over:
+            break
+        game.end_turn(draw(turn_orders(game)))
+    return game

@@ -40,4 +40,5 @@ def resolve_supply(world: World, state: State) -> State:
     ok = supplied(world, state)
     present = state.forces > 0
     unsupplied = np.where(present & ~ok, state.unsupplied + 1, 0)
+    unsupplied = np.where(state.done[:, np.newaxis, np.newaxis], state.unsupplied, unsupplied)
     return state.evolve(unsupplied=unsupplied)
