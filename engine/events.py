@@ -84,7 +84,7 @@ class Capture:
     from_faction: str
 
     def describe(self) -> str:
-        return f"{self.by} takes {self.place} from {self.from_faction}."
+        return f"{self.place} is taken by {self.by} from {self.from_faction}."
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,12 @@ class Retreat:
     def describe(self) -> str:
         if self.to is None:
             return (
-                f"{self.faction} at {self.place} is cut off and destroyed ({self.lost:.1f} lost)."
+                f"Forces of {self.faction} at {self.place} have nowhere to fall back to and are "
+                f"destroyed ({self.lost:.1f} lost)."
             )
         return (
-            f"{self.faction} falls back from {self.place} to {self.to} with {self.strength:.1f} "
-            f"({self.lost:.1f} lost on the way)."
+            f"Forces of {self.faction} fall back from {self.place} to {self.to} with "
+            f"{self.strength:.1f} ({self.lost:.1f} lost on the way)."
         )
 
 
@@ -124,8 +125,8 @@ class Airstrike:
 
     def describe(self) -> str:
         return (
-            f"{self.provider} flies {self.sorties} strike sorties against {self.place}, "
-            f"destroying {self.destroyed:.1f} strength."
+            f"{self.sorties} strike sorties by {self.provider} hit {self.place}, destroying "
+            f"{self.destroyed:.1f} strength."
         )
 
 

@@ -54,8 +54,9 @@ def check_turn(
     problems: list[str] = []
     if after.turn != before.turn + 1:
         problems.append("the turn did not advance by one")
-    for run in np.flatnonzero(before.done):
-        if before.run(run).evolve(turn=0).digest() != after.run(run).evolve(turn=0).digest():
+    for finished in np.flatnonzero(before.done).tolist():
+        same = before.run(finished).evolve(turn=0).digest()
+        if same != after.run(finished).evolve(turn=0).digest():
             problems.append("a finished game changed")
     if (before.done & (after.winner != before.winner)).any():
         problems.append("a finished game changed its result")

@@ -1,0 +1,114 @@
+"""Order legality: every refusal has a reason a player can read, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import Airstrike, Attack, CloseSupport, Game, IllegalOrderError, Move, load_scenario
+from engine.orders import is_legal, order_from_data, order_to_data
+
+
+@pytest.fixture
+def game() -> Game:
+    return Game.new(load_scenario("aleppo-2024"), seed=1)
+
+
+@pytest.mark.parametrize(
+    ("order", "reason"),
+    [
+        (Attack("opposition", "idlib", "hama", 1.0), "no route joins idlib and hama"),
+        (
+            Attack("opposition", "western-aleppo", "aleppo", 99.0),
+            "opposition has 12 at western-aleppo; cannot send 99",
+        ),
+        (
+            Attack("opposition", "idlib", "rural-idlib", 1.0),
+            "rural-idlib is held by opposition, your own side: move there instead",
+        ),
+        (
+            Attack("government", "aleppo", "kuweires", 1.0),
+            "kuweires is held by government, your own side: move there instead",
+        ),
+        (
+            Attack("iran", "aleppo", "kuweires", 1.0),
+            "kuweires is held by government, an ally: move there instead",
+        ),
+        (
+            Move("opposition", "western-aleppo", "aleppo", 1.0),
+            "aleppo is held by government, an enemy: attack it instead",
+        ),
+        (Attack("opposition", "western-aleppo", "aleppo", -1.0), "the amount must be more than 0"),
+        (
+            Attack("opposition", "western-aleppo", "aleppo", float("nan")),
+            "the amount must be a number, not nan",
+        ),
+        (Attack("opposition", "western-aleppo", "alepo", 1.0), "unknown location 'alepo'"),
+        (Attack("rebels", "western-aleppo", "aleppo", 1.0), "unknown faction 'rebels'"),
+        (
+            Airstrike("government", "russian-air", "idlib", 3),
+            "russian-air is flown by russia, not government",
+        ),
+        (
+            Airstrike("russia", "russian-air", "idlib", 40),
+            "russian-air has 12 sorties left this turn",
+        ),
+        (
+            Airstrike("russia", "russian-air", "hama", 2),
+            "no enemy of government is at hama: only allies would be hit",
+        ),
+        (
+            Airstrike("russia", "russian-air", "idlib", 0),
+            "sorties must be a whole number above 0, not 0",
+        ),
+        (
+            CloseSupport("opposition", "opposition-drones", "damascus", 1),
+            "damascus is out of range of opposition-drones",
+        ),
+    ],
+)
+def test_illegal_orders_are_refused_with_a_reason_and_change_nothing(
+    game: Game, order: object, reason: str
+) -> None:
+    digest = game.digest()
+    with pytest.raises(IllegalOrderError) as info:
+        game.issue(order)  # type: ignore[arg-type]
+    assert str(info.value) == reason
+    assert game.pending == [] and game.digest() == digest
+
+
+def test_pending_orders_count_against_what_is_available(game: Game) -> None:
+    game.issue(Attack("opposition", "western-aleppo", "aleppo", 8.0))
+    with pytest.raises(IllegalOrderError, match="8 of it already committed"):
+        game.issue(Attack("opposition", "western-aleppo", "saraqib", 5.0))
+    game.issue(CloseSupport("russia", "russian-air", "aleppo", 10))
+    assert not is_legal(
+        game.world, game.state, Airstrike("russia", "russian-air", "idlib", 3), game.pending
+    )
+
+
+def test_no_orders_once_the_game_is_over(game: Game) -> None:
+    while not game.over:
+        game.end_turn()
+    with pytest.raises(IllegalOrderError, match="the game is over"):
+        game.issue(Attack("opposition", "western-aleppo", "aleppo", 1.0))
+    assert game.legal_orders("opposition") == []
+
+
+def test_every_listed_order_is_legal(game: Game) -> None:
+    for faction in ("government", "russia", "iran", "opposition"):
+        options = game.legal_orders(faction)
+        assert options or faction == "iran"
+        for order in options:
+            assert is_legal(game.world, game.state, order)
+
+
+def test_orders_survive_a_trip_through_save_data() -> None:
+    for order in (
+        Attack("a", "b", "c", 1.5),
+        Move("a", "b", "c", 2.0),
+        Airstrike("a", "x", "c", 3),
+        CloseSupport("a", "x", "c", 4),
+    ):
+        assert order_from_data(order_to_data(order)) == order
+    with pytest.raises(ValueError, match="not an order"):
+        order_from_data({"kind": "teleport"})
