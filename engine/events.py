@@ -222,8 +222,7 @@ def build_events(
     """The events of game ``run`` in one turn, in the order the phases happened."""
     turn = after.turn
     s = world.scenario
-    place = [loc.name for loc in s.locations]
-    fname = [f.name for f in s.factions]
+    place, fname = world.location_names, world.faction_names
     events: list[Event] = []
     for e in np.flatnonzero(record.fired.mask[run]):
         event = s.events[e]

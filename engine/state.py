@@ -51,8 +51,17 @@ class State:
         return int(self.controller.shape[0])
 
     def evolve(self, **changes: Any) -> State:
-        """A new State with some arrays replaced."""
-        return replace(self, **changes)
+        """A new State with some arrays replaced (only those are frozen again: this runs
+        several times a turn, so it avoids re-running ``__init__``)."""
+        new = object.__new__(State)
+        new.__dict__.update(self.__dict__)
+        for name, value in changes.items():
+            if name not in new.__dict__:
+                raise TypeError(f"State has no field {name!r}")
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+            new.__dict__[name] = value
+        return new
 
     def run(self, index: int) -> State:
         """Game ``index`` of the batch, as a State with B = 1."""

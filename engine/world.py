@@ -65,6 +65,9 @@ class World:
     air_risk: FloatArray
     air_ids: tuple[str, ...]
     neighbours: IntArray  # L x K, each place's neighbours, padded with -1
+    faction_names: tuple[str, ...]
+    location_names: tuple[str, ...]
+    dst_matrix: FloatArray | None  # D x L one-hot of arc_dst, on maps small enough
     digest: str
 
     @property
@@ -78,6 +81,28 @@ class World:
     @property
     def n_arcs(self) -> int:
         return len(self.arc_src)
+
+    def sum_at_origins(self, values: FloatArray) -> FloatArray:
+        """Sum ``values[..., arc]`` into the location each arc starts from (``... x L``),
+        always in the same order, so that results do not depend on the batch size."""
+        from engine.rules.common import scatter_add
+
+        return scatter_add(values, self.arc_src, self.n_locations)
+
+    def sum_at_ends(self, values: FloatArray) -> FloatArray:
+        """Sum ``values[..., arc]`` into the location each arc leads to (``... x L``)."""
+        from engine.rules.common import scatter_add
+
+        return scatter_add(values, self.arc_dst, self.n_locations)
+
+    def any_at_ends(self, flags: BoolArray) -> BoolArray:
+        """Whether any arc with ``flags[..., arc]`` set leads to each location (``... x L``).
+
+        Counting 0/1 values is exact in any order, so a matrix product may do it."""
+        if self.dst_matrix is not None:
+            hits: BoolArray = (flags.astype(np.float64) @ self.dst_matrix) > 0
+            return hits
+        return self.sum_at_ends(flags.astype(np.float64)) > 0
 
     def faction_index(self, faction_id: str) -> int:
         """Index of a faction; raises ``KeyError``."""
@@ -109,6 +134,18 @@ def scenario_digest(scenario: Scenario) -> str:
     """A short fingerprint of everything in a scenario; saves record it."""
     text = json.dumps(scenario.to_data(), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+ONE_HOT_LIMIT = 250_000
+"""Largest arcs x locations matrix kept for summing along arcs by matrix product."""
+
+
+def _one_hot(index: IntArray, size: int) -> FloatArray | None:
+    if len(index) * size > ONE_HOT_LIMIT:
+        return None
+    matrix = np.zeros((len(index), size))
+    matrix[np.arange(len(index)), index] = 1.0
+    return _frozen(matrix)
 
 
 def _neighbour_table(src: IntArray, dst: IntArray, n_l: int) -> IntArray:
@@ -216,5 +253,8 @@ def compile_world(scenario: Scenario) -> World:
         air_risk=_frozen(np.array([a.civilian_risk for a in air], dtype=np.float64)),
         air_ids=tuple(a.id for a in air),
         neighbours=_frozen(_neighbour_table(src, dst, n_l)),
+        faction_names=tuple(f.name for f in scenario.factions),
+        location_names=tuple(loc.name for loc in scenario.locations),
+        dst_matrix=_one_hot(np.concatenate([dst, src]), n_l),
         digest=scenario_digest(scenario),
     )

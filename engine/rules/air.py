@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.orders import OrderArrays, available_sorties
-from engine.rules.noise import Stream, lognormal, uniform
+from engine.rules.noise import Stream, lognormal_from, uniform_where
 from engine.state import State
 from engine.world import FloatArray, World
 
@@ -69,13 +69,11 @@ def resolve_air(
         * world.population[np.newaxis, np.newaxis, :]
         / 100_000.0
     )
-    shape = (n_a, n_l)
-    noisy = expected * lognormal(seeds, turn, Stream.STRIKE_CASUALTIES, shape, 0.5)
-    killed = np.floor(noisy + uniform(seeds, turn, Stream.ROUNDING, shape)) * (strike > 0)
+    u = uniform_where(seeds, turn, Stream.AIR, (5, n_a, n_l), strike > 0)
+    noisy = expected * lognormal_from(u[:, 0], u[:, 1], 0.5)
+    killed = np.floor(noisy + u[:, 2]) * (strike > 0)
     injured_mean = killed * air.injured_per_killed
-    injured = np.floor(
-        injured_mean * lognormal(seeds, turn, Stream.STRIKE_INJURED, shape, 0.3) + 0.5
-    )
+    injured = np.floor(injured_mean * lognormal_from(u[:, 3], u[:, 4], 0.3) + 0.5)
     power = support * air.sortie_power * air.weather * world.air_cas[np.newaxis, :, np.newaxis]
     result = AirResult(strike, support, destroyed, killed, injured, power)
     return state.evolve(forces=forces), result

@@ -14,7 +14,7 @@ import numpy as np
 
 from engine.rules.air import AirResult
 from engine.rules.common import hostile_here, morale_factor, supply_factor
-from engine.rules.noise import Stream, lognormal
+from engine.rules.noise import Stream, lognormal_from, uniform_where
 from engine.state import State
 from engine.world import BoolArray, FloatArray, World
 
@@ -102,8 +102,9 @@ def resolve_combat(
     c = rules.combat
     ratio = a_power / np.maximum(d_power, 1e-12)
     n_l = world.n_locations
-    a_noise = lognormal(seeds, turn, Stream.ATTACKER_LOSSES, (n_l,), c.noise_sigma)
-    d_noise = lognormal(seeds, turn, Stream.DEFENDER_LOSSES, (n_l,), c.noise_sigma)
+    u = uniform_where(seeds, turn, Stream.COMBAT, (4, n_l), battle)
+    a_noise = lognormal_from(u[:, 0], u[:, 1], c.noise_sigma)
+    d_noise = lognormal_from(u[:, 2], u[:, 3], c.noise_sigma)
     safe_ratio = np.maximum(ratio, 1e-6)
     a_loss = np.clip(c.attrition_rate * safe_ratio ** (-c.attrition_exponent) * a_noise, 0, 1)
     d_loss = np.clip(c.attrition_rate * safe_ratio**c.attrition_exponent * d_noise, 0, 1)

@@ -19,13 +19,10 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 class Stream(IntEnum):
-    """The independent streams of chance, one per use."""
+    """The independent streams of chance, one per phase that uses chance."""
 
-    STRIKE_CASUALTIES = 1
-    STRIKE_INJURED = 2
-    ATTACKER_LOSSES = 3
-    DEFENDER_LOSSES = 4
-    ROUNDING = 5
+    AIR = 1
+    COMBAT = 2
 
 
 def _mix(x: Any) -> Any:
@@ -53,18 +50,53 @@ def uniform(
     return values.reshape((len(seeds), *shape))
 
 
-def normal(
-    seeds: npt.NDArray[np.uint64], turn: int, stream: Stream, shape: tuple[int, ...]
-) -> npt.NDArray[np.float64]:
-    """Standard normal draws (Box-Muller over two halves of one uniform stream)."""
-    count = int(np.prod(shape, dtype=np.int64))
-    u = uniform(seeds, turn, stream, (2, count))
-    z = np.sqrt(-2.0 * np.log(u[:, 0])) * np.cos(2.0 * np.pi * u[:, 1])
-    return z.reshape((len(seeds), *shape))
+_DENSE_LIMIT = 4096
+"""Below this many draws, drawing them all is cheaper than picking the ones needed."""
 
 
-def lognormal(
-    seeds: npt.NDArray[np.uint64], turn: int, stream: Stream, shape: tuple[int, ...], sigma: float
+def uniform_where(
+    seeds: npt.NDArray[np.uint64],
+    turn: int,
+    stream: Stream,
+    shape: tuple[int, ...],
+    where: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.float64]:
-    """Multiplicative noise with median 1: ``exp(sigma * N(0, 1))``."""
-    return np.exp(sigma * normal(seeds, turn, stream, shape))
+    """The draws :func:`uniform` would give, computed only where ``where`` (``B x *shape[1:]``)
+    is set and 0.5 elsewhere: the same numbers at a fraction of the cost when few are needed.
+
+    ``shape[0]`` is the number of draws per place; ``where`` applies to all of them.
+    """
+    batch = len(seeds)
+    if batch * int(np.prod(shape, dtype=np.int64)) <= _DENSE_LIMIT:
+        dense = uniform(seeds, turn, stream, shape)
+        return np.where(where[:, np.newaxis], dense, 0.5)
+    out = np.full((batch, *shape), 0.5)
+    runs, *rest = np.nonzero(where)
+    if runs.size == 0:
+        return out
+    with np.errstate(over="ignore"):
+        key = _mix(
+            seeds.astype(np.uint64) ^ _mix(np.uint64(turn) * _GOLDEN + np.uint64(int(stream)) * _M1)
+        )
+        inner = np.ravel_multi_index(tuple(rest), shape[1:]) if rest else np.zeros_like(runs)
+        per_draw = int(np.prod(shape[1:], dtype=np.int64))
+        for k in range(shape[0]):  # a handful of draws per place
+            slot = (inner + k * per_draw).astype(np.uint64)
+            bits = _mix(key[runs] + slot * _GOLDEN + _GOLDEN)
+            index: tuple[Any, ...] = (runs, k, *rest)
+            out[index] = ((bits >> np.uint64(11)).astype(np.float64) + 0.5) / float(1 << 53)
+    return out
+
+
+def normal_from(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Standard normal draws from two independent uniform arrays (Box-Muller)."""
+    z: npt.NDArray[np.float64] = np.sqrt(-2.0 * np.log(u)) * np.cos(2.0 * np.pi * v)
+    return z
+
+
+def lognormal_from(
+    u: npt.NDArray[np.float64], v: npt.NDArray[np.float64], sigma: float
+) -> npt.NDArray[np.float64]:
+    """Multiplicative noise with median 1, ``exp(sigma * N(0, 1))``, from two uniforms."""
+    noise: npt.NDArray[np.float64] = np.exp(sigma * normal_from(u, v))
+    return noise

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.rules.common import scatter_add
 from engine.state import State
 from engine.world import BoolArray, World
 
@@ -18,20 +17,12 @@ def supplied(world: World, state: State) -> BoolArray:
     friendly = state.allied[b, f, state.controller[:, np.newaxis, :]]  # B x F x L
     reach = friendly & world.supply_source[np.newaxis, np.newaxis, :]
     for _ in range(world.n_locations):  # one step of the flood per iteration, to the diameter
-        spread = (
-            scatter_add(
-                reach[:, :, world.arc_src].astype(np.float64), world.arc_dst, world.n_locations
-            )
-            > 0
-        )
+        spread = world.any_at_ends(reach[:, :, world.arc_src])
         grown = reach | (spread & friendly)
         if np.array_equal(grown, reach):
             break
         reach = grown
-    next_to = (
-        scatter_add(reach[:, :, world.arc_src].astype(np.float64), world.arc_dst, world.n_locations)
-        > 0
-    )
+    next_to = world.any_at_ends(reach[:, :, world.arc_src])
     return reach | next_to
 
 

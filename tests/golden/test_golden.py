@@ -32,9 +32,9 @@ def test_readable_facts_of_the_golden_games() -> None:
     assert aleppo["facts"] == {"aleppo_on_day_4": "government"}
     assert aleppo["winner"] == "government"
     assert aleppo["losses"] == {
-        "government": 6.688,
-        "iran": 2.529,
-        "opposition": 11.496,
+        "government": 7.182,
+        "iran": 2.94,
+        "opposition": 11.301,
         "russia": 0.0,
     }
     hama = EXPECTED_DATA["hama-2024"]

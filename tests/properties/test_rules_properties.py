@@ -81,10 +81,10 @@ def test_run_i_of_a_batch_equals_the_single_game(scenario, seeds, data) -> None:
 
 @given(seed=st.integers(0, 2**63), turn=st.integers(1, 50))
 def test_chance_depends_only_on_seed_turn_and_stream(seed: int, turn: int) -> None:
-    alone = uniform(np.array([seed], dtype=np.uint64), turn, Stream.ATTACKER_LOSSES, (7,))
-    among = uniform(np.array([1, seed, 2], dtype=np.uint64), turn, Stream.ATTACKER_LOSSES, (7,))
+    alone = uniform(np.array([seed], dtype=np.uint64), turn, Stream.COMBAT, (7,))
+    among = uniform(np.array([1, seed, 2], dtype=np.uint64), turn, Stream.COMBAT, (7,))
     assert (alone[0] == among[1]).all()
-    other = uniform(np.array([seed], dtype=np.uint64), turn, Stream.DEFENDER_LOSSES, (7,))
+    other = uniform(np.array([seed], dtype=np.uint64), turn, Stream.AIR, (7,))
     assert not (alone == other).all()
 
 
