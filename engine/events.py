@@ -319,10 +319,21 @@ def build_events(
 
 
 def _factors(world: World, b: BattleResult, run: int, loc: int) -> tuple[Factor, ...]:
+    """Each multiplier of one battle for both sides, and where its value comes from."""
     c = world.rules.combat
     a_ground = b.attacker_ground[run, loc]
     d_ground = b.defender_ground[run, loc]
+    sources = {
+        "quality": "faction quality (scenario)",
+        "morale": "rules.morale bands of each faction's morale (QJM-style)",
+        "supply": "rules.supply: power lost for each turn cut off from supply",
+    }
+    per_side = tuple(
+        Factor(name, float(attacker[run, loc]), float(defender[run, loc]), sources[name])
+        for name, (attacker, defender) in b.sides.items()
+    )
     return (
+        *per_side,
         Factor("terrain", 1.0, float(b.terrain[run, loc]), "rules.terrain (QJM-style)"),
         Factor("posture", 1.0, float(b.posture[run, loc]), "rules.posture (QJM-style)"),
         Factor(

@@ -55,7 +55,11 @@ class Game:
     def new(
         cls, scenario: Scenario, *, seed: int, variant: str | None = None, source: str | None = None
     ) -> Game:
-        """A game at the scenario's start (with a variant applied, if named)."""
+        """A game at the scenario's start (with a variant applied, if named).
+
+        ``seed`` is any whole number from 0 to 2**64 - 1; raises ``ValueError`` otherwise."""
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+            raise ValueError(f"a seed is a whole number from 0 to 2**64 - 1, not {seed!r}")
         played = scenario.with_variant(variant) if variant else scenario
         world = compile_world(played)
         return cls(world, int(seed), variant, source or scenario.id, [initial_state(world)])
@@ -166,14 +170,22 @@ class Game:
                     f"{name}: the save is for scenario '{header['id']}', which cannot be loaded:\n"
                     f"{exc}"
                 ) from None
-        game = cls.new(
-            scenario, seed=data["seed"], variant=header["variant"], source=header["source"]
-        )
+        try:
+            game = cls.new(
+                scenario, seed=data["seed"], variant=header["variant"], source=header["source"]
+            )
+        except (ValueError, KeyError) as exc:
+            raise SaveError(f"{name}: damaged save: {exc}") from None
         if game.world.digest != header["digest"]:
             raise SaveError(
                 f"{name}: scenario '{header['id']}' has changed since this game was saved "
                 f"(digest {game.world.digest}, the save expects {header['digest']}); load it "
                 "with the scenario file it was played with"
+            )
+        if data.get("start_digest", game.states[0].digest()) != game.states[0].digest():
+            raise SaveError(
+                f"{name}: the starting position differs from when the game was saved "
+                "(the rules have changed since)"
             )
         for number, turn in enumerate(data["turns"], start=1):
             try:

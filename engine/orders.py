@@ -243,6 +243,30 @@ def _validate_air(
             f"no enemy of {world.faction_ids[beneficiary]} is at {order.target}: "
             "only allies would be hit"
         )
+    if isinstance(order, CloseSupport) and not (
+        enemies.any() or _threatened(world, state, beneficiary, target, order.target, pending)
+    ):
+        raise IllegalOrderError(
+            f"no battle is possible for {world.faction_ids[beneficiary]} at {order.target}: "
+            "no enemy is there or next to it, and no attack on it is ordered"
+        )
+
+
+def _threatened(
+    world: World, state: State, side: int, target: int, name: str, pending: Sequence[Order]
+) -> bool:
+    """Whether a battle involving ``side`` may be fought at ``target`` this turn."""
+    holds = bool(state.allied[0, side, state.controller[0, target]])
+    neighbours = world.neighbours[target][world.neighbours[target] >= 0]
+    enemy_next_door = ~state.allied[0, side][:, np.newaxis] & (state.forces[0][:, neighbours] > 0)
+    if holds and enemy_next_door.any():
+        return True
+    return any(
+        isinstance(p, Attack)
+        and p.target == name
+        and bool(state.allied[0, side, world.faction_ids.index(p.faction)])
+        for p in pending
+    )
 
 
 def _index(ids: tuple[str, ...], key: object, what: str) -> int:

@@ -32,18 +32,24 @@ def resolve_air(
     air = world.rules.air
     turn = state.turn + 1
     n_a, n_l = len(world.air_ids), world.n_locations
-    requested = orders.strike.sum(axis=2) + orders.support.sum(axis=2)  # B x A
+    in_range = world.air_in_range[np.newaxis]
+    asked_strike = np.maximum(orders.strike, 0.0) * in_range
+    asked_support = np.maximum(orders.support, 0.0) * in_range
+    requested = asked_strike.sum(axis=2) + asked_support.sum(axis=2)  # B x A
     can = available_sorties(world, state).astype(np.float64)
     scale = np.where(requested > can, can / np.maximum(requested, 1e-12), 1.0)[:, :, np.newaxis]
-    in_range = world.air_in_range[np.newaxis]
-    strike = np.floor(orders.strike * scale) * in_range
-    support = np.floor(orders.support * scale) * in_range
+    strike = np.floor(asked_strike * scale)
+    support = np.floor(asked_support * scale)
 
-    # Each sortie that gets through destroys a fraction of the hostile strength at the target.
-    through = 1.0 - world.air_defence[np.newaxis, np.newaxis, :]
+    # Each sortie that gets through destroys a fraction of the hostile strength at the target;
+    # a place's air defence stops a share of them when its holder is hostile to the flyers.
+    b = np.arange(state.batch)[:, np.newaxis, np.newaxis]
+    holder_hostile = ~state.allied[
+        b, world.air_beneficiary[np.newaxis, :, np.newaxis], state.controller[:, np.newaxis, :]
+    ]  # B x A x L
+    through = 1.0 - world.air_defence[np.newaxis, np.newaxis, :] * holder_hostile
     effect = air.weather * through * world.air_strike[np.newaxis, :, np.newaxis]
     keep = np.power(1.0 - air.strike_damage, strike * effect)  # B x A x L
-    b = np.arange(state.batch)[:, np.newaxis, np.newaxis]
     enemy = ~state.allied[
         b,
         world.air_beneficiary[np.newaxis, :, np.newaxis],

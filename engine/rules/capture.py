@@ -50,7 +50,9 @@ def resolve_capture(
     nbr_safe = np.where(valid, nbr, 0)
     holder_of_nbr = controller[batch, nbr_safe]  # B x L x K
     friendly = state.allied[batch, old[:, :, np.newaxis], holder_of_nbr] & valid
-    own_there = (state.forces.sum(axis=1))[batch, nbr_safe]
+    side = state.allied[np.arange(state.batch)[:, np.newaxis], old]  # B x L x F: holder's side
+    at_neighbours = state.forces[:, :, world.neighbours.clip(min=0)]  # B x F x L x K
+    own_there = np.einsum("blf,bflk->blk", side.astype(np.float64), at_neighbours)
     score = np.where(friendly, 1.0 + own_there, 0.0)
     best = score.argmax(axis=2)  # B x L
     has_refuge = np.take_along_axis(score, best[:, :, np.newaxis], axis=2)[:, :, 0] > 0

@@ -41,6 +41,7 @@ class BattleResult:
     defender_strength: FloatArray
     losses: FloatArray  # B x F x L strength each faction lost
     strength: FloatArray  # B x F x L strength each faction had before the battle
+    sides: dict[str, tuple[FloatArray, FloatArray]]  # strength-weighted mean factors per side
 
 
 def _air_for_sides(world: World, state: State, air: AirResult) -> tuple[FloatArray, FloatArray]:
@@ -76,11 +77,24 @@ def resolve_combat(
     a_strength, d_strength = attackers.sum(axis=1), defenders.sum(axis=1)
     battle = (a_strength > 0) & (d_strength > 0) & ~state.done[:, np.newaxis]
 
-    per_faction = (
-        world.quality[np.newaxis, :, np.newaxis]
-        * morale_factor(state.morale, state.collapsed, rules)[:, :, np.newaxis]
-        * supply_factor(state.unsupplied, rules)
+    quality = np.broadcast_to(world.quality[np.newaxis, :, np.newaxis], state.forces.shape)
+    morale = np.broadcast_to(
+        morale_factor(state.morale, state.collapsed, rules)[:, :, np.newaxis], state.forces.shape
     )
+    supply = supply_factor(state.unsupplied, rules)
+    per_faction = quality * morale * supply
+
+    def side_mean(side: FloatArray, factor: FloatArray) -> FloatArray:
+        total = side.sum(axis=1)
+        mean: FloatArray = np.where(
+            total > 0, (side * factor).sum(axis=1) / np.maximum(total, 1e-300), 1.0
+        )
+        return mean
+
+    breakdown = {
+        name: (side_mean(attackers, factor), side_mean(defenders, factor))
+        for name, factor in (("quality", quality), ("morale", morale), ("supply", supply))
+    }
     surprise_on = state.attack_turns < rules.combat.surprise_turns
     surprise_f = np.where(surprise_on & attacked, rules.combat.surprise_factor, 1.0)
     a_ground = (attackers * per_faction * surprise_f[:, :, np.newaxis]).sum(axis=1)
@@ -112,7 +126,9 @@ def resolve_combat(
 
     losses = attackers * a_loss[:, np.newaxis, :] + defenders * d_loss[:, np.newaxis, :]
     forces = np.maximum(state.forces - losses, 0.0)
-    attack_turns = state.attack_turns + attacked
+    # An offensive's turns are counted while it goes on; a pause ends it.
+    attack_turns = np.where(attacked, state.attack_turns + 1, 0)
+    attack_turns = np.where(state.done[:, np.newaxis], state.attack_turns, attack_turns)
     result = BattleResult(
         battle=battle,
         attacker_ground=a_ground,
@@ -132,5 +148,6 @@ def resolve_combat(
         defender_strength=d_strength,
         losses=losses,
         strength=state.forces,
+        sides=breakdown,
     )
     return state.evolve(forces=forces, attack_turns=attack_turns), result

@@ -29,13 +29,16 @@ def test_a_turn_reports_what_happened_in_sentences() -> None:
     assert isinstance(events[0], Message)
     (battle,) = [e for e in events if isinstance(e, Battle)]
     assert battle.place == "Aleppo" and battle.attacker_strength == 10.0
-    assert {f.name for f in battle.factors} == {
+    assert [f.name for f in battle.factors] == [
+        "quality",
+        "morale",
+        "supply",
         "terrain",
         "posture",
         "surprise",
         "air support",
         "chance",
-    }
+    ]
     assert battle.describe().startswith("Battle for Aleppo: HTS-led opposition coalition (10.0)")
     assert game.turn == 1 and game.pending == []
 
@@ -117,3 +120,9 @@ def test_replay_verify_passes_for_a_true_save_and_fails_for_an_edited_one(
     assert main(["replay", str(path), "--verify"]) == 1
     assert "turn 3 does not match the save" in capsys.readouterr().err
     assert main(["replay", str(tmp_path / "missing.json")]) == 1
+
+
+@pytest.mark.parametrize("seed", [-1, 2**64, 1.5, True])
+def test_seeds_outside_64_bits_are_refused(seed: object) -> None:
+    with pytest.raises(ValueError, match="a seed is a whole number"):
+        Game.new(load_scenario("two-rivers"), seed=seed)  # type: ignore[arg-type]
