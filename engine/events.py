@@ -58,6 +58,8 @@ class Battle:
     defender_losses: float
     captured: bool
     factors: tuple[Factor, ...]
+    attacker_ids: tuple[str, ...] = ()
+    defender_ids: tuple[str, ...] = ()
 
     @property
     def odds(self) -> float:
@@ -254,8 +256,10 @@ def build_events(
         holder = int(before.controller[run, loc])
         hostile = ~before.allied[run, :, holder]
         present = b.strength[run, :, loc]
-        attackers = tuple(fname[f] for f in np.flatnonzero(hostile & (present > 0)))
-        defenders = tuple(fname[f] for f in np.flatnonzero(~hostile & (present > 0)))
+        attacking = np.flatnonzero(hostile & (present > 0))
+        defending = np.flatnonzero(~hostile & (present > 0))
+        attackers = tuple(fname[f] for f in attacking)
+        defenders = tuple(fname[f] for f in defending)
         lost = b.losses[run, :, loc]
         events.append(
             Battle(
@@ -272,6 +276,8 @@ def build_events(
                 defender_losses=float(lost[~hostile].sum()),
                 captured=bool(cap.captured[run, loc]),
                 factors=_factors(world, b, run, int(loc)),
+                attacker_ids=tuple(world.faction_ids[f] for f in attacking),
+                defender_ids=tuple(world.faction_ids[f] for f in defending),
             )
         )
     for loc in np.flatnonzero(cap.captured[run]):

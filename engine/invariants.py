@@ -60,14 +60,13 @@ def check_turn(
             problems.append("a finished game changed")
     if (before.done & (after.winner != before.winner)).any():
         problems.append("a finished game changed its result")
-    names = {f.name: f.id for f in world.scenario.factions}
     for run, run_events in enumerate(events):
         for event in run_events:
             if not isinstance(event, Battle):
                 continue
-            for a in event.attackers:
-                for d in event.defenders:
-                    i, j = world.faction_index(names[a]), world.faction_index(names[d])
+            for a in event.attacker_ids:
+                for d in event.defender_ids:
+                    i, j = world.faction_index(a), world.faction_index(d)
                     if before.allied[run, i, j]:
                         problems.append(f"allies {a} and {d} fought at {event.place}")
             if event.attacker_losses > event.attacker_strength + 1e-9:

@@ -76,10 +76,10 @@ def resolve_air(
         / 100_000.0
     )
     u = uniform_where(seeds, turn, Stream.AIR, (5, n_a, n_l), strike > 0)
-    noisy = expected * lognormal_from(u[:, 0], u[:, 1], 0.5)
+    noisy = expected * lognormal_from(u[:, 0], u[:, 1], air.casualty_sigma)
     killed = np.floor(noisy + u[:, 2]) * (strike > 0)
     injured_mean = killed * air.injured_per_killed
-    injured = np.floor(injured_mean * lognormal_from(u[:, 3], u[:, 4], 0.3) + 0.5)
+    injured = np.floor(injured_mean * lognormal_from(u[:, 3], u[:, 4], air.injured_sigma) + 0.5)
     power = support * air.sortie_power * air.weather * world.air_cas[np.newaxis, :, np.newaxis]
     result = AirResult(strike, support, destroyed, killed, injured, power)
     return state.evolve(forces=forces), result

@@ -30,9 +30,13 @@ def morale_factor(morale: FloatArray, collapsed: BoolArray, rules: Rules) -> Flo
     """The combat multiplier for each faction's morale (QJM-style steps)."""
     r = rules.morale
     factor = np.where(
-        morale >= 0.75,
+        morale >= r.high_from,
         r.high,
-        np.where(morale >= 0.5, r.steady, np.where(morale >= 0.25, r.shaken, r.wavering)),
+        np.where(
+            morale >= r.steady_from,
+            r.steady,
+            np.where(morale >= r.shaken_from, r.shaken, r.wavering),
+        ),
     )
     return np.where(collapsed, r.panic, factor)
 

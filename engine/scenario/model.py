@@ -73,7 +73,7 @@ class Posture(StrEnum):
 
 
 class RouteKind(StrEnum):
-    """The kind of road a route is; faster roads carry attacks further."""
+    """The kind of road a route is (shown on maps; the current rules treat all routes alike)."""
 
     HIGHWAY = "highway"
     ROAD = "road"

@@ -36,10 +36,13 @@ class PostureRules(Spec):
 class MoraleRules(Spec):
     """How morale scales combat power, and how it moves."""
 
-    high: Factor = Field(1.0, description="Power multiplier at morale >= 0.75.")
-    steady: Factor = Field(0.9, description="Power multiplier at morale >= 0.5.")
-    shaken: Factor = Field(0.8, description="Power multiplier at morale >= 0.25.")
-    wavering: Factor = Field(0.7, description="Power multiplier below 0.25, above collapse.")
+    high: Factor = Field(1.0, description="Power multiplier at morale >= high_from.")
+    steady: Factor = Field(0.9, description="Power multiplier at morale >= steady_from.")
+    shaken: Factor = Field(0.8, description="Power multiplier at morale >= shaken_from.")
+    wavering: Factor = Field(0.7, description="Power multiplier below shaken_from.")
+    high_from: Fraction = Field(0.75, description="Lowest morale counted as high.")
+    steady_from: Fraction = Field(0.5, description="Lowest morale counted as steady.")
+    shaken_from: Fraction = Field(0.25, description="Lowest morale counted as shaken.")
     panic: Factor = Field(0.2, description="Power multiplier once a faction has collapsed.")
     collapse_below: Fraction = Field(
         0.15, description="A faction whose morale falls below this collapses into panic."
@@ -58,6 +61,8 @@ class MoraleRules(Spec):
     def _ordered(self) -> MoraleRules:
         if not self.high >= self.steady >= self.shaken >= self.wavering >= self.panic:
             raise ValueError("morale factors must not increase from high to panic")
+        if not self.high_from >= self.steady_from >= self.shaken_from:
+            raise ValueError("morale bands must run high_from >= steady_from >= shaken_from")
         return self
 
 
@@ -113,6 +118,12 @@ class AirRules(Spec):
         8.0, description="Reported injured per reported death in strikes on populated places."
     )
     weather: Fraction = Field(1.0, description="Fraction of air power that weather allows.")
+    casualty_sigma: Annotated[float, Field(ge=0, le=3, allow_inf_nan=False)] = Field(
+        0.5, description="Spread of the lognormal noise on civilian deaths from a strike."
+    )
+    injured_sigma: Annotated[float, Field(ge=0, le=3, allow_inf_nan=False)] = Field(
+        0.3, description="Spread of the lognormal noise on the injured per death."
+    )
 
 
 class SupplyRules(Spec):
