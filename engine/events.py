@@ -252,34 +252,9 @@ def build_events(
             )
     b = record.battles
     cap = record.capture
-    for loc in np.flatnonzero(b.battle[run]):
-        holder = int(before.controller[run, loc])
-        hostile = ~before.allied[run, :, holder]
-        present = b.strength[run, :, loc]
-        attacking = np.flatnonzero(hostile & (present > 0))
-        defending = np.flatnonzero(~hostile & (present > 0))
-        attackers = tuple(fname[f] for f in attacking)
-        defenders = tuple(fname[f] for f in defending)
-        lost = b.losses[run, :, loc]
-        events.append(
-            Battle(
-                turn=turn,
-                location=world.location_ids[loc],
-                place=place[loc],
-                attackers=attackers,
-                defenders=defenders,
-                attacker_strength=float(b.attacker_strength[run, loc]),
-                defender_strength=float(b.defender_strength[run, loc]),
-                attacker_power=float(b.attacker_power[run, loc]),
-                defender_power=float(b.defender_power[run, loc]),
-                attacker_losses=float(lost[hostile].sum()),
-                defender_losses=float(lost[~hostile].sum()),
-                captured=bool(cap.captured[run, loc]),
-                factors=_factors(world, b, run, int(loc)),
-                attacker_ids=tuple(world.faction_ids[f] for f in attacking),
-                defender_ids=tuple(world.faction_ids[f] for f in defending),
-            )
-        )
+    fought = np.flatnonzero(b.battle[run]).tolist()
+    if fought:
+        events += _battles(world, before, b, cap, run, turn, fought)
     for loc in np.flatnonzero(cap.captured[run]):
         old, new = int(cap.old_controller[run, loc]), int(after.controller[run, loc])
         events.append(Capture(turn, world.location_ids[loc], place[loc], fname[new], fname[old]))
@@ -324,40 +299,98 @@ def build_events(
     return tuple(events)
 
 
-def _factors(world: World, b: BattleResult, run: int, loc: int) -> tuple[Factor, ...]:
-    """Each multiplier of one battle for both sides, and where its value comes from."""
+_BATTLE_COLUMNS = (
+    "attacker_strength",
+    "defender_strength",
+    "attacker_power",
+    "defender_power",
+    "attacker_ground",
+    "defender_ground",
+    "attacker_air",
+    "defender_air",
+    "terrain",
+    "posture",
+    "surprise",
+    "attacker_noise",
+    "defender_noise",
+)
+_SIDE_SOURCES = {
+    "quality": "faction quality (scenario)",
+    "morale": "rules.morale bands of each faction's morale (QJM-style)",
+    "supply": "rules.supply: power lost for each turn cut off from supply",
+}
+
+
+def _battles(
+    world: World,
+    before: State,
+    b: BattleResult,
+    cap: CaptureResult,
+    run: int,
+    turn: int,
+    fought: list[int],
+) -> list[Event]:
+    """Battle events, reading each array of the run once (this runs every turn in play)."""
     c = world.rules.combat
-    a_ground = b.attacker_ground[run, loc]
-    d_ground = b.defender_ground[run, loc]
-    sources = {
-        "quality": "faction quality (scenario)",
-        "morale": "rules.morale bands of each faction's morale (QJM-style)",
-        "supply": "rules.supply: power lost for each turn cut off from supply",
-    }
-    per_side = tuple(
-        Factor(name, float(attacker[run, loc]), float(defender[run, loc]), sources[name])
-        for name, (attacker, defender) in b.sides.items()
-    )
-    return (
-        *per_side,
-        Factor("terrain", 1.0, float(b.terrain[run, loc]), "rules.terrain (QJM-style)"),
-        Factor("posture", 1.0, float(b.posture[run, loc]), "rules.posture (QJM-style)"),
-        Factor(
-            "surprise",
-            float(b.surprise[run, loc]),
-            1.0,
-            f"rules.combat.surprise_factor for the first {c.surprise_turns} turn(s) of attack",
-        ),
-        Factor(
-            "air support",
-            float((a_ground + b.attacker_air[run, loc]) / max(a_ground, 1e-12)),
-            float((d_ground + b.defender_air[run, loc]) / max(d_ground, 1e-12)),
-            "close support, full up to ground power, excess at half, capped (Dupuy)",
-        ),
-        Factor(
-            "chance",
-            float(b.attacker_noise[run, loc]),
-            float(b.defender_noise[run, loc]),
-            f"lognormal noise on losses, sigma {c.noise_sigma:g}",
-        ),
-    )
+    col = {name: getattr(b, name)[run].tolist() for name in _BATTLE_COLUMNS}
+    sides = {name: (a[run].tolist(), d[run].tolist()) for name, (a, d) in b.sides.items()}
+    strength, losses = b.strength[run].T, b.losses[run].T  # L x F
+    hostile_to = ~before.allied[run]  # F x F: hostile_to[f, holder]
+    captured = cap.captured[run].tolist()
+    holders = before.controller[run].tolist()
+    fname, fid = world.faction_names, world.faction_ids
+    out: list[Event] = []
+    for loc in fought:
+        hostile = hostile_to[:, holders[loc]]
+        present = strength[loc] > 0
+        attacking = np.flatnonzero(hostile & present).tolist()
+        defending = np.flatnonzero(~hostile & present).tolist()
+        lost = losses[loc]
+        a_ground, d_ground = col["attacker_ground"][loc], col["defender_ground"][loc]
+        per_side = [
+            Factor(name, a[loc], d[loc], _SIDE_SOURCES[name]) for name, (a, d) in sides.items()
+        ]
+        factors = (
+            *per_side,
+            Factor("terrain", 1.0, col["terrain"][loc], "rules.terrain (QJM-style)"),
+            Factor("posture", 1.0, col["posture"][loc], "rules.posture (QJM-style)"),
+            Factor(
+                "surprise",
+                col["surprise"][loc],
+                1.0,
+                f"rules.combat.surprise_factor for the first {c.surprise_turns} turn(s) "
+                "of an offensive",
+            ),
+            Factor(
+                "air support",
+                (a_ground + col["attacker_air"][loc]) / max(a_ground, 1e-12),
+                (d_ground + col["defender_air"][loc]) / max(d_ground, 1e-12),
+                "close support, full up to ground power, excess at half, capped (Dupuy)",
+            ),
+            Factor(
+                "chance",
+                col["attacker_noise"][loc],
+                col["defender_noise"][loc],
+                f"lognormal noise on losses, sigma {c.noise_sigma:g}",
+            ),
+        )
+        out.append(
+            Battle(
+                turn=turn,
+                location=world.location_ids[loc],
+                place=world.location_names[loc],
+                attackers=tuple(fname[f] for f in attacking),
+                defenders=tuple(fname[f] for f in defending),
+                attacker_strength=col["attacker_strength"][loc],
+                defender_strength=col["defender_strength"][loc],
+                attacker_power=col["attacker_power"][loc],
+                defender_power=col["defender_power"][loc],
+                attacker_losses=float(lost[hostile].sum()),
+                defender_losses=float(lost[~hostile].sum()),
+                captured=bool(captured[loc]),
+                factors=factors,
+                attacker_ids=tuple(fid[f] for f in attacking),
+                defender_ids=tuple(fid[f] for f in defending),
+            )
+        )
+    return out
