@@ -333,7 +333,7 @@ def _battles(
     """Battle events, reading each array of the run once (this runs every turn in play)."""
     c = world.rules.combat
     col = {name: getattr(b, name)[run].tolist() for name in _BATTLE_COLUMNS}
-    sides = {name: (a[run].tolist(), d[run].tolist()) for name, (a, d) in b.sides.items()}
+    per_faction = {name: factor[run].T for name, factor in b.factors.items()}  # L x F
     strength, losses = b.strength[run].T, b.losses[run].T  # L x F
     hostile_to = ~before.allied[run]  # F x F: hostile_to[f, holder]
     captured = cap.captured[run].tolist()
@@ -347,8 +347,15 @@ def _battles(
         defending = np.flatnonzero(~hostile & present).tolist()
         lost = losses[loc]
         a_ground, d_ground = col["attacker_ground"][loc], col["defender_ground"][loc]
+        a_weight, d_weight = strength[loc] * hostile, strength[loc] * ~hostile
         per_side = [
-            Factor(name, a[loc], d[loc], _SIDE_SOURCES[name]) for name, (a, d) in sides.items()
+            Factor(
+                name,
+                float(a_weight @ factor[loc] / a_weight.sum()),
+                float(d_weight @ factor[loc] / d_weight.sum()),
+                _SIDE_SOURCES[name],
+            )
+            for name, factor in per_faction.items()
         ]
         factors = (
             *per_side,

@@ -41,7 +41,7 @@ class BattleResult:
     defender_strength: FloatArray
     losses: FloatArray  # B x F x L strength each faction lost
     strength: FloatArray  # B x F x L strength each faction had before the battle
-    sides: dict[str, tuple[FloatArray, FloatArray]]  # strength-weighted mean factors per side
+    factors: dict[str, FloatArray]  # B x F x L quality, morale and supply multipliers
 
 
 def _air_for_sides(world: World, state: State, air: AirResult) -> tuple[FloatArray, FloatArray]:
@@ -84,17 +84,7 @@ def resolve_combat(
     supply = supply_factor(state.unsupplied, rules)
     per_faction = quality * morale * supply
 
-    def side_mean(side: FloatArray, factor: FloatArray) -> FloatArray:
-        total = side.sum(axis=1)
-        mean: FloatArray = np.where(
-            total > 0, (side * factor).sum(axis=1) / np.maximum(total, 1e-300), 1.0
-        )
-        return mean
-
-    breakdown = {
-        name: (side_mean(attackers, factor), side_mean(defenders, factor))
-        for name, factor in (("quality", quality), ("morale", morale), ("supply", supply))
-    }
+    factors = {"quality": quality, "morale": morale, "supply": supply}
     surprise_on = state.attack_turns < rules.combat.surprise_turns
     surprise_f = np.where(surprise_on & attacked, rules.combat.surprise_factor, 1.0)
     a_ground = (attackers * per_faction * surprise_f[:, :, np.newaxis]).sum(axis=1)
@@ -148,6 +138,6 @@ def resolve_combat(
         defender_strength=d_strength,
         losses=losses,
         strength=state.forces,
-        sides=breakdown,
+        factors=factors,
     )
     return state.evolve(forces=forces, attack_turns=attack_turns), result
