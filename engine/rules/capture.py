@@ -43,40 +43,46 @@ def resolve_capture(
     strongest = attackers.argmax(axis=1)  # B x L
     controller = np.where(captured, strongest, old)
 
-    # Fall back to the neighbour held by the old holder's side with most of its forces.
-    batch = np.arange(state.batch)[:, np.newaxis, np.newaxis]
-    nbr = world.neighbours[np.newaxis]  # 1 x L x K
-    valid = nbr >= 0
-    nbr_safe = np.where(valid, nbr, 0)
-    holder_of_nbr = controller[batch, nbr_safe]  # B x L x K
-    friendly = state.allied[batch, old[:, :, np.newaxis], holder_of_nbr] & valid
-    side = state.allied[np.arange(state.batch)[:, np.newaxis], old]  # B x L x F: holder's side
-    at_neighbours = state.forces[:, :, world.neighbours.clip(min=0)]  # B x F x L x K
-    own_there = np.einsum("blf,bflk->blk", side.astype(np.float64), at_neighbours)
-    score = np.where(friendly, 1.0 + own_there, 0.0)
-    best = score.argmax(axis=2)  # B x L
-    has_refuge = np.take_along_axis(score, best[:, :, np.newaxis], axis=2)[:, :, 0] > 0
-    retreat_to = np.where(
-        captured & has_refuge,
-        np.take_along_axis(np.broadcast_to(nbr_safe, score.shape), best[:, :, np.newaxis], axis=2)[
-            :, :, 0
-        ],
-        -1,
-    )
-
+    # The defeated fall back to the neighbour held by the old holder's side where that side
+    # is strongest; only captured places are looked at, since captures are few.
+    runs, places = np.nonzero(captured)
+    retreat_to = np.full(captured.shape, -1, dtype=np.int64)
     leaving = defenders * captured[:, np.newaxis, :]
-    survivors = leaving * (1.0 - c.retreat_loss) * (retreat_to >= 0)[:, np.newaxis, :]
+    survivors = np.zeros_like(leaving)
+    if runs.size:
+        nbr = world.neighbours[places]  # n x K
+        valid = nbr >= 0
+        nbr_safe = np.where(valid, nbr, 0)
+        holder = old[runs, places]  # n
+        friendly = (
+            state.allied[
+                runs[:, np.newaxis],
+                holder[:, np.newaxis],
+                controller[runs[:, np.newaxis], nbr_safe],
+            ]
+            & valid
+        )
+        side = state.allied[runs, holder].astype(np.float64)  # n x F
+        there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
+        strength = np.einsum("nf,nkf->nk", side, there)
+        score = np.where(friendly, 1.0 + strength, 0.0)
+        best = score.argmax(axis=1)
+        refuge = score[np.arange(runs.size), best] > 0
+        dest = nbr_safe[np.arange(runs.size), best]
+        retreat_to[runs[refuge], places[refuge]] = dest[refuge]
+        moving = defenders[runs, :, places] * (1.0 - c.retreat_loss) * refuge[:, np.newaxis]
+        survivors[runs, :, places] = moving
     destroyed = leaving - survivors
     forces = state.forces - leaving
-    n_f, n_l = world.n_factions, world.n_locations
-    dest = np.where(retreat_to >= 0, retreat_to, 0)
-    offsets = (
-        np.arange(state.batch)[:, np.newaxis, np.newaxis] * n_f
-        + np.arange(n_f)[np.newaxis, :, np.newaxis]
-    ) * n_l + dest[:, np.newaxis, :]
-    arriving = np.bincount(
-        offsets.ravel(), weights=survivors.ravel(), minlength=state.batch * n_f * n_l
-    ).reshape(state.batch, n_f, n_l)
-    forces = np.maximum(forces, 0.0) + arriving
+    if runs.size:
+        arrive_runs = np.repeat(runs, world.n_factions)
+        arrive_factions = np.tile(np.arange(world.n_factions), runs.size)
+        arrive_places = np.repeat(np.maximum(retreat_to[runs, places], 0), world.n_factions)
+        np.add.at(
+            forces,
+            (arrive_runs, arrive_factions, arrive_places),
+            survivors[runs, :, places].ravel(),
+        )
+    forces = np.maximum(forces, 0.0)
     result = CaptureResult(captured, old, retreat_to, survivors, destroyed)
     return state.evolve(forces=forces, controller=controller), result
