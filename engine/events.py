@@ -333,29 +333,31 @@ def _battles(
     """Battle events, reading each array of the run once (this runs every turn in play)."""
     c = world.rules.combat
     col = {name: getattr(b, name)[run].tolist() for name in _BATTLE_COLUMNS}
-    per_faction = {name: factor[run].T for name, factor in b.factors.items()}  # L x F
-    strength, losses = b.strength[run].T, b.losses[run].T  # L x F
-    hostile_to = ~before.allied[run]  # F x F: hostile_to[f, holder]
+    where = np.array(fought)
+    strength = b.strength[run][:, where].T  # n x F
+    hostile = ~before.allied[run][:, before.controller[run, where]].T  # n x F
+    present = strength > 0
+    a_weight, d_weight = strength * hostile, strength * ~hostile
+    a_total, d_total = a_weight.sum(axis=1), d_weight.sum(axis=1)
+    side_means = {
+        name: (
+            ((a_weight * factor[run][:, where].T).sum(axis=1) / a_total).tolist(),
+            ((d_weight * factor[run][:, where].T).sum(axis=1) / d_total).tolist(),
+        )
+        for name, factor in b.factors.items()
+    }
+    lost = b.losses[run][:, where].T
+    a_lost, d_lost = (lost * hostile).sum(axis=1).tolist(), (lost * ~hostile).sum(axis=1).tolist()
     captured = cap.captured[run].tolist()
-    holders = before.controller[run].tolist()
     fname, fid = world.faction_names, world.faction_ids
     out: list[Event] = []
-    for loc in fought:
-        hostile = hostile_to[:, holders[loc]]
-        present = strength[loc] > 0
-        attacking = np.flatnonzero(hostile & present).tolist()
-        defending = np.flatnonzero(~hostile & present).tolist()
-        lost = losses[loc]
+    for i, loc in enumerate(fought):
+        attacking = np.flatnonzero(hostile[i] & present[i]).tolist()
+        defending = np.flatnonzero(~hostile[i] & present[i]).tolist()
         a_ground, d_ground = col["attacker_ground"][loc], col["defender_ground"][loc]
-        a_weight, d_weight = strength[loc] * hostile, strength[loc] * ~hostile
         per_side = [
-            Factor(
-                name,
-                float(a_weight @ factor[loc] / a_weight.sum()),
-                float(d_weight @ factor[loc] / d_weight.sum()),
-                _SIDE_SOURCES[name],
-            )
-            for name, factor in per_faction.items()
+            Factor(name, means[0][i], means[1][i], _SIDE_SOURCES[name])
+            for name, means in side_means.items()
         ]
         factors = (
             *per_side,
@@ -392,8 +394,8 @@ def _battles(
                 defender_strength=col["defender_strength"][loc],
                 attacker_power=col["attacker_power"][loc],
                 defender_power=col["defender_power"][loc],
-                attacker_losses=float(lost[hostile].sum()),
-                defender_losses=float(lost[~hostile].sum()),
+                attacker_losses=a_lost[i],
+                defender_losses=d_lost[i],
                 captured=bool(captured[loc]),
                 factors=factors,
                 attacker_ids=tuple(fid[f] for f in attacking),
