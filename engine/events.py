@@ -335,10 +335,11 @@ def _battles(
     col = {name: getattr(b, name)[run].tolist() for name in _BATTLE_COLUMNS}
     where = np.array(fought)
     strength = b.strength[run][:, where].T  # n x F
-    hostile = ~before.allied[run][:, before.controller[run, where]].T  # n x F
+    hostile = b.hostile[run][:, where].T  # n x F, as the battle was fought
     present = strength > 0
     a_weight, d_weight = strength * hostile, strength * ~hostile
-    a_total, d_total = a_weight.sum(axis=1), d_weight.sum(axis=1)
+    a_total = np.maximum(a_weight.sum(axis=1), 1e-300)
+    d_total = np.maximum(d_weight.sum(axis=1), 1e-300)
     side_means = {
         name: (
             ((a_weight * factor[run][:, where].T).sum(axis=1) / a_total).tolist(),

@@ -28,6 +28,8 @@ SAVE_FORMAT = "frontlines-save"
 SAVE_VERSION = 1
 ENGINE_VERSION = "0.1.0"
 MAX_SAVE_BYTES = 16 * 1024 * 1024
+MAX_ORDERS_PER_TURN = 2000
+"""More orders than any side can give in a turn; a save with more is damaged."""
 
 
 class SaveError(Exception):
@@ -87,6 +89,8 @@ class Game:
     def issue(self, order: Order) -> None:
         """Add an order for this turn; raises :class:`IllegalOrderError` and changes nothing
         if the rules do not allow it."""
+        if len(self.pending) >= MAX_ORDERS_PER_TURN:
+            raise IllegalOrderError(f"no more than {MAX_ORDERS_PER_TURN} orders in a turn")
         validate(self.world, self.state, order, self.pending)
         self.pending.append(order)
 
@@ -161,7 +165,7 @@ class Game:
         cls, data: dict[str, Any], *, scenario: Scenario | None = None, name: str = "save"
     ) -> Game:
         """A game rebuilt from save data by replaying its orders."""
-        header = _check_header(data, name)
+        header = check_save_header(data, name)
         if scenario is None:
             try:
                 scenario = load_scenario(header["source"] or header["id"])
@@ -182,7 +186,7 @@ class Game:
                 f"(digest {game.world.digest}, the save expects {header['digest']}); load it "
                 "with the scenario file it was played with"
             )
-        if data.get("start_digest", game.states[0].digest()) != game.states[0].digest():
+        if data.get("start_digest") not in (None, game.states[0].digest()):
             raise SaveError(
                 f"{name}: the starting position differs from when the game was saved "
                 "(the rules have changed since)"
@@ -190,7 +194,7 @@ class Game:
         for number, turn in enumerate(data["turns"], start=1):
             try:
                 game.end_turn(order_from_data(o) for o in turn["orders"])
-            except (IllegalOrderError, ValueError, KeyError, TypeError) as exc:
+            except (IllegalOrderError, ValueError, KeyError, TypeError, OverflowError) as exc:
                 raise SaveError(f"{name}: turn {number} cannot be replayed: {exc}") from None
             if game.digest() != turn["digest"]:
                 raise SaveError(
@@ -200,7 +204,7 @@ class Game:
         for order in data.get("pending", []):
             try:
                 game.issue(order_from_data(order))
-            except (IllegalOrderError, ValueError) as exc:
+            except (IllegalOrderError, ValueError, TypeError, OverflowError) as exc:
                 raise SaveError(f"{name}: a pending order is not valid: {exc}") from None
         return game
 
@@ -208,10 +212,15 @@ class Game:
 def read_save(path: Path) -> dict[str, Any]:
     """Read save JSON, refusing anything too large or not JSON; raises :class:`SaveError`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SAVE_BYTES:
-            raise SaveError(f"{path}: {size:,} bytes is too large for a save")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if not path.is_file():
+            raise SaveError(
+                f"{path}: not a save file" if path.exists() else f"{path}: no such file"
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SAVE_BYTES + 1)
+        if len(raw) > MAX_SAVE_BYTES:
+            raise SaveError(f"{path}: too large for a save (over {MAX_SAVE_BYTES:,} bytes)")
+        data = json.loads(raw.decode("utf-8"))
     except OSError as exc:
         raise SaveError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -221,23 +230,41 @@ def read_save(path: Path) -> dict[str, Any]:
     return data
 
 
-def _check_header(data: dict[str, Any], name: str) -> dict[str, Any]:
+def check_save_header(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """The checked header of save data; raises :class:`SaveError` naming what is wrong."""
     if data.get("format") != SAVE_FORMAT:
         raise SaveError(f"{name}: not a Frontlines save")
     version = data.get("version")
-    if not isinstance(version, int) or version > SAVE_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise SaveError(f"{name}: damaged save: {version!r} is not a save format version")
+    if version > SAVE_VERSION:
         raise SaveError(
-            f"{name}: save format version {version!r} is newer than this Frontlines reads "
+            f"{name}: save format version {version} is newer than this Frontlines reads "
             f"({SAVE_VERSION}); update Frontlines"
         )
     header = data.get("scenario")
+
+    def text_or_none(value: object) -> bool:
+        return value is None or isinstance(value, str)
+
+    turns = data.get("turns")
     if not (
         isinstance(header, dict)
         and isinstance(header.get("id"), str)
         and isinstance(header.get("digest"), str)
+        and text_or_none(header.get("variant"))
+        and text_or_none(header.get("source"))
         and isinstance(data.get("seed"), int)
-        and isinstance(data.get("turns"), list)
-        and all(isinstance(t, dict) and isinstance(t.get("orders"), list) for t in data["turns"])
+        and isinstance(turns, list)
+        and all(
+            isinstance(t, dict)
+            and isinstance(t.get("orders"), list)
+            and len(t["orders"]) <= MAX_ORDERS_PER_TURN
+            and isinstance(t.get("digest"), str)
+            for t in turns
+        )
+        and isinstance(data.get("pending", []), list)
+        and text_or_none(data.get("start_digest"))
     ):
         raise SaveError(f"{name}: damaged save: its header or turns are incomplete")
     return {

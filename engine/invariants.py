@@ -67,7 +67,7 @@ def check_turn(
             for a in event.attacker_ids:
                 for d in event.defender_ids:
                     i, j = world.faction_index(a), world.faction_index(d)
-                    if before.allied[run, i, j]:
+                    if after.allied[run, i, j]:  # alliances as they stood in the battle
                         problems.append(f"allies {a} and {d} fought at {event.place}")
             if event.attacker_losses > event.attacker_strength + 1e-9:
                 problems.append(f"attackers at {event.place} lost more than they had")

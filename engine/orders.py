@@ -176,8 +176,15 @@ def _validate_ground(
     pending: Sequence[Order],
 ) -> None:
     origin = _index(world.location_ids, order.origin, "location")
-    if not (isinstance(order.amount, int | float) and math.isfinite(order.amount)):
-        raise IllegalOrderError(f"the amount must be a number, not {order.amount!r}")
+    amount = order.amount
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        raise IllegalOrderError(f"the amount must be a number, not {amount!r}")
+    try:
+        finite = math.isfinite(float(amount))
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise IllegalOrderError(f"the amount must be a finite number, not {amount!r}")
     if order.amount <= 0:
         raise IllegalOrderError("the amount must be more than 0")
     if world.arc_index(order.origin, order.target) is None:

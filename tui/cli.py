@@ -201,11 +201,12 @@ def cmd_new(name: str) -> int:
 
 def cmd_replay(save: str, *, verify: bool = False) -> int:
     """Replay a saved game turn by turn; with ``verify``, fail unless every digest matches."""
-    from engine.game import Game, SaveError, read_save
+    from engine.game import Game, SaveError, check_save_header, read_save
 
     try:
         data = read_save(Path(save))
-        game = Game.from_data({**data, "turns": []}, name=save)
+        game = Game.from_data({**data, "turns": [], "pending": []}, name=save)
+        check_save_header(data, save)
     except SaveError as exc:
         print(f"frontlines: error: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -215,7 +216,7 @@ def cmd_replay(save: str, *, verify: bool = False) -> int:
     for number, turn in enumerate(data["turns"], start=1):
         try:
             events = game.end_turn(order_from_data(o) for o in turn["orders"])
-        except (IllegalOrderError, ValueError, KeyError, TypeError) as exc:
+        except (IllegalOrderError, ValueError, KeyError, TypeError, OverflowError) as exc:
             print(
                 f"frontlines: error: {save}: turn {number} cannot be replayed: {exc}",
                 file=sys.stderr,

@@ -25,6 +25,12 @@ class AirResult:
     support_power: FloatArray  # combat power the support sorties add, before the caps
 
 
+def _usable(sorties: FloatArray) -> FloatArray:
+    """Requested sorties, with anything negative or not finite read as none."""
+    cleaned: FloatArray = np.where(np.isfinite(sorties) & (sorties > 0), sorties, 0.0)
+    return cleaned
+
+
 def resolve_air(
     world: World, state: State, orders: OrderArrays, seeds: np.ndarray
 ) -> tuple[State, AirResult]:
@@ -33,9 +39,10 @@ def resolve_air(
     turn = state.turn + 1
     n_a, n_l = len(world.air_ids), world.n_locations
     in_range = world.air_in_range[np.newaxis]
-    asked_strike = np.maximum(orders.strike, 0.0) * in_range
-    asked_support = np.maximum(orders.support, 0.0) * in_range
-    requested = asked_strike.sum(axis=2) + asked_support.sum(axis=2)  # B x A
+    asked_strike = _usable(orders.strike) * in_range
+    asked_support = _usable(orders.support) * in_range
+    with np.errstate(over="ignore"):  # absurd requests sum to inf and are scaled to nothing
+        requested = asked_strike.sum(axis=2) + asked_support.sum(axis=2)  # B x A
     can = available_sorties(world, state).astype(np.float64)
     scale = np.where(requested > can, can / np.maximum(requested, 1e-12), 1.0)[:, :, np.newaxis]
     strike = np.floor(asked_strike * scale)
@@ -59,13 +66,12 @@ def resolve_air(
     survive = np.exp(log_keep)
     forces = state.forces * survive
     hit = state.forces - forces  # B x F x L
-    # Share the destroyed strength between entries by their log-effect.
-    weight = -np.log(keep)
-    total = weight.sum(axis=1, keepdims=True)
-    destroyed = (
-        np.where(total > 0, weight / np.maximum(total, 1e-300), 0.0)
-        * hit.sum(axis=1)[:, np.newaxis, :]
-    )
+    # Credit each faction's losses to the entries striking it, by their log-effect.
+    weight = -np.log(keep)  # B x A x L
+    hostile_weight = weight[:, :, np.newaxis, :] * enemy[:, :, :, np.newaxis]  # B x A x F x L
+    total = hostile_weight.sum(axis=1, keepdims=True)
+    share = np.where(total > 0, hostile_weight / np.maximum(total, 1e-300), 0.0)
+    destroyed = (share * hit[:, np.newaxis, :, :]).sum(axis=2)  # B x A x L
 
     # Civilian harm: expected deaths grow with sorties, the entry's risk and the population.
     expected = (

@@ -41,10 +41,13 @@ class BattleResult:
     defender_strength: FloatArray
     losses: FloatArray  # B x F x L strength each faction lost
     strength: FloatArray  # B x F x L strength each faction had before the battle
+    hostile: BoolArray  # B x F x L: who attacked (hostile to the holder) in each battle
     factors: dict[str, FloatArray]  # B x F x L quality, morale and supply multipliers
 
 
-def _air_for_sides(world: World, state: State, air: AirResult) -> tuple[FloatArray, FloatArray]:
+def _air_for_sides(
+    world: World, state: State, air: AirResult, attackers: FloatArray
+) -> tuple[FloatArray, FloatArray]:
     """Support power over each place for the attacking and the defending side (``B x L``)."""
     if not world.air_ids:
         zero = np.zeros((state.batch, world.n_locations))
@@ -53,7 +56,10 @@ def _air_for_sides(world: World, state: State, air: AirResult) -> tuple[FloatArr
     beneficiary = world.air_beneficiary[np.newaxis, :, np.newaxis]
     with_holder = state.allied[b, beneficiary, state.controller[:, np.newaxis, :]]  # B x A x L
     through = 1.0 - world.air_defence[np.newaxis, np.newaxis, :]
-    attacking = (air.support_power * ~with_holder * through).sum(axis=1)
+    # Support for the attackers counts only where the beneficiary's own side is attacking.
+    side = state.allied[np.arange(state.batch)[:, np.newaxis], world.air_beneficiary]  # B x A x F
+    side_attacking = np.einsum("baf,bfl->bal", side.astype(np.float64), attackers) > 0
+    attacking = (air.support_power * ~with_holder * side_attacking * through).sum(axis=1)
     defending = (air.support_power * with_holder).sum(axis=1)
     return attacking, defending
 
@@ -98,7 +104,7 @@ def resolve_combat(
     terrain = np.broadcast_to(world.terrain, posture.shape)
     d_ground = (defenders * per_faction).sum(axis=1) * terrain * posture
 
-    a_support, d_support = _air_for_sides(world, state, air)
+    a_support, d_support = _air_for_sides(world, state, air, attackers)
     a_air = _with_support(a_ground, a_support, world)
     d_air = _with_support(d_ground, d_support, world)
     a_power, d_power = a_ground + a_air, d_ground + d_air
@@ -138,6 +144,7 @@ def resolve_combat(
         defender_strength=d_strength,
         losses=losses,
         strength=state.forces,
+        hostile=hostile,
         factors=factors,
     )
     return state.evolve(forces=forces, attack_turns=attack_turns), result

@@ -29,9 +29,11 @@ def resolve_morale(
     after = state.controller[:, np.newaxis, :] == f
     lost = (world.value * (before & ~after)).sum(axis=2)  # B x F
     taken = (world.value * (after & ~before)).sum(axis=2)
-    recovering = (lost == 0) & (state.morale < world.morale0)
-    morale = state.morale - r.loss_per_value * lost + r.gain_per_value * taken
-    morale = np.where(recovering, np.minimum(world.morale0, morale + r.recovery_per_turn), morale)
+    # A turn without losses recovers morale towards (never past) its starting level; gains
+    # from places taken come on top and are not capped by it.
+    room = np.maximum(world.morale0 - state.morale, 0.0)
+    recovery = np.where(lost == 0, np.minimum(r.recovery_per_turn, room), 0.0)
+    morale = state.morale - r.loss_per_value * lost + r.gain_per_value * taken + recovery
     morale = np.where(state.done[:, np.newaxis], state.morale, np.clip(morale, 0.0, 1.0))
     collapsed = state.collapsed | (morale < r.collapse_below)
     result = MoraleResult(collapsed & ~state.collapsed)

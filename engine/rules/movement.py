@@ -14,8 +14,10 @@ from engine.world import BoolArray, World
 def resolve_movement(world: World, state: State, orders: OrderArrays) -> tuple[State, BoolArray]:
     """Apply every flow (never more than is present); returns the new state and which
     factions attacked (``B x F``)."""
-    flow = np.maximum(orders.flow, 0.0) * ~state.done[:, np.newaxis, np.newaxis]
-    leaving = world.sum_at_origins(flow)  # B x F x L
+    flow = np.where(np.isfinite(orders.flow) & (orders.flow > 0), orders.flow, 0.0)
+    flow = flow * ~state.done[:, np.newaxis, np.newaxis]
+    with np.errstate(over="ignore"):  # absurd amounts sum to inf and are clipped just below
+        leaving = world.sum_at_origins(flow)  # B x F x L
     scale = np.where(leaving > state.forces, state.forces / np.maximum(leaving, 1e-300), 1.0)
     moved = flow * scale[:, :, world.arc_src]
     forces = state.forces - world.sum_at_origins(moved)

@@ -247,6 +247,28 @@ class _Checker:
                 )
 
     def _alliances(self) -> Iterator[Problem]:
+        # One alliance per faction: "ally of an ally" must be an ally, or sides are ill-defined.
+        member_of: dict[str, str] = {}
+        for i, alliance in enumerate(self.s.alliances):
+            for j, member in enumerate(alliance.members):
+                other = member_of.setdefault(member, alliance.id)
+                if other != alliance.id:
+                    yield Problem(
+                        ("alliances", i, "members", j),
+                        f"'{member}' is already in alliance '{other}'; a faction belongs to "
+                        "one alliance at a time",
+                    )
+        for i, event in enumerate(self.s.events):
+            for j, effect in enumerate(event.effects):
+                change = effect.alliance
+                if change is not None and change.join is not None:
+                    current = member_of.get(change.join)
+                    if current is not None and current != change.alliance:
+                        yield self._warn(
+                            ("events", i, "effects", j, "alliance", "join"),
+                            f"'{change.join}' starts in alliance '{current}': make it leave that "
+                            "alliance first, or its allies will be mixed",
+                        )
         for i, alliance in enumerate(self.s.alliances):
             seen: set[str] = set()
             for j, member in enumerate(alliance.members):

@@ -106,7 +106,7 @@ class AirRules(Spec):
     cas_cap: Factor = Field(
         3.0, description="Close support never adds more than this multiple of ground power."
     )
-    strike_damage: Fraction = Field(
+    strike_damage: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] = Field(
         0.01, description="Strength destroyed per strike sortie, as a fraction of the target."
     )
     casualties_per_sortie: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)] = Field(

@@ -126,3 +126,34 @@ def test_replay_verify_passes_for_a_true_save_and_fails_for_an_edited_one(
 def test_seeds_outside_64_bits_are_refused(seed: object) -> None:
     with pytest.raises(ValueError, match="a seed is a whole number"):
         Game.new(load_scenario("two-rivers"), seed=seed)  # type: ignore[arg-type]
+
+
+def test_replay_of_a_save_with_pending_orders_verifies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    game = played(2)
+    game.issue(Attack("opposition", "idlib", "saraqib", 1.0))
+    path = tmp_path / "pending.json"
+    game.save(path)
+    assert main(["replay", str(path), "--verify"]) == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["turns"][0].pop("digest"),
+        lambda d: d.update(pending=5),
+        lambda d: d["scenario"].update(variant=["x"]),
+        lambda d: d["turns"][0]["orders"][0].update(amount=10**400),
+        lambda d: d["turns"][0]["orders"][0].update(amount=True),
+        lambda d: d.update(version=0),
+    ],
+)
+def test_hand_edited_saves_never_crash_load_or_replay(
+    tmp_path: Path, change: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _save(tmp_path, change)
+    with pytest.raises(SaveError):
+        Game.load(path)
+    assert main(["replay", str(path)]) == 1
+    assert "Traceback" not in capsys.readouterr().err

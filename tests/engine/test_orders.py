@@ -40,7 +40,7 @@ def game() -> Game:
         (Attack("opposition", "western-aleppo", "aleppo", -1.0), "the amount must be more than 0"),
         (
             Attack("opposition", "western-aleppo", "aleppo", float("nan")),
-            "the amount must be a number, not nan",
+            "the amount must be a finite number, not nan",
         ),
         (Attack("opposition", "western-aleppo", "alepo", 1.0), "unknown location 'alepo'"),
         (Attack("rebels", "western-aleppo", "aleppo", 1.0), "unknown faction 'rebels'"),

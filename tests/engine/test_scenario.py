@@ -237,3 +237,12 @@ def test_leaving_an_alliance_one_is_not_in_is_flagged() -> None:
 def test_a_route_far_longer_than_the_map_is_flagged() -> None:
     (line,) = _two_rivers_with(routes__0__length_km=4000)
     assert "warning: routes[0].length_km: length_km 4000 is far longer" in line
+
+
+def test_a_faction_belongs_to_one_alliance() -> None:
+    scenario = load_scenario("two-rivers")
+    alliance = scenario.alliances[0]
+    second = {"id": "second-pact", "name": "Second pact", "members": list(alliance.members)}
+    lines = _two_rivers_with(alliances=[alliance.model_dump(by_alias=True), second])
+    assert len(lines) == len(alliance.members)
+    assert all("is already in alliance" in line and "error:" in line for line in lines)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import Game, load_scenario
-from engine.events import Battle, Retreat
+from engine.events import Battle, Reinforcement
 from tests.golden.orders import GOLDEN_ORDERS
 
 EXPECTED = Path(__file__).with_name("expected.json")
@@ -24,14 +24,19 @@ def play_golden(scenario_id: str) -> dict[str, Any]:
     game = Game.new(load_scenario(scenario_id), seed=seed)
     world = game.world
     record: list[dict[str, Any]] = []
-    losses = {f: 0.0 for f in world.faction_ids}
-    names = {f.name: f.id for f in game.scenario.factions}
+    # Losses: what each faction had, plus what arrived, minus what it has at the end.
+    losses = dict(zip(world.faction_ids, game.state.forces[0].sum(axis=1).tolist(), strict=True))
     while not game.over:
         orders = turns[game.turn] if game.turn < len(turns) else []
         events = game.end_turn(orders)
         for event in events:
-            if isinstance(event, Retreat):
-                losses[names[event.faction]] += event.lost
+            if isinstance(event, Reinforcement) and event.arrived:
+                entry = next(
+                    r
+                    for r in game.scenario.reinforcements
+                    if r.turn == event.turn and r.location == event.location
+                )
+                losses[entry.faction] += entry.strength
         state = game.state
         record.append(
             {
@@ -52,14 +57,8 @@ def play_golden(scenario_id: str) -> dict[str, Any]:
                 "battles": sum(isinstance(e, Battle) for e in events),
             }
         )
-        for event in events:
-            if isinstance(event, Battle):
-                for f in game.scenario.factions:
-                    if f.name in event.attackers:
-                        share = event.attacker_losses / max(len(event.attackers), 1)
-                        losses[f.id] += share
-                    if f.name in event.defenders:
-                        losses[f.id] += event.defender_losses / max(len(event.defenders), 1)
+    for f, remaining in zip(world.faction_ids, game.state.forces[0].sum(axis=1), strict=True):
+        losses[f] -= float(remaining)
     winner = int(game.state.winner[0])
     facts = {}
     if "aleppo" in world.location_ids and len(record) >= 4:

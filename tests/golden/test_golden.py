@@ -32,9 +32,9 @@ def test_readable_facts_of_the_golden_games() -> None:
     assert aleppo["facts"] == {"aleppo_on_day_4": "government"}
     assert aleppo["winner"] == "government"
     assert aleppo["losses"] == {
-        "government": 7.182,
-        "iran": 2.94,
-        "opposition": 11.301,
+        "government": 8.815,
+        "iran": 1.307,
+        "opposition": 12.404,
         "russia": 0.0,
     }
     hama = EXPECTED_DATA["hama-2024"]
