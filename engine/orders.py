@@ -159,8 +159,8 @@ def validate(world: World, state: State, order: Order, pending: Sequence[Order] 
     given the orders already ``pending`` this turn."""
     if bool(state.done[0]):
         raise IllegalOrderError("the game is over")
-    faction = _index(world.faction_ids, order.faction, "faction")
-    target = _index(world.location_ids, order.target, "location")
+    faction = _index(world.lookup["factions"], order.faction, "faction")
+    target = _index(world.lookup["locations"], order.target, "location")
     if isinstance(order, Attack | Move):
         _validate_ground(world, state, order, faction, target, pending)
     else:
@@ -175,7 +175,7 @@ def _validate_ground(
     target: int,
     pending: Sequence[Order],
 ) -> None:
-    origin = _index(world.location_ids, order.origin, "location")
+    origin = _index(world.lookup["locations"], order.origin, "location")
     amount = order.amount
     if isinstance(amount, bool) or not isinstance(amount, int | float):
         raise IllegalOrderError(f"the amount must be a number, not {amount!r}")
@@ -223,7 +223,7 @@ def _validate_air(
     target: int,
     pending: Sequence[Order],
 ) -> None:
-    entry = _index(world.air_ids, order.air_support, "air-support entry")
+    entry = _index(world.lookup["air"], order.air_support, "air-support entry")
     if int(world.air_provider[entry]) != faction:
         raise IllegalOrderError(
             f"{order.air_support} is flown by {world.faction_ids[world.air_provider[entry]]}, "
@@ -271,15 +271,15 @@ def _threatened(
     return any(
         isinstance(p, Attack)
         and p.target == name
-        and bool(state.allied[0, side, world.faction_ids.index(p.faction)])
+        and bool(state.allied[0, side, world.lookup["factions"][p.faction]])
         for p in pending
     )
 
 
-def _index(ids: tuple[str, ...], key: object, what: str) -> int:
+def _index(ids: dict[Any, int], key: object, what: str) -> int:
     if not isinstance(key, str) or key not in ids:
         raise IllegalOrderError(f"unknown {what} {key!r}")
-    return ids.index(key)
+    return ids[key]
 
 
 def is_legal(world: World, state: State, order: Order, pending: Sequence[Order] = ()) -> bool:

@@ -68,6 +68,7 @@ class World:
     faction_names: tuple[str, ...]
     location_names: tuple[str, ...]
     dst_matrix: FloatArray | None  # D x L one-hot of arc_dst, on maps small enough
+    lookup: dict[str, dict[Any, int]]  # id -> index for factions, locations, air, arcs
     digest: str
 
     @property
@@ -106,28 +107,20 @@ class World:
 
     def faction_index(self, faction_id: str) -> int:
         """Index of a faction; raises ``KeyError``."""
-        return self._index(self.faction_ids, faction_id)
+        return self.lookup["factions"][faction_id]
 
     def location_index(self, location_id: str) -> int:
         """Index of a location; raises ``KeyError``."""
-        return self._index(self.location_ids, location_id)
+        return self.lookup["locations"][location_id]
 
     def air_index(self, air_id: str) -> int:
         """Index of an air-support entry; raises ``KeyError``."""
-        return self._index(self.air_ids, air_id)
+        return self.lookup["air"][air_id]
 
     def arc_index(self, origin: str, target: str) -> int | None:
         """The directed arc from one location to another, or ``None`` if no route joins them."""
-        a, b = self.location_index(origin), self.location_index(target)
-        found = np.flatnonzero((self.arc_src == a) & (self.arc_dst == b))
-        return int(found[0]) if found.size else None
-
-    @staticmethod
-    def _index(ids: tuple[str, ...], key: str) -> int:
-        try:
-            return ids.index(key)
-        except ValueError:
-            raise KeyError(key) from None
+        key = (self.location_index(origin), self.location_index(target))
+        return self.lookup["arcs"].get(key)
 
 
 def scenario_digest(scenario: Scenario) -> str:
@@ -256,5 +249,16 @@ def compile_world(scenario: Scenario) -> World:
         faction_names=tuple(f.name for f in scenario.factions),
         location_names=tuple(loc.name for loc in scenario.locations),
         dst_matrix=_one_hot(np.concatenate([dst, src]), n_l),
+        lookup={
+            "factions": f_index,
+            "locations": l_index,
+            "air": {a.id: i for i, a in enumerate(air)},
+            "arcs": {
+                (int(a), int(b)): i
+                for i, (a, b) in enumerate(
+                    zip(np.concatenate([src, dst]), np.concatenate([dst, src]), strict=True)
+                )
+            },
+        },
         digest=scenario_digest(scenario),
     )
