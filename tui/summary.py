@@ -70,7 +70,7 @@ def print_summary(
         for v in scenario.variants:
             out.print(f"  {v.id}: {v.title}")
     out.print(
-        "The playable game arrives with the engine; for now, check scenarios with "
-        "'frontlines validate'.",
+        "The terminal game is not built yet: this is the starting situation. Play turns "
+        "from Python with engine.Game (see the README).",
         style="dim",
     )
