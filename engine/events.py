@@ -311,6 +311,8 @@ _BATTLE_COLUMNS = (
     "terrain",
     "posture",
     "surprise",
+    "attacker_luck",
+    "defender_luck",
     "attacker_noise",
     "defender_noise",
 )
@@ -376,6 +378,12 @@ def _battles(
                 (a_ground + col["attacker_air"][loc]) / max(a_ground, 1e-12),
                 (d_ground + col["defender_air"][loc]) / max(d_ground, 1e-12),
                 "close support, full up to ground power, excess at half, capped (Dupuy)",
+            ),
+            Factor(
+                "luck",
+                col["attacker_luck"][loc],
+                col["defender_luck"][loc],
+                f"lognormal luck on each side's power, sigma {c.power_sigma:g}",
             ),
             Factor(
                 "chance",

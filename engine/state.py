@@ -53,14 +53,14 @@ class State:
     def evolve(self, **changes: Any) -> State:
         """A new State with some arrays replaced (only those are frozen again: this runs
         several times a turn, so it avoids re-running ``__init__``)."""
-        new = object.__new__(State)
-        new.__dict__.update(self.__dict__)
-        for name, value in changes.items():
-            if name not in new.__dict__:
-                raise TypeError(f"State has no field {name!r}")
+        if not changes.keys() <= self.__dict__.keys():
+            unknown = sorted(changes.keys() - self.__dict__.keys())
+            raise TypeError(f"State has no field {unknown[0]!r}")
+        for value in changes.values():
             if isinstance(value, np.ndarray):
                 value.setflags(write=False)
-            new.__dict__[name] = value
+        new = object.__new__(State)
+        new.__dict__.update(self.__dict__, **changes)
         return new
 
     def run(self, index: int) -> State:

@@ -12,6 +12,7 @@ from engine.orders import OrderArrays
 from engine.rules.air import resolve_air
 from engine.rules.capture import resolve_capture
 from engine.rules.combat import resolve_combat
+from engine.rules.common import hostile_here
 from engine.rules.morale import resolve_morale
 from engine.rules.movement import resolve_movement
 from engine.rules.reinforcement import resolve_reinforcements
@@ -40,9 +41,11 @@ def resolve_turn(
     """
     run_seeds = np.asarray(seeds, dtype=np.uint64).reshape(state.batch)
     s, fired = run_scripted_events(world, state)
-    s, air = resolve_air(world, s, orders, run_seeds)
-    s, attacked = resolve_movement(world, s, orders)
-    s, battles = resolve_combat(world, s, air, attacked, run_seeds)
+    # Who is hostile to whom where stays the same from air strikes to the end of combat.
+    hostile = hostile_here(s)
+    s, air = resolve_air(world, s, orders, run_seeds, hostile=hostile, record=record)
+    s, attacked = resolve_movement(world, s, orders, hostile=hostile)
+    s, battles = resolve_combat(world, s, air, attacked, run_seeds, hostile=hostile, record=record)
     s, capture = resolve_capture(world, s, battles)
     s = resolve_supply(world, s)
     s, morale = resolve_morale(world, s, capture.old_controller)

@@ -68,6 +68,7 @@ class World:
     faction_names: tuple[str, ...]
     location_names: tuple[str, ...]
     dst_matrix: FloatArray | None  # D x L one-hot of arc_dst, on maps small enough
+    neighbour_bits: IntArray | None  # chunks x 2**w place sets, on maps of at most 52 places
     lookup: dict[str, dict[Any, int]]  # id -> index for factions, locations, air, arcs
     digest: str
 
@@ -139,6 +140,28 @@ def _one_hot(index: IntArray, size: int) -> FloatArray | None:
     matrix = np.zeros((len(index), size))
     matrix[np.arange(len(index)), index] = 1.0
     return _frozen(matrix)
+
+
+BIT_SET_LIMIT = 52
+"""Most places for which a set of places fits one integer (bit ``l`` for place l) that a
+64-bit float also holds exactly."""
+
+
+def _neighbour_bits(arc_src: IntArray, arc_dst: IntArray, n_l: int) -> IntArray | None:
+    """For sets of places held as integers: ``table[j, chunk]`` is the set of places an arc
+    leads to from the places ``w * j + i`` for the bits ``i`` set in ``chunk`` (``w`` bits
+    wide: 16 on maps of up to 16 places, so that one lookup does, else 8), so that the places
+    next to a set are the union of one lookup per chunk of it."""
+    if n_l > BIT_SET_LIMIT:
+        return None
+    width = 16 if n_l <= 16 else 8
+    n_chunks = -(-n_l // width)
+    next_to = np.zeros(width * n_chunks, dtype=np.int64)
+    np.bitwise_or.at(next_to, arc_src, np.left_shift(1, arc_dst, dtype=np.int64))
+    table = np.zeros((n_chunks, 1 << width), dtype=np.int64)
+    for i in range(width):  # the chunks whose top bit is i: those below, and i's neighbours
+        table[:, 1 << i : 2 << i] = table[:, : 1 << i] | next_to[i::width][:, np.newaxis]
+    return _frozen(table)
 
 
 def _neighbour_table(src: IntArray, dst: IntArray, n_l: int) -> IntArray:
@@ -249,6 +272,7 @@ def compile_world(scenario: Scenario) -> World:
         faction_names=tuple(f.name for f in scenario.factions),
         location_names=tuple(loc.name for loc in scenario.locations),
         dst_matrix=_one_hot(np.concatenate([dst, src]), n_l),
+        neighbour_bits=_neighbour_bits(np.concatenate([src, dst]), np.concatenate([dst, src]), n_l),
         lookup={
             "factions": f_index,
             "locations": l_index,

@@ -1,4 +1,4 @@
-"""The ``frontlines`` command: play, validate, schema, new.
+"""The ``frontlines`` command: play, validate, schema, new, replay, forecast.
 
 Errors in what a user typed or wrote print one clear message and exit non-zero; a traceback
 means a bug in Frontlines.
@@ -47,6 +47,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--verify", action="store_true", help="check every turn's digest; exit 1 on a mismatch"
     )
 
+    forecast = sub.add_parser(
+        "forecast",
+        help="play many computer-vs-computer games and report what is likely to happen",
+    )
+    forecast.add_argument("scenario", metavar="SCENARIO", help="a scenario file or shipped id")
+    forecast.add_argument("--runs", type=int, default=1000, metavar="N", help="games (1000)")
+    forecast.add_argument(
+        "--turns", type=int, metavar="T", help="turns to play (default: to the scenario's end)"
+    )
+    forecast.add_argument("--seed", type=int, default=0, metavar="S", help="seed of run 0 (0)")
+    forecast.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also run this variant on the same seeds and compare (repeatable)",
+    )
+    forecast.add_argument(
+        "--from", dest="from_save", metavar="SAVE", help="start from a saved game instead"
+    )
+    forecast.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
     new = sub.add_parser("new", help="write a commented starter scenario")
     new.add_argument("name", metavar="NAME", help="scenario id, or a path ending in .yaml")
     return parser
@@ -65,6 +87,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_new(args.name)
         if args.command == "replay":
             return cmd_replay(args.save, verify=args.verify)
+        if args.command == "forecast":
+            from tui.forecast_cmd import cmd_forecast
+
+            return cmd_forecast(
+                args.scenario,
+                runs=args.runs,
+                turns=args.turns,
+                seed=args.seed,
+                variants=args.variant,
+                from_save=args.from_save,
+                as_json=args.json,
+            )
         if args.command == "play":
             return cmd_play(args.scenario, faction=args.faction)
     except KeyboardInterrupt:

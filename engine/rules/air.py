@@ -8,14 +8,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.orders import OrderArrays, available_sorties
-from engine.rules.noise import Stream, lognormal_from, uniform_where
+from engine.rules.common import ORDER_FREE_TERMS, SEQUENTIAL_SUM_MAX, hostile_here, sum_axis1
+from engine.rules.noise import Stream, lognormal_from, uniform_at
 from engine.state import State
-from engine.world import FloatArray, World
+from engine.world import BoolArray, FloatArray, IntArray, World
 
 
 @dataclass(frozen=True)
 class AirResult:
-    """What the air phase did, for the combat phase and the event log (all ``B x A x L``)."""
+    """What the air phase did, for the combat phase and the event log (all ``B x A x L``).
+
+    Without recording, ``destroyed``, ``killed`` and ``injured`` (read only by the event log)
+    are zeros."""
 
     strike: FloatArray  # sorties flown on strikes
     support: FloatArray  # sorties flown in close support
@@ -25,67 +29,151 @@ class AirResult:
     support_power: FloatArray  # combat power the support sorties add, before the caps
 
 
-def _usable(sorties: FloatArray) -> FloatArray:
-    """Requested sorties, with anything negative or not finite read as none."""
-    cleaned: FloatArray = np.where(np.isfinite(sorties) & (sorties > 0), sorties, 0.0)
-    return cleaned
+def _requests(
+    sorties: FloatArray, in_range: BoolArray, n_rows: int, n_l: int
+) -> tuple[IntArray, FloatArray, FloatArray]:
+    """The usable requests (positive, finite, in range) as flat ``B x A x L`` cells and
+    amounts, and their total for each run and entry (``B * A``).
+
+    Requests are few, so only those are looked at. numpy's sum over places adds in its own
+    order; any order gives the same sum of two amounts or fewer, so only a row with more is
+    summed over all places, as numpy would."""
+    flat = sorties.reshape(-1)
+    cell = np.flatnonzero(flat > 0)
+    amount = flat[cell]
+    usable = np.isfinite(amount) & in_range.reshape(-1)[cell % in_range.size]
+    if not usable.all():
+        cell, amount = cell[usable], amount[usable]
+    row = cell // n_l
+    total = np.bincount(row, weights=amount, minlength=n_rows).astype(np.float64, copy=False)
+    many = np.bincount(row, minlength=n_rows) > ORDER_FREE_TERMS
+    if many.any():
+        rows = np.flatnonzero(many)
+        pick = many[row]
+        dense = np.zeros((rows.size, n_l))
+        dense[np.searchsorted(rows, row[pick]), cell[pick] % n_l] = amount[pick]
+        total[rows] = dense.sum(axis=1)
+    return cell, amount, total
 
 
 def resolve_air(
-    world: World, state: State, orders: OrderArrays, seeds: np.ndarray
+    world: World,
+    state: State,
+    orders: OrderArrays,
+    seeds: np.ndarray,
+    *,
+    hostile: BoolArray | None = None,
+    record: bool = True,
 ) -> tuple[State, AirResult]:
-    """Fly the ordered sorties (no more than each entry has) and apply their strikes."""
+    """Fly the ordered sorties (no more than each entry has) and apply their strikes.
+
+    ``hostile`` is :func:`~engine.rules.common.hostile_here` of ``state`` if the caller has
+    it. With ``record=False`` the strike losses per entry and the civilian harm, which only the
+    event log reads, are left as zeros."""
     air = world.rules.air
     turn = state.turn + 1
     n_a, n_l = len(world.air_ids), world.n_locations
-    in_range = world.air_in_range[np.newaxis]
-    asked_strike = _usable(orders.strike) * in_range
-    asked_support = _usable(orders.support) * in_range
+    shape = (state.batch, n_a, n_l)
+    if n_a == 0:
+        nothing = np.zeros(shape)
+        return state, AirResult(nothing, nothing, nothing, nothing, nothing, nothing)
+    n_rows = state.batch * n_a
     with np.errstate(over="ignore"):  # absurd requests sum to inf and are scaled to nothing
-        requested = asked_strike.sum(axis=2) + asked_support.sum(axis=2)  # B x A
-    can = available_sorties(world, state).astype(np.float64)
-    scale = np.where(requested > can, can / np.maximum(requested, 1e-12), 1.0)[:, :, np.newaxis]
-    strike = np.floor(asked_strike * scale)
-    support = np.floor(asked_support * scale)
+        s_cell, s_asked, s_total = _requests(orders.strike, world.air_in_range, n_rows, n_l)
+        c_cell, c_asked, c_total = _requests(orders.support, world.air_in_range, n_rows, n_l)
+        requested = s_total + c_total  # B * A
+    can = available_sorties(world, state).astype(np.float64).reshape(-1)
+    scale = np.where(requested > can, can / np.maximum(requested, 1e-12), 1.0)
+    s_flown = np.floor(s_asked * scale[s_cell // n_l])
+    c_flown = np.floor(c_asked * scale[c_cell // n_l])
+    strike, support, power = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    strike.reshape(-1)[s_cell] = s_flown
+    support.reshape(-1)[c_cell] = c_flown
+    c_entry = (c_cell // n_l) % n_a
+    power.reshape(-1)[c_cell] = c_flown * air.sortie_power * air.weather * world.air_cas[c_entry]
+    nothing = np.zeros_like(strike)
+    flown = s_flown > 0
+    cells = s_cell[flown]
+    if cells.size == 0:
+        # Nothing is struck: every force survives whole and nobody is harmed.
+        return state, AirResult(strike, support, nothing, nothing, nothing, power)
+    runs, entries, places = np.unravel_index(cells, shape)
 
     # Each sortie that gets through destroys a fraction of the hostile strength at the target;
     # a place's air defence stops a share of them when its holder is hostile to the flyers.
-    b = np.arange(state.batch)[:, np.newaxis, np.newaxis]
-    holder_hostile = ~state.allied[
-        b, world.air_beneficiary[np.newaxis, :, np.newaxis], state.controller[:, np.newaxis, :]
-    ]  # B x A x L
-    through = 1.0 - world.air_defence[np.newaxis, np.newaxis, :] * holder_hostile
-    effect = air.weather * through * world.air_strike[np.newaxis, :, np.newaxis]
-    keep = np.power(1.0 - air.strike_damage, strike * effect)  # B x A x L
-    enemy = ~state.allied[
-        b,
-        world.air_beneficiary[np.newaxis, :, np.newaxis],
-        np.arange(world.n_factions)[np.newaxis, np.newaxis, :],
-    ]  # B x A x F
-    log_keep = np.einsum("bal,baf->bfl", np.log(keep), enemy.astype(np.float64))
-    survive = np.exp(log_keep)
-    forces = state.forces * survive
-    hit = state.forces - forces  # B x F x L
-    # Credit each faction's losses to the entries striking it, by their log-effect.
-    weight = -np.log(keep)  # B x A x L
-    hostile_weight = weight[:, :, np.newaxis, :] * enemy[:, :, :, np.newaxis]  # B x A x F x L
-    total = hostile_weight.sum(axis=1, keepdims=True)
-    share = np.where(total > 0, hostile_weight / np.maximum(total, 1e-300), 0.0)
-    destroyed = (share * hit[:, np.newaxis, :, :]).sum(axis=2)  # B x A x L
+    # Only the entries that fly are worked out: elsewhere the strength kept is exactly 1.
+    if hostile is None:
+        hostile = hostile_here(state)
+    beneficiary = world.air_beneficiary[entries]
+    holder_hostile = hostile[runs, beneficiary, places]
+    through = 1.0 - world.air_defence[places] * holder_hostile
+    effect = air.weather * through * world.air_strike[entries]
+    keep = np.power(1.0 - air.strike_damage, s_flown[flown] * effect)
+    log_keep = np.log(keep)
+    enemy = ~state.allied[runs, beneficiary]  # n x F
+    # Sum the log-effects on each faction at each place over the entries striking it, entry
+    # by entry in order (as ``einsum`` over every entry would), and scale forces by their exp.
+    n_f = world.n_factions
+    targets = (runs[:, np.newaxis] * n_f + np.arange(n_f)) * n_l + places[:, np.newaxis]
+    log_survive = np.bincount(
+        targets.ravel(),
+        weights=(log_keep[:, np.newaxis] * enemy).ravel(),
+        minlength=state.forces.size,
+    )
+    forces = state.forces * np.exp(log_survive.reshape(state.forces.shape))
+    if not record:
+        return state.evolve(forces=forces), AirResult(
+            strike, support, nothing, nothing, nothing, power
+        )
 
-    # Civilian harm: expected deaths grow with sorties, the entry's risk and the population.
+    # Credit each faction's losses to the entries striking it, by their log-effect; then
+    # civilian harm. Only struck places have any (the event log reads nothing else).
+    if max(n_a, n_f) > SEQUENTIAL_SUM_MAX:  # numpy would sum such axes in another order
+        where = (runs, entries, places)
+        destroyed = _destroyed_dense(state, forces, strike, log_keep, where, world.air_beneficiary)
+    else:
+        hit = (state.forces - forces).reshape(-1)[targets]  # n x F
+        weight = -log_keep[:, np.newaxis] * enemy
+        total = np.bincount(targets.ravel(), weights=weight.ravel(), minlength=forces.size)
+        total = total[targets]
+        share = np.where(total > 0, weight / np.maximum(total, 1e-300), 0.0)
+        destroyed = nothing.copy()
+        destroyed[runs, entries, places] = sum_axis1(share * hit)
+    u = uniform_at(seeds, turn, Stream.AIR, (5, n_a, n_l), runs, cells % (n_a * n_l))
     expected = (
-        strike
+        s_flown[flown]
         * air.casualties_per_sortie
-        * world.air_risk[np.newaxis, :, np.newaxis]
-        * world.population[np.newaxis, np.newaxis, :]
+        * world.air_risk[entries]
+        * world.population[places]
         / 100_000.0
     )
-    u = uniform_where(seeds, turn, Stream.AIR, (5, n_a, n_l), strike > 0)
-    noisy = expected * lognormal_from(u[:, 0], u[:, 1], air.casualty_sigma)
-    killed = np.floor(noisy + u[:, 2]) * (strike > 0)
-    injured_mean = killed * air.injured_per_killed
-    injured = np.floor(injured_mean * lognormal_from(u[:, 3], u[:, 4], air.injured_sigma) + 0.5)
-    power = support * air.sortie_power * air.weather * world.air_cas[np.newaxis, :, np.newaxis]
+    noisy = expected * lognormal_from(u[0], u[1], air.casualty_sigma)
+    killed, injured = nothing.copy(), nothing.copy()
+    killed[runs, entries, places] = dead = np.floor(noisy + u[2])
+    injured_mean = dead * air.injured_per_killed
+    injured[runs, entries, places] = np.floor(
+        injured_mean * lognormal_from(u[3], u[4], air.injured_sigma) + 0.5
+    )
     result = AirResult(strike, support, destroyed, killed, injured, power)
     return state.evolve(forces=forces), result
+
+
+def _destroyed_dense(
+    state: State,
+    forces: FloatArray,
+    strike: FloatArray,
+    log_keep: FloatArray,
+    where: tuple[IntArray, IntArray, IntArray],
+    beneficiary: IntArray,
+) -> FloatArray:
+    """Strength each entry destroyed (``B x A x L``), over every entry, faction and place."""
+    hit = state.forces - forces  # B x F x L
+    weight = np.zeros_like(strike)  # B x A x L
+    weight[where] = log_keep
+    weight = -weight
+    hostile_to = ~np.take(state.allied, beneficiary, axis=1)  # B x A x F
+    hostile_weight = weight[:, :, np.newaxis, :] * hostile_to[:, :, :, np.newaxis]  # B x A x F x L
+    total_weight = hostile_weight.sum(axis=1, keepdims=True)
+    share = np.where(total_weight > 0, hostile_weight / np.maximum(total_weight, 1e-300), 0.0)
+    destroyed: FloatArray = (share * hit[:, np.newaxis, :, :]).sum(axis=2)
+    return destroyed

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.rules.combat import BattleResult
-from engine.rules.common import hostile_here
+from engine.rules.common import where_set
 from engine.state import State
 from engine.world import BoolArray, FloatArray, IntArray, World
 
@@ -30,59 +30,59 @@ def resolve_capture(
 ) -> tuple[State, CaptureResult]:
     """Hand over captured places and move (or destroy) their defenders."""
     c = world.rules.combat
-    hostile = hostile_here(state)
-    attackers = state.forces * hostile
-    defenders = state.forces * ~hostile
     a_left = battles.attacker_power * (1.0 - battles.attacker_loss)
     d_left = battles.defender_power * (1.0 - battles.defender_loss)
-    unopposed = (attackers.sum(axis=1) > 0) & (defenders.sum(axis=1) <= 0)
+    unopposed = (battles.attacker_left > 0) & (battles.defender_left <= 0)
     won = battles.battle & (a_left > c.capture_ratio * d_left)
     captured = (won | unopposed) & ~state.done[:, np.newaxis]
 
+    # Captures are few, so only the captured places are looked at: the strongest attacker
+    # takes each, and its defenders leave it.
     old = state.controller
-    strongest = attackers.argmax(axis=1)  # B x L
-    controller = np.where(captured, strongest, old)
-
-    # The defeated fall back to the neighbour held by the old holder's side where that side
-    # is strongest; only captured places are looked at, since captures are few.
-    runs, places = np.nonzero(captured)
+    runs, places = where_set(captured)
     retreat_to = np.full(captured.shape, -1, dtype=np.int64)
-    leaving = defenders * captured[:, np.newaxis, :]
-    survivors = np.zeros_like(leaving)
-    if runs.size:
-        nbr = world.neighbours[places]  # n x K
-        valid = nbr >= 0
-        nbr_safe = np.where(valid, nbr, 0)
-        holder = old[runs, places]  # n
-        friendly = (
-            state.allied[
-                runs[:, np.newaxis],
-                holder[:, np.newaxis],
-                controller[runs[:, np.newaxis], nbr_safe],
-            ]
-            & valid
-        )
-        side = state.allied[runs, holder].astype(np.float64)  # n x F
-        there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
-        strength = np.einsum("nf,nkf->nk", side, there)
-        score = np.where(friendly, 1.0 + strength, 0.0)
-        best = score.argmax(axis=1)
-        refuge = score[np.arange(runs.size), best] > 0
-        dest = nbr_safe[np.arange(runs.size), best]
-        retreat_to[runs[refuge], places[refuge]] = dest[refuge]
-        moving = defenders[runs, :, places] * (1.0 - c.retreat_loss) * refuge[:, np.newaxis]
-        survivors[runs, :, places] = moving
-    destroyed = leaving - survivors
-    forces = state.forces - leaving
-    if runs.size:
-        arrive_runs = np.repeat(runs, world.n_factions)
-        arrive_factions = np.tile(np.arange(world.n_factions), runs.size)
-        arrive_places = np.repeat(np.maximum(retreat_to[runs, places], 0), world.n_factions)
-        np.add.at(
-            forces,
-            (arrive_runs, arrive_factions, arrive_places),
-            survivors[runs, :, places].ravel(),
-        )
+    survivors = np.zeros_like(state.forces)
+    destroyed = np.zeros_like(state.forces)
+    if runs.size == 0:
+        # Nothing changes hands (and forces, never negative here, need no clipping).
+        return state, CaptureResult(captured, old, retreat_to, survivors, destroyed)
+    controller = old.copy()
+    forces = state.forces.copy()
+    # Combat changes neither who holds a place nor alliances: its sides still stand.
+    attacking = battles.hostile[runs, :, places]
+    present = state.forces[runs, :, places]  # n x F
+    controller[runs, places] = (present * attacking).argmax(axis=1)
+    leaving = present * ~attacking
+    # The defeated fall back to the neighbour held by the old holder's side where that
+    # side is strongest.
+    nbr = world.neighbours[places]  # n x K
+    valid = nbr >= 0
+    nbr_safe = np.where(valid, nbr, 0)
+    holder = old[runs, places]  # n
+    friendly = (
+        state.allied[
+            runs[:, np.newaxis],
+            holder[:, np.newaxis],
+            controller[runs[:, np.newaxis], nbr_safe],
+        ]
+        & valid
+    )
+    side = state.allied[runs, holder].astype(np.float64)  # n x F
+    there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
+    strength = np.einsum("nf,nkf->nk", side, there)
+    score = np.where(friendly, 1.0 + strength, 0.0)
+    best = score.argmax(axis=1)
+    refuge = score[np.arange(runs.size), best] > 0
+    dest = nbr_safe[np.arange(runs.size), best]
+    retreat_to[runs[refuge], places[refuge]] = dest[refuge]
+    moving = leaving * (1.0 - c.retreat_loss) * refuge[:, np.newaxis]
+    survivors[runs, :, places] = moving
+    destroyed[runs, :, places] = leaving - moving
+    forces[runs, :, places] -= leaving
+    arrive_runs = np.repeat(runs, world.n_factions)
+    arrive_factions = np.tile(np.arange(world.n_factions), runs.size)
+    arrive_places = np.repeat(np.maximum(retreat_to[runs, places], 0), world.n_factions)
+    np.add.at(forces, (arrive_runs, arrive_factions, arrive_places), moving.ravel())
     forces = np.maximum(forces, 0.0)
     result = CaptureResult(captured, old, retreat_to, survivors, destroyed)
     return state.evolve(forces=forces, controller=controller), result

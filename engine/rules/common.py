@@ -9,11 +9,61 @@ from engine.state import State
 from engine.world import BoolArray, FloatArray, IntArray
 
 
+def friendly_here(allied: BoolArray, controller: IntArray) -> BoolArray:
+    """``B x F x L``: whether faction f is allied to the holder of location l (itself included).
+
+    One gather from the flattened ``allied`` (``B x F x F``), which is much cheaper than
+    indexing it with three broadcast index arrays."""
+    n_b, n_f = allied.shape[:2]
+    rows = (np.arange(n_b * n_f, dtype=np.int64) * n_f).reshape(n_b, n_f, 1)
+    friendly: BoolArray = np.take(allied.reshape(-1), rows + controller[:, np.newaxis, :])
+    return friendly
+
+
+def allied_to_holder(allied: BoolArray, controller: IntArray, faction: int) -> BoolArray:
+    """``B x L``: whether ``faction`` is allied to the holder of each place (one gather from
+    the flattened ``allied``, as in :func:`friendly_here`)."""
+    n_b, n_f = allied.shape[:2]
+    row = (np.arange(n_b, dtype=np.int64) * n_f + faction) * n_f
+    holds: BoolArray = np.take(allied.reshape(-1), row[:, np.newaxis] + controller)
+    return holds
+
+
 def hostile_here(state: State) -> BoolArray:
     """``B x F x L``: whether faction f is hostile to the holder of location l."""
-    b = np.arange(state.batch)[:, np.newaxis, np.newaxis]
-    f = np.arange(state.allied.shape[1])[np.newaxis, :, np.newaxis]
-    return ~state.allied[b, f, state.controller[:, np.newaxis, :]]
+    return ~friendly_here(state.allied, state.controller)
+
+
+SMALL = 4096
+"""Arrays up to this size are cheaper to handle with numpy's plain calls, whatever they do."""
+
+
+def where_set(mask: BoolArray) -> tuple[IntArray, ...]:
+    """``np.nonzero(mask)``, the same index arrays, but faster on large masks."""
+    if mask.size <= SMALL:
+        return np.nonzero(mask)
+    found: tuple[IntArray, ...] = np.unravel_index(np.flatnonzero(mask), mask.shape)
+    return found
+
+
+ORDER_FREE_TERMS = 2
+"""Most nonzero terms whose floating-point sum is the same in every order of adding."""
+
+SEQUENTIAL_SUM_MAX = 7
+"""Longest axis numpy's ``sum`` adds up strictly in order (longer ones it may add pairwise)."""
+
+
+def sum_axis1(values: FloatArray) -> FloatArray:
+    """``values.sum(axis=1)``, bit for bit, but faster when that axis is short (factions, air
+    entries): numpy adds such an axis in order starting from zero, and so does this."""
+    n = values.shape[1]
+    if values.size <= SMALL or not 0 < n <= SEQUENTIAL_SUM_MAX:
+        total: FloatArray = values.sum(axis=1)
+        return total
+    total = 0.0 + values[:, 0]
+    for k in range(1, n):  # a handful of steps, each adding a whole B x ... slice
+        total += values[:, k]
+    return total
 
 
 def scatter_add(values: FloatArray, index: IntArray, size: int) -> FloatArray:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.rules.common import ORDER_FREE_TERMS, where_set
 from engine.state import State
-from engine.world import BoolArray, IntArray, World
+from engine.world import BoolArray, FloatArray, IntArray, World
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,7 @@ def resolve_morale(
 ) -> tuple[State, MoraleResult]:
     """Move each faction's morale with the places it lost and took this turn."""
     r = world.rules.morale
-    f = np.arange(world.n_factions)[np.newaxis, :, np.newaxis]
-    before = old_controller[:, np.newaxis, :] == f
-    after = state.controller[:, np.newaxis, :] == f
-    lost = (world.value * (before & ~after)).sum(axis=2)  # B x F
-    taken = (world.value * (after & ~before)).sum(axis=2)
+    lost, taken = _changed_hands(world, old_controller, state.controller)  # B x F
     # A turn without losses recovers morale towards (never past) its starting level; gains
     # from places taken come on top and are not capped by it.
     room = np.maximum(world.morale0 - state.morale, 0.0)
@@ -38,3 +35,29 @@ def resolve_morale(
     collapsed = state.collapsed | (morale < r.collapse_below)
     result = MoraleResult(collapsed & ~state.collapsed)
     return state.evolve(morale=morale, collapsed=collapsed), result
+
+
+def _changed_hands(world: World, old: IntArray, new: IntArray) -> tuple[FloatArray, FloatArray]:
+    """The value of the places each faction lost and took (``B x F``).
+
+    Places change hands rarely, so only those are summed. numpy's sum over all places adds
+    in its own order; any order gives the same sum of two values or fewer, so only a faction
+    with more than two is summed over all places, as numpy would."""
+    n_b, n_f = old.shape[0], world.n_factions
+    size = n_b * n_f
+    runs, places = where_set(old != new)
+    value = world.value[places]
+    from_cell = runs * n_f + old[runs, places]
+    to_cell = runs * n_f + new[runs, places]
+    lost = np.bincount(from_cell, weights=value, minlength=size).reshape(n_b, n_f)
+    taken = np.bincount(to_cell, weights=value, minlength=size).reshape(n_b, n_f)
+    counts = np.bincount(from_cell, minlength=size), np.bincount(to_cell, minlength=size)
+    many = (counts[0] > ORDER_FREE_TERMS) | (counts[1] > ORDER_FREE_TERMS)
+    if many.any():
+        rows = np.flatnonzero(many.reshape(n_b, n_f).any(axis=1))
+        f = np.arange(n_f)[np.newaxis, :, np.newaxis]
+        before = old[rows, np.newaxis, :] == f
+        after = new[rows, np.newaxis, :] == f
+        lost[rows] = (world.value * (before & ~after)).sum(axis=2)
+        taken[rows] = (world.value * (after & ~before)).sum(axis=2)
+    return lost.astype(np.float64, copy=False), taken.astype(np.float64, copy=False)

@@ -7,6 +7,7 @@ numbers (two variants with the same seeds see the same draws: common random numb
 
 from __future__ import annotations
 
+import math
 from enum import IntEnum
 from typing import Any
 
@@ -23,6 +24,7 @@ class Stream(IntEnum):
 
     AIR = 1
     COMBAT = 2
+    COMMANDERS = 3  # forecasts: how bold each run's computer commanders are this turn
 
 
 def _mix(x: Any) -> Any:
@@ -31,6 +33,29 @@ def _mix(x: Any) -> Any:
         x = (x ^ (x >> np.uint64(30))) * _M1
         x = (x ^ (x >> np.uint64(27))) * _M2
         return x ^ (x >> np.uint64(31))
+
+
+_MASK = (1 << 64) - 1
+
+
+def _mix_int(x: int) -> int:
+    """:func:`_mix` of one 64-bit value held in a Python integer."""
+    x = ((x ^ (x >> 30)) * int(_M1)) & _MASK
+    x = ((x ^ (x >> 27)) * int(_M2)) & _MASK
+    return x ^ (x >> 31)
+
+
+def _mix_array(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """:func:`_mix` of a ``uint64`` array (array arithmetic wraps around silently)."""
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
+    mixed: npt.NDArray[np.uint64] = x ^ (x >> np.uint64(31))
+    return mixed
+
+
+def mix(x: Any) -> Any:
+    """The splitmix64 finaliser (for deriving seeds from seeds)."""
+    return _mix(x)
 
 
 def uniform(
@@ -74,18 +99,36 @@ def uniform_where(
     runs, *rest = np.nonzero(where)
     if runs.size == 0:
         return out
-    with np.errstate(over="ignore"):
-        key = _mix(
-            seeds.astype(np.uint64) ^ _mix(np.uint64(turn) * _GOLDEN + np.uint64(int(stream)) * _M1)
-        )
-        inner = np.ravel_multi_index(tuple(rest), shape[1:]) if rest else np.zeros_like(runs)
-        per_draw = int(np.prod(shape[1:], dtype=np.int64))
-        for k in range(shape[0]):  # a handful of draws per place
-            slot = (inner + k * per_draw).astype(np.uint64)
-            bits = _mix(key[runs] + slot * _GOLDEN + _GOLDEN)
-            index: tuple[Any, ...] = (runs, k, *rest)
-            out[index] = ((bits >> np.uint64(11)).astype(np.float64) + 0.5) / float(1 << 53)
+    inner = np.ravel_multi_index(tuple(rest), shape[1:]) if rest else np.zeros_like(runs)
+    drawn = uniform_at(seeds, turn, stream, shape, runs, inner)
+    for k in range(shape[0]):  # a handful of draws per place
+        index: tuple[Any, ...] = (runs, k, *rest)
+        out[index] = drawn[k]
     return out
+
+
+def uniform_at(
+    seeds: npt.NDArray[np.uint64],
+    turn: int,
+    stream: Stream,
+    shape: tuple[int, ...],
+    runs: npt.NDArray[np.intp],
+    inner: npt.NDArray[np.intp],
+) -> npt.NDArray[np.float64]:
+    """The draws :func:`uniform` would give at run ``runs[i]`` and flat place ``inner[i]`` of
+    ``shape[1:]``, as a ``shape[0] x n`` array (one row per draw)."""
+    per_draw = math.prod(shape[1:])
+    first = np.arange(shape[0], dtype=np.int64)[:, np.newaxis] * per_draw
+    # The same arithmetic as :func:`uniform`, with the scalar part in Python integers and the
+    # rest on arrays (whose integer overflow wraps without a warning).
+    stream_key = _mix_int((turn * int(_GOLDEN) + int(stream) * int(_M1)) & _MASK)
+    key = _mix_array(seeds.astype(np.uint64) ^ np.uint64(stream_key))[runs]
+    slot = (inner[np.newaxis, :] + first).astype(np.uint64)  # draws x n
+    bits = _mix_array(key[np.newaxis, :] + slot * _GOLDEN + _GOLDEN)
+    drawn: npt.NDArray[np.float64] = ((bits >> np.uint64(11)).astype(np.float64) + 0.5) / float(
+        1 << 53
+    )
+    return drawn
 
 
 def normal_from(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

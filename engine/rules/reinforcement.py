@@ -34,6 +34,8 @@ def resolve_reinforcements(world: World, state: State) -> tuple[State, Reinforce
     b = np.arange(state.batch)[:, np.newaxis]
     holds = state.allied[b, faction[np.newaxis, :], state.controller[:, place]]
     arrived = due & holds
+    if not arrived.any():  # most turns nothing is due
+        return state, ReinforcementResult(arrived, due & ~holds)
     forces = state.forces.copy()
     np.add.at(forces, (b, faction[np.newaxis, :], place[np.newaxis, :]), arrived * strength)
     return state.evolve(forces=forces), ReinforcementResult(arrived, due & ~holds)

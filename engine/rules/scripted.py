@@ -49,8 +49,8 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
     turn = state.turn + 1
     events = world.scenario.events
     fired = np.zeros((state.batch, len(events)), dtype=bool)
-    forces, morale = state.forces.copy(), state.morale.copy()
-    rate, allied = state.sortie_rate.copy(), state.allied.copy()
+    forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
+    copied = False  # the arrays are copied only once an event fires
     live = ~state.done
     for e, event in enumerate(events):
         if not event.enabled:
@@ -61,6 +61,9 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         fired[:, e] = mask
         if not mask.any():
             continue
+        if not copied:
+            forces, morale, rate, allied = forces.copy(), morale.copy(), rate.copy(), allied.copy()
+            copied = True
         for effect in event.effects:
             _apply(world, effect, mask, forces, morale, rate, allied)
     new = state.evolve(

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.rules.common import friendly_here
 from engine.state import State
-from engine.world import BoolArray, World
+from engine.world import BoolArray, IntArray, World
 
 
 def supplied(world: World, state: State) -> BoolArray:
     """``B x F x L``: where each faction's forces are in supply."""
-    b = np.arange(state.batch)[:, np.newaxis, np.newaxis]
-    f = np.arange(world.n_factions)[np.newaxis, :, np.newaxis]
-    friendly = state.allied[b, f, state.controller[:, np.newaxis, :]]  # B x F x L
+    if world.neighbour_bits is not None:
+        return _supplied_bits(world, state, world.neighbour_bits)
+    friendly = friendly_here(state.allied, state.controller)  # B x F x L
     reach = friendly & world.supply_source[np.newaxis, np.newaxis, :]
     for _ in range(world.n_locations):  # one step of the flood per iteration, to the diameter
         spread = world.any_at_ends(reach[:, :, world.arc_src])
@@ -26,10 +27,48 @@ def supplied(world: World, state: State) -> BoolArray:
     return reach | next_to
 
 
+def _next_to(places: IntArray, table: IntArray) -> IntArray:
+    """The places an arc leads to from any of ``places`` (sets as integers; see
+    :attr:`World.neighbour_bits <engine.world.World.neighbour_bits>` for ``table``)."""
+    if len(table) == 1:
+        one: IntArray = table[0][places]
+        return one
+    width = table.shape[1].bit_length() - 1
+    mask = table.shape[1] - 1
+    out: IntArray = table[0][places & mask]
+    for j in range(1, len(table)):  # one lookup per chunk of the set: at most 7
+        out |= table[j][(places >> (width * j)) & mask]
+    return out
+
+
+def _supplied_bits(world: World, state: State, table: IntArray) -> BoolArray:
+    """:func:`supplied` on a small map, with each set of places held in one integer (bit l
+    for place l), so that a step of the flood is a few lookups per run and faction."""
+    n_b, n_f, n_l = state.batch, world.n_factions, world.n_locations
+    bit = np.left_shift(1, np.arange(n_l), dtype=np.int64)
+    # The places each faction holds (sums of distinct powers of two below 2**53 are exact).
+    holder = (np.arange(n_b)[:, np.newaxis] * n_f + state.controller).reshape(-1)
+    weights = np.broadcast_to(bit.astype(np.float64), (n_b, n_l)).reshape(-1)
+    held_by = np.bincount(holder, weights=weights, minlength=n_b * n_f).astype(np.int64)
+    # Factions hold disjoint sets, so adding the sets of a faction's allies unites them.
+    friendly = np.where(state.allied, held_by.reshape(n_b, 1, n_f), 0).sum(axis=2)  # B x F
+    reach = friendly & int(bit[world.supply_source].sum())
+    while True:  # one step of the flood per iteration, to the diameter
+        grown = reach | (_next_to(reach, table) & friendly)
+        if (grown == reach).all():
+            break
+        reach = grown
+    ok = (reach | _next_to(reach, table)).astype("<i8")
+    flags = np.unpackbits(ok.view(np.uint8), bitorder="little").view(np.bool_)
+    result: BoolArray = flags.reshape(n_b, n_f, 64)[:, :, :n_l]
+    return result
+
+
 def resolve_supply(world: World, state: State) -> State:
     """Count, for each faction and place, the turns its forces there have been cut off."""
     ok = supplied(world, state)
     present = state.forces > 0
     unsupplied = np.where(present & ~ok, state.unsupplied + 1, 0)
-    unsupplied = np.where(state.done[:, np.newaxis, np.newaxis], state.unsupplied, unsupplied)
+    if state.done.any():
+        unsupplied = np.where(state.done[:, np.newaxis, np.newaxis], state.unsupplied, unsupplied)
     return state.evolve(unsupplied=unsupplied)

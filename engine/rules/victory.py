@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.rules.common import allied_to_holder
 from engine.state import DRAW, NO_WINNER, State
 from engine.world import BoolArray, World
 
@@ -14,8 +15,7 @@ def condition_met(world: World, state: State, index: int) -> BoolArray:
     v = world.scenario.victory[index]
     turn = state.turn
     winner = world.faction_index(v.faction)
-    b = np.arange(state.batch)[:, np.newaxis]
-    side_holds = state.allied[b, winner, state.controller]  # B x L
+    side_holds = allied_to_holder(state.allied, state.controller, winner)  # B x L
     met = np.ones(state.batch, dtype=bool)
     if v.control:
         places = [world.location_index(loc) for loc in v.control]

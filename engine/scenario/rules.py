@@ -78,6 +78,11 @@ class CombatRules(Spec):
     noise_sigma: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)] = Field(
         0.25, description="Spread of the lognormal noise on each side's losses."
     )
+    power_sigma: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)] = Field(
+        0.4,
+        description="Spread of the lognormal luck on each side's combat power in a battle: "
+        "the friction of war, so that a battle at even odds can go either way.",
+    )
     capture_ratio: Factor = Field(
         1.5,
         description="Attacker's surviving power must exceed the defence by this ratio to "
@@ -98,7 +103,7 @@ class AirRules(Spec):
     """Air power: close air support and strikes."""
 
     sortie_power: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = Field(
-        1.0, description="Ground combat power added by one close-support sortie."
+        0.5, description="Ground combat power added by one close-support sortie."
     )
     cas_excess_weight: Fraction = Field(
         0.5, description="Weight of close support beyond the supported ground power."

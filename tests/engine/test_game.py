@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import Attack, CloseSupport, Game, SaveError, load_scenario
+from engine import Attack, CloseSupport, Game, Move, SaveError, load_scenario
 from engine.events import Battle, Message
+from engine.orders import is_legal
 from tui.cli import main
 
 
@@ -18,8 +19,13 @@ def played(turns: int = 3) -> Game:
     game.issue(CloseSupport("russia", "russian-air", "aleppo", 12))
     game.end_turn()
     for _ in range(turns - 1):
-        game.end_turn([Attack("opposition", "idlib", "saraqib", 1.0)])
+        # Keep pressing on Saraqib while the government holds it; reinforce Idlib after.
+        push = Attack("opposition", "idlib", "saraqib", 1.0)
+        game.end_turn([push if is_legal(game.world, game.state, push) else HOLD])
     return game
+
+
+HOLD = Move("opposition", "rural-idlib", "idlib", 1.0)
 
 
 def test_a_turn_reports_what_happened_in_sentences() -> None:
@@ -37,6 +43,7 @@ def test_a_turn_reports_what_happened_in_sentences() -> None:
         "posture",
         "surprise",
         "air support",
+        "luck",
         "chance",
     ]
     assert battle.describe().startswith("Battle for Aleppo: HTS-led opposition coalition (10.0)")
@@ -56,7 +63,7 @@ def test_undo_returns_to_the_start_of_the_turn_with_its_orders_pending() -> None
 
 def test_a_saved_game_loads_to_the_same_state(tmp_path: Path) -> None:
     game = played()
-    game.issue(Attack("opposition", "idlib", "saraqib", 1.0))
+    game.issue(HOLD)
     path = tmp_path / "game.json"
     game.save(path)
     loaded = Game.load(path)
@@ -132,7 +139,7 @@ def test_replay_of_a_save_with_pending_orders_verifies(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     game = played(2)
-    game.issue(Attack("opposition", "idlib", "saraqib", 1.0))
+    game.issue(HOLD)
     path = tmp_path / "pending.json"
     game.save(path)
     assert main(["replay", str(path), "--verify"]) == 0

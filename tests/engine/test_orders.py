@@ -19,7 +19,7 @@ def game() -> Game:
         (Attack("opposition", "idlib", "hama", 1.0), "no route joins idlib and hama"),
         (
             Attack("opposition", "western-aleppo", "aleppo", 99.0),
-            "opposition has 12 at western-aleppo; cannot send 99",
+            "opposition has 14 at western-aleppo; cannot send 99",
         ),
         (
             Attack("opposition", "idlib", "rural-idlib", 1.0),
@@ -79,7 +79,7 @@ def test_illegal_orders_are_refused_with_a_reason_and_change_nothing(
 def test_pending_orders_count_against_what_is_available(game: Game) -> None:
     game.issue(Attack("opposition", "western-aleppo", "aleppo", 8.0))
     with pytest.raises(IllegalOrderError, match="8 of it already committed"):
-        game.issue(Attack("opposition", "western-aleppo", "saraqib", 5.0))
+        game.issue(Attack("opposition", "western-aleppo", "saraqib", 7.0))
     game.issue(CloseSupport("russia", "russian-air", "aleppo", 10))
     assert not is_legal(
         game.world, game.state, Airstrike("russia", "russian-air", "idlib", 3), game.pending

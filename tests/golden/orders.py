@@ -42,7 +42,7 @@ GOLDEN_ORDERS: dict[str, tuple[int, list[list[Order]]]] = {
         [
             [Attack("uplands", "carrick", "reed-flats", 4.0)],
             [
-                Attack("lowlands", "reed-flats", "carrick", 2.0),
+                Move("lowlands", "harwick", "millford", 2.0),
                 Move("uplands", "tarn-hills", "carrick", 3.0),
             ],
             [],

@@ -1,0 +1,421 @@
+"""The heuristic policy (the ``easy`` opponent): batched State in, batched orders out.
+
+It reads the position the way a staff officer would, for every run of the batch at once:
+
+1. **Hold what is threatened.** Each held place needs enough defending power to face the
+   enemy power standing in it and next to it, after terrain and posture; supply sources need
+   half as much again. Allies' forces there count towards it. What a faction has beyond its
+   share of that need is spare.
+2. **Attack where the odds are good.** The spare power of the whole side (allies coordinate
+   through their alliance) that could reach an enemy-held place is set against its defence;
+   where the ratio reaches ``attack_odds`` (or nobody defends it), the place is a target,
+   scored by its value, doubled for a supply source. Each origin sends its spare to its best
+   target; targets whose committed power then falls short are called off.
+3. **Move reserves to the front.** What is left moves one step towards places that lack
+   defenders, or else towards the nearest front line through friendly places.
+4. **Allocate sorties.** Each air-support entry flies close support over the place its side
+   attacks or defends with most at stake, and strikes the enemy concentration that threatens
+   it most; ``strike_share`` sets the split.
+
+Every order it gives is legal (``engine.ai.convert`` turns them into order objects that pass
+the same validation as a player's).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from engine.orders import OrderArrays, available_sorties
+from engine.rules.common import hostile_here, morale_factor, supply_factor
+from engine.rules.noise import Stream, lognormal_from, uniform
+from engine.state import State
+from engine.world import BoolArray, FloatArray, IntArray, World
+
+MIN_AMOUNT = 0.05
+"""Smaller amounts are not worth an order."""
+MAX_HOPS = 12
+"""How far (in routes) reserves look for the front."""
+GUARD_PER_VALUE = 0.2
+"""Power per value point a side keeps in each place it holds, threatened or not."""
+DENSE_LIMIT = 256
+"""Maps up to this many places use a dense adjacency matrix (faster than scattering)."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """The heuristic's settings; look-ahead varies them to build candidate order sets."""
+
+    attack_odds: float = 1.6
+    """Power ratio (attackers to defence) needed before attacking."""
+    hold: float = 0.5
+    """Share of the threatening power a place's defenders should match (after terrain)."""
+    strike_share: float = 0.35
+    """Share of sorties flown as strikes rather than close support."""
+    commit: float = 1.0
+    """Share of the spare strength at an origin sent in an attack."""
+
+
+@dataclass(frozen=True, eq=False)
+class ParamArrays:
+    """One value of each setting per run (``B`` arrays)."""
+
+    attack_odds: FloatArray
+    hold: FloatArray
+    strike_share: FloatArray
+    commit: FloatArray
+
+    @classmethod
+    def stack(cls, params: Sequence[Params], repeat: int = 1) -> ParamArrays:
+        """Runs ``i * repeat ... (i + 1) * repeat - 1`` use ``params[i]``."""
+        columns = {
+            item.name: np.repeat(np.array([getattr(p, item.name) for p in params]), repeat)
+            for item in fields(Params)
+        }
+        return cls(**columns)
+
+
+@dataclass(frozen=True, eq=False)
+class _Graph:
+    out_arcs: IntArray  # L x K arcs leaving each place, padded with 0
+    out_valid: BoolArray  # L x K
+    adjacency: FloatArray | None  # L x L, on maps small enough
+
+
+_GRAPHS: weakref.WeakKeyDictionary[World, _Graph] = weakref.WeakKeyDictionary()
+
+
+def _graph(world: World) -> _Graph:
+    graph = _GRAPHS.get(world)
+    if graph is None:
+        nbr = world.neighbours
+        valid = nbr >= 0
+        arcs = world.lookup["arcs"]
+        out = np.zeros(nbr.shape, dtype=np.int64)
+        for place, row in enumerate(nbr):
+            for k, other in enumerate(row):
+                if other >= 0:
+                    out[place, k] = arcs[(place, int(other))]
+        adjacency = None
+        if world.n_locations <= DENSE_LIMIT:
+            adjacency = np.zeros((world.n_locations, world.n_locations))
+            adjacency[world.arc_src, world.arc_dst] = 1.0
+        graph = _Graph(out, valid, adjacency)
+        _GRAPHS[world] = graph
+    return graph
+
+
+def varied_params(seeds: np.ndarray, turn: int, sigma: float) -> ParamArrays:
+    """Settings that differ from run to run and turn to turn around the defaults: the
+    threshold to attack and the share of a threat to hold each scaled by lognormal noise of
+    spread ``sigma``, drawn from the run's seed (so a run replays exactly)."""
+    base = Params()
+    u = uniform(np.asarray(seeds, dtype=np.uint64), turn, Stream.COMMANDERS, (4,))
+    return ParamArrays(
+        attack_odds=base.attack_odds * lognormal_from(u[:, 0], u[:, 1], sigma),
+        hold=base.hold * lognormal_from(u[:, 2], u[:, 3], sigma),
+        strike_share=np.full(len(u), base.strike_share),
+        commit=np.full(len(u), base.commit),
+    )
+
+
+def _per_run(params: Params | ParamArrays | None, batch: int) -> ParamArrays:
+    if isinstance(params, ParamArrays):
+        return params
+    return ParamArrays.stack([params or Params()], batch)
+
+
+def _best_arc(world: World, arc_score: FloatArray) -> tuple[IntArray, FloatArray]:
+    """For each origin (``B x F x L``), the leaving arc with the highest score (the first on
+    ties) and that score. Scores are >= 0; a place with no arc scores -1."""
+    graph = _graph(world)
+    best = np.full((*arc_score.shape[:2], world.n_locations), -1.0)
+    arc = np.zeros(best.shape, dtype=np.int64)
+    for k in range(graph.out_arcs.shape[1]):  # a few slots: max degree of the map
+        column = graph.out_arcs[:, k]
+        score = np.where(graph.out_valid[:, k], np.take(arc_score, column, axis=2), -1.0)
+        better = score > best
+        best = np.where(better, score, best)
+        arc = np.where(better, column, arc)
+    return arc, best
+
+
+def _flows(world: World, arc: IntArray, amount: FloatArray) -> FloatArray:
+    """``B x F x D`` flows sending ``amount[b, f, l]`` along arc ``arc[b, f, l]`` (an arc
+    leaving l, so no two places write the same arc)."""
+    batch, n_f, _ = amount.shape
+    flow = np.zeros((batch, n_f, world.n_arcs))
+    np.put_along_axis(flow, arc, amount, axis=2)
+    return flow
+
+
+@dataclass(frozen=True, eq=False)
+class _Sides:
+    """Who fights beside whom: ``team[b, s, f]`` is 1 where faction f is on side s, and
+    ``of[f]`` is faction f's side. When no run's alliances have changed, the sides are the
+    scenario's (fewer than the factions, so less work); otherwise each faction is its own
+    side, made of its allies in that run."""
+
+    team: FloatArray  # (1 or B) x S x F
+    held: BoolArray  # B x S x L: places held by each side
+    of: IntArray  # F
+
+
+_STATIC_SIDES: weakref.WeakKeyDictionary[World, tuple[FloatArray, IntArray]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _sides(world: World, state: State) -> _Sides:
+    if np.array_equal(state.allied, np.broadcast_to(world.allied0, state.allied.shape)):
+        found = _STATIC_SIDES.get(world)
+        if found is None:
+            unique, inverse = np.unique(world.allied0, axis=0, return_inverse=True)
+            found = (unique.astype(np.float64), np.asarray(inverse, dtype=np.int64).ravel())
+            _STATIC_SIDES[world] = found
+        rows, of = found
+        held = np.take(rows > 0, state.controller, axis=1).transpose(1, 0, 2)
+        return _Sides(rows[np.newaxis], held, of)
+    return _Sides(
+        state.allied.astype(np.float64),
+        ~hostile_here(state),
+        np.arange(world.n_factions, dtype=np.int64),
+    )
+
+
+def heuristic_orders(
+    world: World,
+    state: State,
+    controlled: Sequence[int] | BoolArray,
+    params: Params | ParamArrays | None = None,
+    pending: OrderArrays | None = None,
+) -> OrderArrays:
+    """The orders of the ``controlled`` factions (indices, or an ``F`` mask) in every run.
+
+    ``pending`` holds orders already given this turn (a player's, say): the attacks in it
+    count for allies deciding here, so they join in and fly support, and strength or sorties
+    it has already committed are not given again. The result holds the controlled factions'
+    new orders only.
+    """
+    p = _per_run(params, state.batch)
+    mask = faction_mask(world, controlled)
+    rules = world.rules
+    forces = state.forces
+    if pending is not None:  # what is already ordered out of a place is not there to give
+        forces = np.maximum(forces - world.sum_at_origins(pending.flow), 0.0)
+    sides = _sides(world, state)
+    team, held, of = sides.team, sides.held, sides.of
+    hostile = ~held
+    src, dst = world.arc_src, world.arc_dst
+
+    morale = morale_factor(state.morale, state.collapsed, rules)
+    unit = world.quality[np.newaxis, :, np.newaxis] * morale[:, :, np.newaxis]
+    unit = unit * supply_factor(state.unsupplied, rules)  # B x F x L power per strength
+    power = forces * unit
+    side_power = team @ power  # B x S x L
+    enemy_power = power.sum(axis=1, keepdims=True) - side_power
+    posture = world.faction_posture[state.controller]
+    posture = np.where(np.isnan(world.posture_override), posture, world.posture_override)
+    cover = (world.terrain * posture)[:, np.newaxis, :]  # B x 1 x L defence multiplier
+
+    # 1. Hold: the power each held place needs, and each faction's share of it.
+    threat = world.sum_at_ends(np.take(enemy_power, src, axis=2)) + enemy_power
+    need = p.hold[:, np.newaxis, np.newaxis] * threat / cover
+    need = need * np.where(world.supply_source, 1.5, 1.0)
+    # Never leave what matters at home empty (places taken from the enemy get no guard:
+    # an advance moves on).
+    home = np.take(team, world.controller0, axis=2) > 0  # (1 or B) x S x L
+    need = np.maximum(need, _guard(world) * home) * held
+    # Each ally holds its share of the need, in proportion to its power there.
+    side_here = np.take(side_power, of, axis=1)
+    share_of_need = np.take(need, of, axis=1) * power / np.maximum(side_here, 1e-12)
+    keep = np.minimum(forces, share_of_need / unit)
+    keep = np.where(np.take(held, of, axis=1), keep, forces)  # inside an enemy place: fight on
+    spare = forces - keep
+    spare = np.where(
+        (spare >= MIN_AMOUNT) & mask[:, np.newaxis] & ~state.done[:, np.newaxis, np.newaxis],
+        spare,
+        0.0,
+    )
+
+    # 2. Attack: side-wide potential against each enemy place, then each origin's best target.
+    pending_power = (
+        team @ _arc_power(world, pending.flow, unit) if pending is not None else 0.0 * side_power
+    )
+    attack_arc = np.take(held, src, axis=2) & np.take(hostile, dst, axis=2)  # B x S x D
+    surprise = np.where(
+        state.attack_turns < rules.combat.surprise_turns, rules.combat.surprise_factor, 1.0
+    )  # B x F: the rules' bonus for the first turns of an offensive
+    spare_power = team @ (spare * unit * surprise[:, :, np.newaxis])
+    potential = world.sum_at_ends(np.take(spare_power, src, axis=2) * attack_arc)
+    potential = potential + pending_power * hostile
+    ground = enemy_power * cover
+    defence = ground + np.minimum(_enemy_air(world, state, sides), ground)
+    odds_needed = p.attack_odds[:, np.newaxis, np.newaxis]
+    undefended = hostile & (defence <= 1e-9)
+    good = hostile & (undefended | (potential >= odds_needed * defence))
+    odds = np.minimum(potential / np.maximum(defence, 1e-9) / odds_needed, 2.0)
+    worth = (world.value + 1.0) * np.where(world.supply_source, 2.0, 1.0)
+    target_score = np.where(good, worth * np.where(undefended, 2.0, odds), 0.0)
+    arc, best = _best_arc(world, np.where(attack_arc, np.take(target_score, dst, axis=2), 0.0))
+    easy = np.take_along_axis(np.take(undefended, dst, axis=2), arc, axis=2)
+    share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
+    amount = np.where(np.take(best, of, axis=1) > 0, spare * np.take(share, of, axis=1), 0.0)
+    flow = _flows(world, np.take(arc, of, axis=1), amount)
+    committed = team @ _arc_power(world, flow, unit) + pending_power
+    holds_up = undefended | (committed >= 0.75 * odds_needed * defence)
+    flow = flow * np.take(np.take(holds_up, of, axis=1), dst, axis=2)
+    # Attacks that go ahead draw close support; a player's own attacks always do.
+    committed = np.where(hostile, np.where(holds_up, committed, pending_power), 0.0)
+
+    # 3. Reserves: to places short of defenders, else towards the front.
+    left = spare - world.sum_at_origins(flow)
+    left = np.where(left >= MIN_AMOUNT, left, 0.0)
+    deficit = np.take(np.maximum(need - side_power, 0.0) * held, dst, axis=2)
+    distance = _front_distance(world, held & (threat > 0), held)
+    to = np.take(distance, dst, axis=2)
+    closer = np.take(distance, src, axis=2) > to
+    move_score = np.where(deficit > 0, 10.0 + deficit, np.where(closer, 1.0 / (1.0 + to), 0.0))
+    move_arc = np.take(held, src, axis=2) & np.take(held, dst, axis=2)
+    arc, best = _best_arc(world, np.where(move_arc, move_score, 0.0))
+    moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
+    flow = flow + _flows(world, np.take(arc, of, axis=1), moving)
+
+    # 4. Sorties.
+    strike, support = _sorties(
+        world, state, mask, p, sides, enemy_power, side_power, threat, committed, pending
+    )
+    return OrderArrays(flow=flow, strike=strike, support=support)
+
+
+def faction_mask(world: World, controlled: Sequence[int] | BoolArray) -> BoolArray:
+    """An ``F`` mask from faction indices (or a mask already)."""
+    if isinstance(controlled, np.ndarray) and controlled.dtype == np.bool_:
+        return controlled
+    mask = np.zeros(world.n_factions, dtype=bool)
+    mask[np.asarray(controlled, dtype=np.int64)] = True
+    return mask
+
+
+def _arc_power(world: World, flow: FloatArray, unit: FloatArray) -> FloatArray:
+    """Power arriving at each place along ``flow`` (``B x F x L``)."""
+    return world.sum_at_ends(flow * unit[:, :, world.arc_src])
+
+
+def _enemy_air(world: World, state: State, sides: _Sides) -> FloatArray:
+    """``B x S x L``: close-support power the enemies of each side could fly over each place,
+    if half their sorties went there (the rules count it up to the ground power it backs)."""
+    n_s = sides.team.shape[1]
+    if not world.air_ids:
+        return np.zeros((state.batch, n_s, world.n_locations))
+    air = world.rules.air
+    each = available_sorties(world, state) * (air.sortie_power * air.weather * world.air_cas)
+    reach = each[:, :, np.newaxis] * world.air_in_range[np.newaxis]  # B x A x L
+    # Entry a backs side s's enemies where its beneficiary is not on side s.
+    foe = 1.0 - sides.team[:, :, world.air_beneficiary]  # (1 or B) x S x A
+    power: FloatArray = 0.5 * (foe @ reach)
+    return power
+
+
+_GUARDS: weakref.WeakKeyDictionary[World, FloatArray] = weakref.WeakKeyDictionary()
+
+
+def _guard(world: World) -> FloatArray:
+    """``L``: the power a side keeps in each place it held at the start, however quiet it
+    is: ``GUARD_PER_VALUE`` per point of value, twice that where a victory condition needs
+    the place."""
+    guard = _GUARDS.get(world)
+    if guard is None:
+        objective = np.zeros(world.n_locations, dtype=bool)
+        for condition in world.scenario.victory:
+            for place in condition.control:
+                objective[world.location_index(place)] = True
+        guard = GUARD_PER_VALUE * world.value * np.where(objective, 2.0, 1.0)
+        _GUARDS[world] = guard
+    return guard
+
+
+def _front_distance(world: World, front: BoolArray, held: BoolArray) -> FloatArray:
+    """Routes from each held place to the nearest front place, through held places (at most
+    ``MAX_HOPS``; farther counts as ``MAX_HOPS + 1``)."""
+    far = float(MAX_HOPS + 1)
+    distance = np.where(front, 0.0, far)
+    graph = _graph(world)
+    reached = front
+    for hop in range(1, min(MAX_HOPS, world.n_locations) + 1):
+        if graph.adjacency is not None:
+            near = (reached.astype(np.float64) @ graph.adjacency) > 0
+        else:
+            near = world.any_at_ends(reached[:, :, world.arc_src])
+        new = near & held & ~reached
+        if not new.any():
+            break
+        distance = np.where(new, float(hop), distance)
+        reached = reached | new
+    return distance
+
+
+def _sorties(
+    world: World,
+    state: State,
+    mask: BoolArray,
+    p: ParamArrays,
+    sides: _Sides,
+    enemy_power: FloatArray,
+    side_power: FloatArray,
+    threat: FloatArray,
+    committed: FloatArray,
+    pending: OrderArrays | None,
+) -> tuple[FloatArray, FloatArray]:
+    """Strike and close-support sorties for the controlled factions' air-support entries
+    (all arrays but the result are per side, ``B x S x L``)."""
+    n_a, batch, n_l = len(world.air_ids), state.batch, world.n_locations
+    strike = np.zeros((batch, n_a, n_l))
+    support = np.zeros((batch, n_a, n_l))
+    entries = np.flatnonzero(mask[world.air_provider]) if n_a else np.zeros(0, dtype=np.int64)
+    if entries.size == 0:
+        return strike, support
+    who = sides.of[world.air_beneficiary[entries]]
+    in_range = world.air_in_range[entries][np.newaxis]  # 1 x E x L
+    held = sides.held[:, who, :]  # B x E x L
+    enemy = enemy_power[:, who, :]
+    value = world.value + 1.0
+    # Close support where the side attacks, or holds a place the enemy stands in or next to.
+    attacking = committed[:, who, :] > 0
+    at_risk = held & (threat[:, who, :] > 0)
+    pressure = np.minimum(threat[:, who, :] / np.maximum(side_power[:, who, :], 1e-9), 3.0)
+    support_score = in_range * value * (attacking * 4.0 + at_risk * 0.5 * np.maximum(pressure, 0.1))
+    # Strikes on enemy concentrations, most of all those next to or inside the side's places.
+    touching = world.any_at_ends(np.take(held, world.arc_src, axis=2)) | held
+    strike_score = in_range * (enemy > 0) * enemy * np.where(touching, 2.0, 1.0)
+
+    sorties = available_sorties(world, state).astype(np.float64)  # B x A
+    if pending is not None:
+        sorties = np.maximum(sorties - pending.strike.sum(axis=2) - pending.support.sum(axis=2), 0)
+    sorties = sorties[:, entries]  # B x E
+    can_support = support_score.max(axis=2) > 0
+    can_strike = strike_score.max(axis=2) > 0
+    share = p.strike_share[:, np.newaxis]
+    n_strike = np.where(can_support, np.floor(sorties * share), sorties) * can_strike
+    n_support = (sorties - n_strike) * can_support
+    b = np.arange(batch)[:, np.newaxis]
+    e = np.arange(entries.size)[np.newaxis, :]
+    picked_strike = np.zeros((batch, entries.size, n_l))
+    picked_strike[b, e, strike_score.argmax(axis=2)] = n_strike
+    picked_support = np.zeros((batch, entries.size, n_l))
+    picked_support[b, e, support_score.argmax(axis=2)] = n_support
+    strike[:, entries] = picked_strike
+    support[:, entries] = picked_support
+    return strike, support
+
+
+def merge(first: OrderArrays, second: OrderArrays) -> OrderArrays:
+    """Both sets of orders together."""
+    return OrderArrays(
+        flow=first.flow + second.flow,
+        strike=first.strike + second.strike,
+        support=first.support + second.support,
+    )
