@@ -162,8 +162,8 @@ def _locations(outcomes: Outcomes) -> dict[str, Any]:
     for loc, place in enumerate(w.location_ids):
         held = outcomes.controller[:, :, loc]  # R x (T + 1)
         counts = np.stack([np.bincount(held[:, t], minlength=n_f) for t in range(held.shape[1])])
-        first_fall = np.where(fallen_by[:, -1, loc], fallen_by[:, :, loc].argmax(axis=1), -1)
-        fell = first_fall[first_fall > 0] + start_turn
+        by_turn = fallen_by[:, :, loc].mean(axis=0)  # T + 1
+        half = np.flatnonzero(by_turn >= 0.5)
         result[place] = {
             "holder_at_start": w.faction_ids[int(outcomes.start.controller[0, loc])],
             "at_end": {f: _p(counts[-1, i], runs) for i, f in enumerate(w.faction_ids)},
@@ -171,7 +171,7 @@ def _locations(outcomes: Outcomes) -> dict[str, Any]:
             "fallen_by_turn": [
                 _p(np.sum(fallen_by[:, t, loc]), runs) for t in range(held.shape[1])
             ],
-            "median_fall_turn": int(np.median(fell)) if fell.size * 2 > runs else None,
+            "turn_half_fallen": int(half[0]) + start_turn if half.size else None,
             "by_turn": [
                 {f: _p(counts[t, i], runs) for i, f in enumerate(w.faction_ids) if counts[t, i]}
                 for t in range(held.shape[1])

@@ -71,6 +71,7 @@ def print_summary(
             out.print(f"  {v.id}: {v.title}")
     out.print(
         "The terminal game is not built yet: this is the starting situation. Play turns "
-        "from Python with engine.Game (see the README).",
+        "from Python with engine.Game (see the README), or see what is likely with: "
+        f"frontlines forecast {scenario.id}",
         style="dim",
     )

@@ -24,7 +24,7 @@ the same validation as a player's).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -83,6 +83,8 @@ class _Graph:
     out_arcs: IntArray  # L x K arcs leaving each place, padded with 0
     out_valid: BoolArray  # L x K
     adjacency: FloatArray | None  # L x L, on maps small enough
+    src_onehot: FloatArray | None  # D x L, on maps small enough
+    dst_onehot: FloatArray | None
 
 
 _GRAPHS: weakref.WeakKeyDictionary[World, _Graph] = weakref.WeakKeyDictionary()
@@ -99,11 +101,16 @@ def _graph(world: World) -> _Graph:
             for k, other in enumerate(row):
                 if other >= 0:
                     out[place, k] = arcs[(place, int(other))]
-        adjacency = None
+        adjacency = src_onehot = dst_onehot = None
         if world.n_locations <= DENSE_LIMIT:
-            adjacency = np.zeros((world.n_locations, world.n_locations))
+            n_l, arcs_all = world.n_locations, np.arange(world.n_arcs)
+            adjacency = np.zeros((n_l, n_l))
             adjacency[world.arc_src, world.arc_dst] = 1.0
-        graph = _Graph(out, valid, adjacency)
+            src_onehot = np.zeros((world.n_arcs, n_l))
+            src_onehot[arcs_all, world.arc_src] = 1.0
+            dst_onehot = np.zeros((world.n_arcs, n_l))
+            dst_onehot[arcs_all, world.arc_dst] = 1.0
+        graph = _Graph(out, valid, adjacency, src_onehot, dst_onehot)
         _GRAPHS[world] = graph
     return graph
 
@@ -122,25 +129,70 @@ def varied_params(seeds: np.ndarray, turn: int, sigma: float) -> ParamArrays:
     )
 
 
+def _next_door(world: World, values: FloatArray) -> FloatArray:
+    """``out[..., l]``: the sum of ``values[..., m]`` over the places m next to l."""
+    graph = _graph(world)
+    if graph.adjacency is not None:
+        summed: FloatArray = values @ graph.adjacency
+        return summed
+    return world.sum_at_ends(np.take(values, world.arc_src, axis=-1))
+
+
+def _at_ends(world: World, values: FloatArray) -> FloatArray:
+    """Per-arc values summed at the places the arcs lead to."""
+    graph = _graph(world)
+    if graph.dst_onehot is not None:
+        summed: FloatArray = values @ graph.dst_onehot
+        return summed
+    return world.sum_at_ends(values)
+
+
+def _at_origins(world: World, values: FloatArray) -> FloatArray:
+    """Per-arc values summed at the places the arcs leave."""
+    graph = _graph(world)
+    if graph.src_onehot is not None:
+        summed: FloatArray = values @ graph.src_onehot
+        return summed
+    return world.sum_at_origins(values)
+
+
 def _per_run(params: Params | ParamArrays | None, batch: int) -> ParamArrays:
     if isinstance(params, ParamArrays):
         return params
     return ParamArrays.stack([params or Params()], batch)
 
 
-def _best_arc(world: World, arc_score: FloatArray) -> tuple[IntArray, FloatArray]:
-    """For each origin (``B x F x L``), the leaving arc with the highest score (the first on
-    ties) and that score. Scores are >= 0; a place with no arc scores -1."""
+def _best_step(
+    world: World, score_of: Callable[[IntArray], FloatArray]
+) -> tuple[IntArray, FloatArray]:
+    """For each origin, the route out with the highest score (the first on ties) and that
+    score. ``score_of(nbr)`` gives, for a column ``nbr`` of the neighbour table (one
+    neighbour per place), the ``B x S x L`` score of stepping from each place to it; scores
+    are >= 0, and a place with no route scores -1."""
     graph = _graph(world)
-    best = np.full((*arc_score.shape[:2], world.n_locations), -1.0)
-    arc = np.zeros(best.shape, dtype=np.int64)
-    for k in range(graph.out_arcs.shape[1]):  # a few slots: max degree of the map
-        column = graph.out_arcs[:, k]
-        score = np.where(graph.out_valid[:, k], np.take(arc_score, column, axis=2), -1.0)
+    best: FloatArray | None = None
+    arc: IntArray | None = None
+    for k in range(graph.out_arcs.shape[1]):  # a few slots: the most routes at one place
+        column = world.neighbours[:, k]
+        score = np.where(graph.out_valid[:, k], score_of(np.maximum(column, 0)), -1.0)
+        if best is None or arc is None:
+            best, arc = score, np.broadcast_to(graph.out_arcs[:, k], score.shape)
+            continue
         better = score > best
         best = np.where(better, score, best)
-        arc = np.where(better, column, arc)
-    return arc, best
+        arc = np.where(better, graph.out_arcs[:, k], arc)
+    assert best is not None and arc is not None
+    return np.ascontiguousarray(arc), best
+
+
+def _gather(values: FloatArray, target: IntArray) -> FloatArray:
+    """``out[b, s, t]``: the sum of ``values[b, s, l]`` over the places l whose ``target`` is
+    t (``B x S x L`` in, ``B x S x L`` out)."""
+    n_l = values.shape[2]
+    rows = np.arange(values.shape[0] * values.shape[1])[:, np.newaxis] * n_l
+    index = (rows + target.reshape(-1, n_l)).ravel()
+    summed = np.bincount(index, weights=values.ravel(), minlength=values.size).astype(np.float64)
+    return summed.reshape(values.shape)
 
 
 def _flows(world: World, arc: IntArray, amount: FloatArray) -> FloatArray:
@@ -205,11 +257,10 @@ def heuristic_orders(
     rules = world.rules
     forces = state.forces
     if pending is not None:  # what is already ordered out of a place is not there to give
-        forces = np.maximum(forces - world.sum_at_origins(pending.flow), 0.0)
+        forces = np.maximum(forces - _at_origins(world, pending.flow), 0.0)
     sides = _sides(world, state)
     team, held, of = sides.team, sides.held, sides.of
     hostile = ~held
-    src, dst = world.arc_src, world.arc_dst
 
     morale = morale_factor(state.morale, state.collapsed, rules)
     unit = world.quality[np.newaxis, :, np.newaxis] * morale[:, :, np.newaxis]
@@ -222,7 +273,7 @@ def heuristic_orders(
     cover = (world.terrain * posture)[:, np.newaxis, :]  # B x 1 x L defence multiplier
 
     # 1. Hold: the power each held place needs, and each faction's share of it.
-    threat = world.sum_at_ends(np.take(enemy_power, src, axis=2)) + enemy_power
+    threat = _next_door(world, enemy_power) + enemy_power
     need = p.hold[:, np.newaxis, np.newaxis] * threat / cover
     need = need * np.where(world.supply_source, 1.5, 1.0)
     # Never leave what matters at home empty (places taken from the enemy get no guard:
@@ -245,13 +296,13 @@ def heuristic_orders(
     pending_power = (
         team @ _arc_power(world, pending.flow, unit) if pending is not None else 0.0 * side_power
     )
-    attack_arc = np.take(held, src, axis=2) & np.take(hostile, dst, axis=2)  # B x S x D
     surprise = np.where(
         state.attack_turns < rules.combat.surprise_turns, rules.combat.surprise_factor, 1.0
     )  # B x F: the rules' bonus for the first turns of an offensive
-    spare_power = team @ (spare * unit * surprise[:, :, np.newaxis])
-    potential = world.sum_at_ends(np.take(spare_power, src, axis=2) * attack_arc)
-    potential = potential + pending_power * hostile
+    punch = unit * surprise[:, :, np.newaxis]  # attacking power per strength
+    # Spare strength stands only in held places, so what can reach an enemy place is the
+    # spare power next door to it.
+    potential = (_next_door(world, team @ (spare * punch)) + pending_power) * hostile
     ground = enemy_power * cover
     defence = ground + np.minimum(_enemy_air(world, state, sides), ground)
     odds_needed = p.attack_odds[:, np.newaxis, np.newaxis]
@@ -260,27 +311,34 @@ def heuristic_orders(
     odds = np.minimum(potential / np.maximum(defence, 1e-9) / odds_needed, 2.0)
     worth = (world.value + 1.0) * np.where(world.supply_source, 2.0, 1.0)
     target_score = np.where(good, worth * np.where(undefended, 2.0, odds), 0.0)
-    arc, best = _best_arc(world, np.where(attack_arc, np.take(target_score, dst, axis=2), 0.0))
-    easy = np.take_along_axis(np.take(undefended, dst, axis=2), arc, axis=2)
+    arc, best = _best_step(world, lambda nbr: np.take(target_score, nbr, axis=2) * held)
+    target = world.arc_dst[arc]  # B x S x L: where each origin would attack
+    easy = np.take_along_axis(undefended, target, axis=2)
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
-    amount = np.where(np.take(best, of, axis=1) > 0, spare * np.take(share, of, axis=1), 0.0)
-    flow = _flows(world, np.take(arc, of, axis=1), amount)
-    committed = team @ _arc_power(world, flow, unit) + pending_power
+    sending = np.where(np.take(best, of, axis=1) > 0, spare * np.take(share, of, axis=1), 0.0)
+    # Call off attacks whose committed power falls short once every origin has chosen.
+    committed = _gather(team @ (sending * punch), target) + pending_power
     holds_up = undefended | (committed >= 0.75 * odds_needed * defence)
-    flow = flow * np.take(np.take(holds_up, of, axis=1), dst, axis=2)
+    go = np.take_along_axis(holds_up, target, axis=2)
+    sending = sending * np.take(go, of, axis=1)
+    flow = _flows(world, np.take(arc, of, axis=1), sending)
     # Attacks that go ahead draw close support; a player's own attacks always do.
     committed = np.where(hostile, np.where(holds_up, committed, pending_power), 0.0)
 
     # 3. Reserves: to places short of defenders, else towards the front.
-    left = spare - world.sum_at_origins(flow)
+    left = spare - sending
     left = np.where(left >= MIN_AMOUNT, left, 0.0)
-    deficit = np.take(np.maximum(need - side_power, 0.0) * held, dst, axis=2)
+    deficit = np.maximum(need - side_power, 0.0) * held
     distance = _front_distance(world, held & (threat > 0), held)
-    to = np.take(distance, dst, axis=2)
-    closer = np.take(distance, src, axis=2) > to
-    move_score = np.where(deficit > 0, 10.0 + deficit, np.where(closer, 1.0 / (1.0 + to), 0.0))
-    move_arc = np.take(held, src, axis=2) & np.take(held, dst, axis=2)
-    arc, best = _best_arc(world, np.where(move_arc, move_score, 0.0))
+    pull = np.where(deficit > 0, 10.0 + deficit, 1.0 / (1.0 + distance)) * held
+
+    def step_score(nbr: IntArray) -> FloatArray:
+        short = np.take(deficit, nbr, axis=2) > 0
+        closer = distance > np.take(distance, nbr, axis=2)
+        score: FloatArray = np.where(short | closer, np.take(pull, nbr, axis=2), 0.0) * held
+        return score
+
+    arc, best = _best_step(world, step_score)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
     flow = flow + _flows(world, np.take(arc, of, axis=1), moving)
 
@@ -302,7 +360,7 @@ def faction_mask(world: World, controlled: Sequence[int] | BoolArray) -> BoolArr
 
 def _arc_power(world: World, flow: FloatArray, unit: FloatArray) -> FloatArray:
     """Power arriving at each place along ``flow`` (``B x F x L``)."""
-    return world.sum_at_ends(flow * unit[:, :, world.arc_src])
+    return _at_ends(world, flow * np.take(unit, world.arc_src, axis=2))
 
 
 def _enemy_air(world: World, state: State, sides: _Sides) -> FloatArray:
@@ -389,7 +447,7 @@ def _sorties(
     pressure = np.minimum(threat[:, who, :] / np.maximum(side_power[:, who, :], 1e-9), 3.0)
     support_score = in_range * value * (attacking * 4.0 + at_risk * 0.5 * np.maximum(pressure, 0.1))
     # Strikes on enemy concentrations, most of all those next to or inside the side's places.
-    touching = world.any_at_ends(np.take(held, world.arc_src, axis=2)) | held
+    touching = (_next_door(world, held.astype(np.float64)) > 0) | held
     strike_score = in_range * (enemy > 0) * enemy * np.where(touching, 2.0, 1.0)
 
     sorties = available_sorties(world, state).astype(np.float64)  # B x A

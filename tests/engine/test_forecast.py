@@ -80,9 +80,12 @@ def test_probabilities_add_up() -> None:
             assert fallen == sorted(fallen), f"{place}: fallen_by_turn goes down: {fallen}"
             # A place may be retaken: held by the enemy at the end implies it fell once.
             assert info["changes_hands"] <= fallen[-1] + 1e-9, place
-            if info["median_fall_turn"] is not None:
-                assert fallen[-1] > 0.5
-                assert start < info["median_fall_turn"] <= start + turns
+            half = info["turn_half_fallen"]
+            if half is None:
+                assert fallen[-1] < 0.5, place
+            else:  # the first turn by which the place has fallen in half the runs
+                assert start < half <= start + turns
+                assert fallen[half - start] >= 0.5 > max([0.0, *fallen[: half - start]])
 
 
 def test_the_first_turn_shows_the_start() -> None:
