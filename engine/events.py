@@ -6,12 +6,13 @@ Each carries ids (for programs) and display names (for :meth:`describe`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 
 from engine.rules.air import AirResult
 from engine.rules.capture import CaptureResult
-from engine.rules.combat import BattleResult
+from engine.rules.combat import LOG_COLUMNS, BattleLog, BattleResult
 from engine.rules.morale import MoraleResult
 from engine.rules.reinforcement import ReinforcementResult
 from engine.rules.scripted import Fired
@@ -31,7 +32,13 @@ class Message:
         return self.text
 
 
-@dataclass(frozen=True)
+# The log builds a battle and nine factors for every battle of every turn. A frozen
+# dataclass's own ``__init__`` sets each field through ``object.__setattr__``, which costs
+# more than everything else about them, so these two fill the instance's dict directly: the
+# objects are the same.
+
+
+@dataclass(frozen=True, init=False)
 class Factor:
     """One multiplier of a battle and where it came from."""
 
@@ -40,8 +47,15 @@ class Factor:
     defender: float
     source: str
 
+    def __init__(self, name: str, attacker: float, defender: float, source: str) -> None:
+        fields = self.__dict__
+        fields["name"] = name
+        fields["attacker"] = attacker
+        fields["defender"] = defender
+        fields["source"] = source
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Battle:
     """A ground battle, with everything that decided it."""
 
@@ -60,6 +74,42 @@ class Battle:
     factors: tuple[Factor, ...]
     attacker_ids: tuple[str, ...] = ()
     defender_ids: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        turn: int,
+        location: str,
+        place: str,
+        attackers: tuple[str, ...],
+        defenders: tuple[str, ...],
+        attacker_strength: float,
+        defender_strength: float,
+        attacker_power: float,
+        defender_power: float,
+        attacker_losses: float,
+        defender_losses: float,
+        captured: bool,
+        factors: tuple[Factor, ...],
+        attacker_ids: tuple[str, ...] = (),
+        defender_ids: tuple[str, ...] = (),
+    ) -> None:
+        self.__dict__.update(
+            turn=turn,
+            location=location,
+            place=place,
+            attackers=attackers,
+            defenders=defenders,
+            attacker_strength=attacker_strength,
+            defender_strength=defender_strength,
+            attacker_power=attacker_power,
+            defender_power=defender_power,
+            attacker_losses=attacker_losses,
+            defender_losses=defender_losses,
+            captured=captured,
+            factors=factors,
+            attacker_ids=attacker_ids,
+            defender_ids=defender_ids,
+        )
 
     @property
     def odds(self) -> float:
@@ -221,60 +271,46 @@ class TurnRecord:
 def build_events(
     world: World, before: State, after: State, record: TurnRecord, run: int
 ) -> tuple[Event, ...]:
-    """The events of game ``run`` in one turn, in the order the phases happened."""
+    """The events of game ``run`` in one turn, in the order the phases happened.
+
+    This runs every turn in play, mostly for one game, so each array of the run is read once
+    and only where something happened."""
     turn = after.turn
     s = world.scenario
-    place, fname = world.location_names, world.faction_names
+    place, fname, lid = world.location_names, world.faction_names, world.location_ids
     events: list[Event] = []
-    for e in np.flatnonzero(record.fired.mask[run]):
+    for e in record.fired.mask[run].nonzero()[0].tolist():
         event = s.events[e]
         events += [Message(turn, event.id, eff.message) for eff in event.effects if eff.message]
-    air = record.air
-    for a, loc in zip(*np.nonzero(air.strike[run]), strict=True):
-        provider = fname[world.air_provider[a]]
-        events.append(
-            Airstrike(
-                turn,
-                world.air_ids[a],
-                provider,
-                world.location_ids[loc],
-                place[loc],
-                int(air.strike[run, a, loc]),
-                float(air.destroyed[run, a, loc]),
-            )
-        )
-        killed, injured = int(air.killed[run, a, loc]), int(air.injured[run, a, loc])
-        if killed or injured:
-            events.append(
-                CivilianCasualties(
-                    turn, world.location_ids[loc], place[loc], killed, injured, provider
-                )
-            )
+    events += _airstrikes(world, record.air, run, turn)
     b = record.battles
     cap = record.capture
-    fought = np.flatnonzero(b.battle[run]).tolist()
-    if fought:
-        events += _battles(world, before, b, cap, run, turn, fought)
-    for loc in np.flatnonzero(cap.captured[run]):
+    if b.log is None:
+        raise ValueError("the turn was played without recording what the event log reads")
+    start, stop = np.searchsorted(b.log.runs, (run, run + 1)).tolist()
+    if stop > start:
+        events += _battles(world, b.log, cap, run, turn, slice(start, stop))
+    for loc in cap.captured[run].nonzero()[0].tolist():
         old, new = int(cap.old_controller[run, loc]), int(after.controller[run, loc])
-        events.append(Capture(turn, world.location_ids[loc], place[loc], fname[new], fname[old]))
+        events.append(Capture(turn, lid[loc], place[loc], fname[new], fname[old]))
         to = int(cap.retreat_to[run, loc])
-        for f in np.flatnonzero(cap.retreated[run, :, loc] + cap.destroyed[run, :, loc] > 0):
+        retreated, destroyed = cap.retreated[run, :, loc], cap.destroyed[run, :, loc]
+        for f in (retreated + destroyed > 0).nonzero()[0].tolist():
             events.append(
                 Retreat(
                     turn,
-                    world.location_ids[loc],
+                    lid[loc],
                     place[loc],
                     fname[f],
                     place[to] if to >= 0 else None,
-                    float(cap.retreated[run, f, loc]),
-                    float(cap.destroyed[run, f, loc]),
+                    float(retreated[f]),
+                    float(destroyed[f]),
                 )
             )
-    for f in np.flatnonzero(record.morale.collapsed_now[run]):
+    for f in record.morale.collapsed_now[run].nonzero()[0].tolist():
         events.append(MoraleCollapse(turn, world.faction_ids[f], fname[f]))
     r = record.reinforcements
-    for i in np.flatnonzero(r.arrived[run] | r.turned_back[run]):
+    for i in (r.arrived[run] | r.turned_back[run]).nonzero()[0].tolist():
         entry = s.reinforcements[i]
         loc = world.location_index(entry.location)
         events.append(
@@ -299,116 +335,138 @@ def build_events(
     return tuple(events)
 
 
-_BATTLE_COLUMNS = (
-    "attacker_strength",
-    "defender_strength",
-    "attacker_power",
-    "defender_power",
-    "attacker_ground",
-    "defender_ground",
-    "attacker_air",
-    "defender_air",
-    "terrain",
-    "posture",
-    "surprise",
-    "attacker_luck",
-    "defender_luck",
-    "attacker_noise",
-    "defender_noise",
-)
+def _airstrikes(world: World, air: AirResult, run: int, turn: int) -> list[Event]:
+    """Strike events, each followed by the civilian harm it did (if any)."""
+    cells = air.strike[run].reshape(-1).nonzero()[0]  # entry * L + place, in that order
+    if cells.size == 0:
+        return []
+    flown = air.strike[run].take(cells).tolist()
+    destroyed = air.destroyed[run].take(cells).tolist()
+    killed = air.killed[run].take(cells).tolist()
+    injured = air.injured[run].take(cells).tolist()
+    entries, places = np.divmod(cells, world.n_locations)
+    place, fname, lid = world.location_names, world.faction_names, world.location_ids
+    provider = [fname[f] for f in world.air_provider.tolist()]
+    out: list[Event] = []
+    for i, (a, loc) in enumerate(zip(entries.tolist(), places.tolist(), strict=True)):
+        out.append(
+            Airstrike(
+                turn,
+                world.air_ids[a],
+                provider[a],
+                lid[loc],
+                place[loc],
+                int(flown[i]),
+                destroyed[i],
+            )
+        )
+        dead, hurt = int(killed[i]), int(injured[i])
+        if dead or hurt:
+            out.append(CivilianCasualties(turn, lid[loc], place[loc], dead, hurt, provider[a]))
+    return out
+
+
 _SIDE_SOURCES = {
     "quality": "faction quality (scenario)",
     "morale": "rules.morale bands of each faction's morale (QJM-style)",
     "supply": "rules.supply: power lost for each turn cut off from supply",
 }
+_AIR_SUPPORT = len(LOG_COLUMNS)  # then the defenders' air support, then ones
+_ONE = _AIR_SUPPORT + 2
+_ROW = {name: i for i, name in enumerate(LOG_COLUMNS)}
+_FIXED_FACTOR_ROWS = np.array(
+    # Each side's multiplier for terrain, posture, surprise, air support, luck and chance.
+    [
+        [_ONE, _ONE, _ROW["surprise"], _AIR_SUPPORT, _ROW["attacker_luck"], _ROW["attacker_noise"]],
+        [
+            _ROW["terrain"],
+            _ROW["posture"],
+            _ONE,
+            _AIR_SUPPORT + 1,
+            _ROW["defender_luck"],
+            _ROW["defender_noise"],
+        ],
+    ]
+)
+_FIXED_FACTOR_ROWS.setflags(write=False)
+_FIXED_FACTORS = ("terrain", "posture", "surprise", "air support", "luck", "chance")
 
 
 def _battles(
     world: World,
-    before: State,
-    b: BattleResult,
+    log: BattleLog,
     cap: CaptureResult,
     run: int,
     turn: int,
-    fought: list[int],
+    at: slice,
 ) -> list[Event]:
-    """Battle events, reading each array of the run once (this runs every turn in play)."""
+    """Battle events for the battles ``at`` of the log (those of game ``run``), with a
+    handful of array operations for all of them together."""
     c = world.rules.combat
-    col = {name: getattr(b, name)[run].tolist() for name in _BATTLE_COLUMNS}
-    where = np.array(fought)
-    strength = b.strength[run][:, where].T  # n x F
-    hostile = b.hostile[run][:, where].T  # n x F, as the battle was fought
-    present = strength > 0
-    a_weight, d_weight = strength * hostile, strength * ~hostile
-    a_total = np.maximum(a_weight.sum(axis=1), 1e-300)
-    d_total = np.maximum(d_weight.sum(axis=1), 1e-300)
-    side_means = {
-        name: (
-            ((a_weight * factor[run][:, where].T).sum(axis=1) / a_total).tolist(),
-            ((d_weight * factor[run][:, where].T).sum(axis=1) / d_total).tolist(),
-        )
-        for name, factor in b.factors.items()
-    }
-    lost = b.losses[run][:, where].T
-    a_lost, d_lost = (lost * hostile).sum(axis=1).tolist(), (lost * ~hostile).sum(axis=1).tolist()
-    captured = cap.captured[run].tolist()
-    fname, fid = world.faction_names, world.faction_ids
+    n_f = world.n_factions
+    fought = log.places[at]
+    n = fought.size
+    names = list(log.factors)
+    k = len(names)
+    # Strength, losses and the per-faction multipliers at each battle (n x (2 + k) x F).
+    arrays = (log.strength[at], log.losses[at], *(log.factors[name][at] for name in names))
+    per_faction = np.concatenate(arrays, axis=1).reshape(n, 2 + k, n_f)
+    hostile = log.attacking[at]  # n x F, as the battle was fought
+    sides = np.concatenate((hostile, ~hostile), axis=1).reshape(n, 2, n_f)  # attack, defence
+    # Strength and losses on each side (n x 2 x 2 x F), and the strength times each factor.
+    by_side = per_faction[:, :2, np.newaxis] * sides[:, np.newaxis]
+    weighted = by_side[:, 0, :, np.newaxis] * per_faction[:, np.newaxis, 2:]  # n x 2 x k x F
+    # Every sum over factions runs along the last axis of one C-ordered array, as the log has
+    # always summed them (numpy adds more than seven terms pairwise: the layout matters).
+    terms = np.concatenate((by_side.reshape(n, 4, n_f), weighted.reshape(n, 2 * k, n_f)), axis=1)
+    sums = np.add.reduce(terms, axis=2)  # n x (4 + 2k)
+    totals = np.maximum(sums[:, :2], 1e-300)
+    means = sums[:, 4:].reshape(n, 2, k) / totals[:, :, np.newaxis]  # battle x side x factor
+    on_side = (by_side[:, 0] > 0).tolist()  # n x 2 x F: who fought on each side
+
+    # The log's columns, then each side's air support factor and a row of ones; a gather
+    # puts each side's factors in order.
+    columns = log.columns[:, at]
+    ground = columns[_ROW["attacker_ground"] :][:2]
+    air = columns[_ROW["attacker_air"] :][:2]
+    with_air = (ground + air) / np.maximum(ground, 1e-12)
+    fixed = np.concatenate((columns, with_air, np.ones((1, n))))[_FIXED_FACTOR_ROWS]  # 2 x 6 x n
+    factors = np.concatenate((means, fixed.transpose(2, 0, 1)), axis=2).tolist()  # n x 2 x 9
+    factor_names = (*names, *_FIXED_FACTORS)
+    factor_sources = (
+        *(_SIDE_SOURCES[name] for name in names),
+        "rules.terrain (QJM-style)",
+        "rules.posture (QJM-style)",
+        f"rules.combat.surprise_factor for the first {c.surprise_turns} turn(s) of an offensive",
+        "close support, full up to ground power, excess at half, capped (Dupuy)",
+        f"lognormal luck on each side's power, sigma {c.power_sigma:g}",
+        f"lognormal noise on losses, sigma {c.noise_sigma:g}",
+    )
+    # Each side's strength and power (the first four columns), then its losses.
+    sizes = np.concatenate((columns[:4].T, sums[:, 2:4]), axis=1).tolist()
     out: list[Event] = []
-    for i, loc in enumerate(fought):
-        attacking = np.flatnonzero(hostile[i] & present[i]).tolist()
-        defending = np.flatnonzero(~hostile[i] & present[i]).tolist()
-        a_ground, d_ground = col["attacker_ground"][loc], col["defender_ground"][loc]
-        per_side = [
-            Factor(name, means[0][i], means[1][i], _SIDE_SOURCES[name])
-            for name, means in side_means.items()
-        ]
-        factors = (
-            *per_side,
-            Factor("terrain", 1.0, col["terrain"][loc], "rules.terrain (QJM-style)"),
-            Factor("posture", 1.0, col["posture"][loc], "rules.posture (QJM-style)"),
-            Factor(
-                "surprise",
-                col["surprise"][loc],
-                1.0,
-                f"rules.combat.surprise_factor for the first {c.surprise_turns} turn(s) "
-                "of an offensive",
-            ),
-            Factor(
-                "air support",
-                (a_ground + col["attacker_air"][loc]) / max(a_ground, 1e-12),
-                (d_ground + col["defender_air"][loc]) / max(d_ground, 1e-12),
-                "close support, full up to ground power, excess at half, capped (Dupuy)",
-            ),
-            Factor(
-                "luck",
-                col["attacker_luck"][loc],
-                col["defender_luck"][loc],
-                f"lognormal luck on each side's power, sigma {c.power_sigma:g}",
-            ),
-            Factor(
-                "chance",
-                col["attacker_noise"][loc],
-                col["defender_noise"][loc],
-                f"lognormal noise on losses, sigma {c.noise_sigma:g}",
-            ),
-        )
+    fname, fid = world.faction_names, world.faction_ids
+    for loc, size, (a_factors, d_factors), (attacking, defending), taken in zip(
+        fought.tolist(), sizes, factors, on_side, cap.captured[run][fought].tolist(), strict=True
+    ):
+        a_strength, d_strength, a_power, d_power, a_lost, d_lost = size
         out.append(
-            Battle(
-                turn=turn,
-                location=world.location_ids[loc],
-                place=world.location_names[loc],
-                attackers=tuple(fname[f] for f in attacking),
-                defenders=tuple(fname[f] for f in defending),
-                attacker_strength=col["attacker_strength"][loc],
-                defender_strength=col["defender_strength"][loc],
-                attacker_power=col["attacker_power"][loc],
-                defender_power=col["defender_power"][loc],
-                attacker_losses=a_lost[i],
-                defender_losses=d_lost[i],
-                captured=bool(captured[loc]),
-                factors=factors,
-                attacker_ids=tuple(fid[f] for f in attacking),
-                defender_ids=tuple(fid[f] for f in defending),
+            Battle(  # (positional arguments: this runs for every battle of every turn)
+                turn,
+                world.location_ids[loc],
+                world.location_names[loc],
+                tuple(compress(fname, attacking)),
+                tuple(compress(fname, defending)),
+                a_strength,
+                d_strength,
+                a_power,
+                d_power,
+                a_lost,
+                d_lost,
+                bool(taken),
+                tuple(map(Factor, factor_names, a_factors, d_factors, factor_sources)),
+                tuple(compress(fid, attacking)),
+                tuple(compress(fid, defending)),
             )
         )
     return out

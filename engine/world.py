@@ -69,6 +69,8 @@ class World:
     location_names: tuple[str, ...]
     dst_matrix: FloatArray | None  # D x L one-hot of arc_dst, on maps small enough
     neighbour_bits: IntArray | None  # chunks x 2**w place sets, on maps of at most 52 places
+    place_bits: FloatArray  # 2**l for each place l, on maps of at most 52 places (else empty)
+    source_bits: int  # the set of supply sources, bit l for place l (on those maps)
     lookup: dict[str, dict[Any, int]]  # id -> index for factions, locations, air, arcs
     digest: str
 
@@ -162,6 +164,11 @@ def _neighbour_bits(arc_src: IntArray, arc_dst: IntArray, n_l: int) -> IntArray 
     for i in range(width):  # the chunks whose top bit is i: those below, and i's neighbours
         table[:, 1 << i : 2 << i] = table[:, : 1 << i] | next_to[i::width][:, np.newaxis]
     return _frozen(table)
+
+
+def _source_bits(scenario: Scenario) -> int:
+    """The supply sources as a set of places held in one integer (bit l for place l)."""
+    return sum(1 << j for j, loc in enumerate(scenario.locations) if loc.supply_source)
 
 
 def _neighbour_table(src: IntArray, dst: IntArray, n_l: int) -> IntArray:
@@ -273,6 +280,8 @@ def compile_world(scenario: Scenario) -> World:
         location_names=tuple(loc.name for loc in scenario.locations),
         dst_matrix=_one_hot(np.concatenate([dst, src]), n_l),
         neighbour_bits=_neighbour_bits(np.concatenate([src, dst]), np.concatenate([dst, src]), n_l),
+        place_bits=_frozen(np.ldexp(1.0, np.arange(n_l if n_l <= BIT_SET_LIMIT else 0))),
+        source_bits=_source_bits(scenario) if n_l <= BIT_SET_LIMIT else 0,
         lookup={
             "factions": f_index,
             "locations": l_index,

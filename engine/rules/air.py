@@ -9,7 +9,7 @@ import numpy as np
 
 from engine.orders import OrderArrays, available_sorties
 from engine.rules.common import ORDER_FREE_TERMS, SEQUENTIAL_SUM_MAX, hostile_here, sum_axis1
-from engine.rules.noise import Stream, lognormal_from, uniform_at
+from engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
 from engine.state import State
 from engine.world import BoolArray, FloatArray, IntArray, World
 
@@ -30,30 +30,34 @@ class AirResult:
 
 
 def _requests(
-    sorties: FloatArray, in_range: BoolArray, n_rows: int, n_l: int
+    orders: OrderArrays, in_range: BoolArray, n_rows: int, n_l: int
 ) -> tuple[IntArray, FloatArray, FloatArray]:
-    """The usable requests (positive, finite, in range) as flat ``B x A x L`` cells and
-    amounts, and their total for each run and entry (``B * A``).
+    """The usable requests (positive, finite, in range) for strikes and then for support, as
+    flat ``2 x B x A x L`` cells (in order) and amounts, and their total for each kind, run
+    and entry (``2 x B * A``).
 
     Requests are few, so only those are looked at. numpy's sum over places adds in its own
     order; any order gives the same sum of two amounts or fewer, so only a row with more is
     summed over all places, as numpy would."""
-    flat = sorties.reshape(-1)
-    cell = np.flatnonzero(flat > 0)
+    flat = np.concatenate((orders.strike.reshape(-1), orders.support.reshape(-1)))
+    cell = (flat > 0).nonzero()[0]
     amount = flat[cell]
     usable = np.isfinite(amount) & in_range.reshape(-1)[cell % in_range.size]
-    if not usable.all():
+    if np.count_nonzero(usable) < usable.size:
         cell, amount = cell[usable], amount[usable]
-    row = cell // n_l
-    total = np.bincount(row, weights=amount, minlength=n_rows).astype(np.float64, copy=False)
-    many = np.bincount(row, minlength=n_rows) > ORDER_FREE_TERMS
-    if many.any():
+    row = cell // n_l  # kind * B * A + run * A + entry
+    total = np.bincount(row, weights=amount, minlength=2 * n_rows).astype(np.float64, copy=False)
+    many = np.bincount(row, minlength=2 * n_rows) > ORDER_FREE_TERMS
+    if np.count_nonzero(many):
         rows = np.flatnonzero(many)
         pick = many[row]
         dense = np.zeros((rows.size, n_l))
         dense[np.searchsorted(rows, row[pick]), cell[pick] % n_l] = amount[pick]
         total[rows] = dense.sum(axis=1)
-    return cell, amount, total
+    return cell, amount, total.reshape(2, n_rows)
+
+
+_PAIRED = draw_order(0, 3, 1, 4, 2)
 
 
 def resolve_air(
@@ -79,19 +83,21 @@ def resolve_air(
         return state, AirResult(nothing, nothing, nothing, nothing, nothing, nothing)
     n_rows = state.batch * n_a
     with np.errstate(over="ignore"):  # absurd requests sum to inf and are scaled to nothing
-        s_cell, s_asked, s_total = _requests(orders.strike, world.air_in_range, n_rows, n_l)
-        c_cell, c_asked, c_total = _requests(orders.support, world.air_in_range, n_rows, n_l)
-        requested = s_total + c_total  # B * A
+        cell, asked, totals = _requests(orders, world.air_in_range, n_rows, n_l)
+        requested = totals[0] + totals[1]  # B * A
     can = available_sorties(world, state).astype(np.float64).reshape(-1)
     scale = np.where(requested > can, can / np.maximum(requested, 1e-12), 1.0)
-    s_flown = np.floor(s_asked * scale[s_cell // n_l])
-    c_flown = np.floor(c_asked * scale[c_cell // n_l])
-    strike, support, power = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    strike.reshape(-1)[s_cell] = s_flown
-    support.reshape(-1)[c_cell] = c_flown
+    flown_both = np.floor(asked * scale[(cell // n_l) % n_rows])
+    sorties = np.zeros((2, *shape))  # strikes and support
+    sorties.reshape(-1)[cell] = flown_both
+    strike, support = sorties
+    first_support = int(np.searchsorted(cell, strike.size))
+    s_cell, s_flown = cell[:first_support], flown_both[:first_support]
+    c_cell, c_flown = cell[first_support:] - strike.size, flown_both[first_support:]
+    power = np.zeros(shape)
     c_entry = (c_cell // n_l) % n_a
     power.reshape(-1)[c_cell] = c_flown * air.sortie_power * air.weather * world.air_cas[c_entry]
-    nothing = np.zeros_like(strike)
+    nothing = np.zeros(shape)
     flown = s_flown > 0
     cells = s_cell[flown]
     if cells.size == 0:
@@ -114,7 +120,8 @@ def resolve_air(
     # Sum the log-effects on each faction at each place over the entries striking it, entry
     # by entry in order (as ``einsum`` over every entry would), and scale forces by their exp.
     n_f = world.n_factions
-    targets = (runs[:, np.newaxis] * n_f + np.arange(n_f)) * n_l + places[:, np.newaxis]
+    # Flat B x F x L cells of each struck place, n x F (faction f's cell is f * L further on).
+    targets = (runs * (n_f * n_l) + places)[:, np.newaxis] + np.arange(0, n_f * n_l, n_l)
     log_survive = np.bincount(
         targets.ravel(),
         weights=(log_keep[:, np.newaxis] * enemy).ravel(),
@@ -138,8 +145,11 @@ def resolve_air(
         total = total[targets]
         share = np.where(total > 0, weight / np.maximum(total, 1e-300), 0.0)
         destroyed = nothing.copy()
-        destroyed[runs, entries, places] = sum_axis1(share * hit)
-    u = uniform_at(seeds, turn, Stream.AIR, (5, n_a, n_l), runs, cells % (n_a * n_l))
+        destroyed.reshape(-1)[cells] = sum_axis1(share * hit)
+    # Draws 0-1 are the noise on the killed, 2 their rounding, 3-4 the noise on the injured;
+    # they come in the order 0, 3, 1, 4, 2, so that each pair's first and second draws lie
+    # together.
+    u = uniform_at(seeds, turn, Stream.AIR, (5, n_a, n_l), runs, cells % (n_a * n_l), _PAIRED)
     expected = (
         s_flown[flown]
         * air.casualties_per_sortie
@@ -147,14 +157,15 @@ def resolve_air(
         * world.population[places]
         / 100_000.0
     )
-    noisy = expected * lognormal_from(u[0], u[1], air.casualty_sigma)
-    killed, injured = nothing.copy(), nothing.copy()
-    killed[runs, entries, places] = dead = np.floor(noisy + u[2])
+    sigma = np.array([[air.casualty_sigma], [air.injured_sigma]])
+    killed_noise, injured_noise = lognormal_from(u[:2], u[2:4], sigma)
+    dead = np.floor(expected * killed_noise + u[4])
     injured_mean = dead * air.injured_per_killed
-    injured[runs, entries, places] = np.floor(
-        injured_mean * lognormal_from(u[3], u[4], air.injured_sigma) + 0.5
-    )
-    result = AirResult(strike, support, destroyed, killed, injured, power)
+    harm = np.zeros((2, *shape))  # killed and injured, set at the struck cells in one step
+    harm.reshape(2, -1)[:, cells] = np.concatenate(
+        (dead, np.floor(injured_mean * injured_noise + 0.5))
+    ).reshape(2, -1)
+    result = AirResult(strike, support, destroyed, harm[0], harm[1], power)
     return state.evolve(forces=forces), result
 
 

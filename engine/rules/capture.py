@@ -34,15 +34,18 @@ def resolve_capture(
     d_left = battles.defender_power * (1.0 - battles.defender_loss)
     unopposed = (battles.attacker_left > 0) & (battles.defender_left <= 0)
     won = battles.battle & (a_left > c.capture_ratio * d_left)
-    captured = (won | unopposed) & ~state.done[:, np.newaxis]
+    captured = won | unopposed
+    if np.count_nonzero(state.done):
+        captured &= ~state.done[:, np.newaxis]
 
     # Captures are few, so only the captured places are looked at: the strongest attacker
     # takes each, and its defenders leave it.
     old = state.controller
     runs, places = where_set(captured)
-    retreat_to = np.full(captured.shape, -1, dtype=np.int64)
-    survivors = np.zeros_like(state.forces)
-    destroyed = np.zeros_like(state.forces)
+    retreat_to = np.empty(captured.shape, dtype=np.int64)
+    retreat_to.fill(-1)  # (cheaper than ``np.full``)
+    survivors = np.zeros(state.forces.shape)
+    destroyed = np.zeros(state.forces.shape)
     if runs.size == 0:
         # Nothing changes hands (and forces, never negative here, need no clipping).
         return state, CaptureResult(captured, old, retreat_to, survivors, destroyed)
@@ -57,7 +60,7 @@ def resolve_capture(
     # side is strongest.
     nbr = world.neighbours[places]  # n x K
     valid = nbr >= 0
-    nbr_safe = np.where(valid, nbr, 0)
+    nbr_safe = np.maximum(nbr, 0)  # padding (-1) read as place 0, and masked out below
     holder = old[runs, places]  # n
     friendly = (
         state.allied[
@@ -72,17 +75,18 @@ def resolve_capture(
     strength = np.einsum("nf,nkf->nk", side, there)
     score = np.where(friendly, 1.0 + strength, 0.0)
     best = score.argmax(axis=1)
-    refuge = score[np.arange(runs.size), best] > 0
+    refuge = score.max(axis=1) > 0
     dest = nbr_safe[np.arange(runs.size), best]
-    retreat_to[runs[refuge], places[refuge]] = dest[refuge]
+    retreat_to[runs, places] = np.where(refuge, dest, -1)
     moving = leaving * (1.0 - c.retreat_loss) * refuge[:, np.newaxis]
     survivors[runs, :, places] = moving
     destroyed[runs, :, places] = leaving - moving
-    forces[runs, :, places] -= leaving
-    arrive_runs = np.repeat(runs, world.n_factions)
-    arrive_factions = np.tile(np.arange(world.n_factions), runs.size)
-    arrive_places = np.repeat(np.maximum(retreat_to[runs, places], 0), world.n_factions)
-    np.add.at(forces, (arrive_runs, arrive_factions, arrive_places), moving.ravel())
+    forces[runs, :, places] = present - leaving
+    # Each faction's survivors arrive at the refuge (nothing arrives at place 0 where there
+    # is none), captured place by captured place and faction by faction.
+    n_f, n_l = world.n_factions, world.n_locations
+    arrive = (runs * (n_f * n_l) + dest * refuge)[:, np.newaxis] + np.arange(0, n_f * n_l, n_l)
+    np.add.at(forces.reshape(-1), arrive.ravel(), moving.ravel())
     forces = np.maximum(forces, 0.0)
     result = CaptureResult(captured, old, retreat_to, survivors, destroyed)
     return state.evolve(forces=forces, controller=controller), result

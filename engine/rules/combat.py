@@ -21,73 +21,99 @@ from engine.rules.common import (
     supply_factor,
     where_set,
 )
-from engine.rules.noise import Stream, lognormal_from, uniform_at
+from engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
 from engine.state import State
-from engine.world import BoolArray, FloatArray, World
+from engine.world import BoolArray, FloatArray, IntArray, World
+
+LOG_COLUMNS = (
+    "attacker_strength",  # before losses
+    "defender_strength",
+    "attacker_power",
+    "defender_power",
+    "attacker_ground",  # power on the ground, before air support and luck
+    "defender_ground",
+    "attacker_air",  # air support counted
+    "defender_air",
+    "terrain",
+    "posture",
+    "surprise",
+    "attacker_luck",  # lognormal multiplier on each side's power
+    "defender_luck",
+    "attacker_noise",  # lognormal multiplier on each side's losses
+    "defender_noise",
+)
+"""The values of each battle that :attr:`BattleLog.columns` holds, in its order."""
+
+
+@dataclass(frozen=True)
+class BattleLog:
+    """What only the event log reads: the n battles of the turn, run by run (``runs``,
+    ``places``), with one row of :data:`LOG_COLUMNS` values each (``columns``, 15 x n), and
+    per faction (``n x F``) its strength before the battle, whether it attacked, what it lost
+    and the quality, morale and supply multipliers of its power (``factors``)."""
+
+    runs: IntArray
+    places: IntArray
+    columns: FloatArray
+    strength: FloatArray
+    attacking: BoolArray
+    losses: FloatArray
+    factors: dict[str, FloatArray]
 
 
 @dataclass(frozen=True)
 class BattleResult:
     """Every battle of the turn (``B x L`` arrays; ``battle`` marks where one was fought).
 
-    Values outside battles are zero. Without recording, only ``battle``, the powers, losses,
-    strengths, ``hostile`` and what each side has left are filled in; the rest, which only
-    the event log reads, is zero (and ``factors`` empty)."""
+    Values outside battles are zero. ``log`` is ``None`` when nothing is recorded."""
 
     battle: BoolArray
-    attacker_ground: FloatArray
-    defender_ground: FloatArray
-    attacker_air: FloatArray
-    defender_air: FloatArray
     attacker_power: FloatArray
     defender_power: FloatArray
-    terrain: FloatArray
-    posture: FloatArray
-    surprise: FloatArray
-    attacker_luck: FloatArray  # lognormal multiplier on each side's power
-    defender_luck: FloatArray
-    attacker_noise: FloatArray  # lognormal multiplier on each side's losses
-    defender_noise: FloatArray
     attacker_loss: FloatArray  # fraction of the attackers lost
     defender_loss: FloatArray  # fraction of the defenders lost
     attacker_strength: FloatArray  # before losses (everywhere, not only in battles)
     defender_strength: FloatArray
     attacker_left: FloatArray  # after losses (everywhere)
     defender_left: FloatArray
-    losses: FloatArray  # B x F x L strength each faction lost
     strength: FloatArray  # B x F x L strength each faction had before the battle
     hostile: BoolArray  # B x F x L: who attacked (hostile to the holder) in each battle
-    factors: dict[str, FloatArray]  # B x F x L quality, morale and supply multipliers
+    log: BattleLog | None
 
 
 def _air_for_sides(
-    world: World, state: State, air: AirResult, hostile: BoolArray
-) -> tuple[FloatArray, FloatArray]:
-    """Support power over each place for the attacking and the defending side (``B x L``).
+    world: World,
+    state: State,
+    air: AirResult,
+    hostile: BoolArray,
+    runs: IntArray,
+    places: IntArray,
+) -> FloatArray:
+    """Support power for the attacking and the defending side (``2 x n``) in the n battles at
+    ``runs``, ``places``.
 
     Only entries that fly support add anything (a zero adds nothing to a sum that starts at
     zero), so the sums over entries run over those alone, entry by entry in order."""
-    zero = np.zeros((state.batch, world.n_locations))
-    runs, entries, places = where_set(air.support_power != 0)
-    if runs.size == 0:
-        return zero, zero
-    power = air.support_power[runs, entries, places]
+    found, entries, over = where_set(air.support_power != 0)
+    if found.size == 0:
+        return np.zeros((2, runs.size))
+    power = air.support_power[found, entries, over]
     beneficiary = world.air_beneficiary[entries]
-    with_holder = ~hostile[runs, beneficiary, places]
-    through = 1.0 - world.air_defence[places]
+    with_holder = ~hostile[found, beneficiary, over]
+    through = 1.0 - world.air_defence[over]
     # Support for the attackers counts only where the beneficiary's own side is attacking.
-    side = state.allied[runs, beneficiary]  # n x F
-    attackers = state.forces[runs, :, places] * hostile[runs, :, places]
-    side_attacking = (side & (attackers > 0)).any(axis=1)
-    cell = runs * world.n_locations + places
-    size = zero.size
-    attacking: FloatArray = np.bincount(
-        cell, weights=power * ~with_holder * side_attacking * through, minlength=size
+    side = state.allied[found, beneficiary]  # n x F
+    attackers = state.forces[found, :, over] * hostile[found, :, over]
+    side_attacking = np.logical_or.reduce(side & (attackers > 0), axis=1)
+    # The attackers' support summed into the first B x L cells, the defenders' into the next.
+    n_l = world.n_locations
+    size = state.batch * n_l
+    cell = found * n_l + over
+    weights = (power * ~with_holder * side_attacking * through, power * with_holder)
+    support = np.bincount(
+        np.concatenate((cell, cell + size)), weights=np.concatenate(weights), minlength=2 * size
     ).astype(np.float64, copy=False)
-    defending: FloatArray = np.bincount(cell, weights=power * with_holder, minlength=size).astype(
-        np.float64, copy=False
-    )
-    return attacking.reshape(zero.shape), defending.reshape(zero.shape)
+    return support.reshape(2, -1)[:, runs * n_l + places]
 
 
 def _with_support(ground: FloatArray, support: FloatArray, world: World) -> FloatArray:
@@ -95,6 +121,9 @@ def _with_support(ground: FloatArray, support: FloatArray, world: World) -> Floa
     full = np.minimum(support, ground)
     counted = full + rules.cas_excess_weight * np.maximum(support - ground, 0.0)
     return np.minimum(counted, rules.cas_cap * ground)
+
+
+_PAIRED = draw_order(0, 2, 4, 6, 1, 3, 5, 7)
 
 
 def resolve_combat(
@@ -118,16 +147,20 @@ def resolve_combat(
         hostile = hostile_here(state)  # B x F x L
     a_strength = sum_axis1(state.forces * hostile)
     d_strength = sum_axis1(state.forces * ~hostile)
-    battle = (a_strength > 0) & (d_strength > 0) & ~state.done[:, np.newaxis]
+    battle = (a_strength > 0) & (d_strength > 0)
+    if np.count_nonzero(state.done):
+        battle &= ~state.done[:, np.newaxis]
     runs, places = where_set(battle)
 
     # From here on, n x F arrays for the n battles.
     strength = state.forces[runs, :, places]
     attacking = hostile[runs, :, places]
-    attackers, defenders = strength * attacking, strength * ~attacking
+    defending = ~attacking
+    attackers, defenders = strength * attacking, strength * defending
     morale = morale_factor(state.morale, state.collapsed, rules)  # B x F
     supply = supply_factor(state.unsupplied[runs, :, places], rules)
-    per_faction = world.quality * morale[runs] * supply
+    morale_at = morale[runs]
+    per_faction = world.quality * morale_at * supply
     surprise_on = state.attack_turns < c.surprise_turns
     surprise_f = np.where(surprise_on & attacked, c.surprise_factor, 1.0)  # B x F
     a_weighted = attackers * per_faction
@@ -139,23 +172,25 @@ def resolve_combat(
     terrain = world.terrain[places]
     d_ground = sum_axis1(defenders * per_faction) * terrain * posture
 
-    a_support, d_support = _air_for_sides(world, state, air, hostile)
-    a_air = _with_support(a_ground, a_support[runs, places], world)
-    d_air = _with_support(d_ground, d_support[runs, places], world)
-    a_power, d_power = a_ground + a_air, d_ground + d_air
+    # Each side's ground power, support and the rest as rows of 2 x n arrays.
+    ground = np.concatenate((a_ground, d_ground)).reshape(2, -1)
+    support = _air_for_sides(world, state, air, hostile, runs, places)
+    with_air = _with_support(ground, support, world)
+    a_air, d_air = with_air
 
     # Chance: each side's luck on the day scales its power (the friction of war), and the
     # losses carry noise of their own.
-    u = uniform_at(seeds, turn, Stream.COMBAT, (8, world.n_locations), runs, places)
-    a_luck = lognormal_from(u[4], u[5], c.power_sigma)
-    d_luck = lognormal_from(u[6], u[7], c.power_sigma)
-    a_power, d_power = a_power * a_luck, d_power * d_luck
+    # Draws 0-3 are the noise on each side's losses, 4-7 each side's luck, two per value:
+    # the first of each pair comes in the first four rows, the second in the last four.
+    u = uniform_at(seeds, turn, Stream.COMBAT, (8, world.n_locations), runs, places, _PAIRED)
+    sigma = np.array([[c.noise_sigma], [c.noise_sigma], [c.power_sigma], [c.power_sigma]])
+    chance = lognormal_from(u[:4], u[4:], sigma)
+    a_noise, d_noise, a_luck, d_luck = chance
+    a_power, d_power = (ground + with_air) * chance[2:]
     ratio = a_power / np.maximum(d_power, 1e-12)
-    a_noise = lognormal_from(u[0], u[1], c.noise_sigma)
-    d_noise = lognormal_from(u[2], u[3], c.noise_sigma)
     safe_ratio = np.maximum(ratio, 1e-6)
-    a_loss = np.clip(c.attrition_rate * safe_ratio ** (-c.attrition_exponent) * a_noise, 0, 1)
-    d_loss = np.clip(c.attrition_rate * safe_ratio**c.attrition_exponent * d_noise, 0, 1)
+    a_loss = (c.attrition_rate * safe_ratio ** (-c.attrition_exponent) * a_noise).clip(0, 1)
+    d_loss = (c.attrition_rate * safe_ratio**c.attrition_exponent * d_noise).clip(0, 1)
     losses = attackers * a_loss[:, np.newaxis] + defenders * d_loss[:, np.newaxis]
     left = np.maximum(strength - losses, 0.0)
 
@@ -164,56 +199,53 @@ def resolve_combat(
     forces[runs, :, places] = left
     a_left, d_left = a_strength.copy(), d_strength.copy()
     a_left[runs, places] = sum_axis1(left * attacking)
-    d_left[runs, places] = sum_axis1(left * ~attacking)
+    d_left[runs, places] = sum_axis1(left * defending)
     # An offensive's turns are counted while it goes on; a pause ends it.
     attack_turns = np.where(attacked, state.attack_turns + 1, 0)
-    attack_turns = np.where(state.done[:, np.newaxis], state.attack_turns, attack_turns)
+    if np.count_nonzero(state.done):
+        attack_turns = np.where(state.done[:, np.newaxis], state.attack_turns, attack_turns)
 
-    zero = np.zeros(battle.shape)
-
-    def spread(values: FloatArray, *, logged: bool = False) -> FloatArray:
-        """A value of each battle as a ``B x L`` array; what only the event log reads is left
-        as zeros when nothing is recorded."""
-        if logged and not record:
-            return zero
-        out = zero.copy()
-        out[runs, places] = values
-        return out
-
-    all_losses = np.zeros(state.forces.shape)
-    factors: dict[str, FloatArray] = {}
+    # Each side's power and losses as ``B x L`` arrays, filled in one step (views of one block).
+    spread = np.zeros((4, *battle.shape))
+    spread[:, runs, places] = np.concatenate((a_power, d_power, a_loss, d_loss)).reshape(4, -1)
+    log = None
     if record:
-        all_losses[runs, :, places] = losses
-        shape = state.forces.shape
-        factors = {
-            "quality": np.broadcast_to(world.quality[np.newaxis, :, np.newaxis], shape),
-            "morale": np.broadcast_to(morale[:, :, np.newaxis], shape),
-            "supply": supply_factor(state.unsupplied, rules),
+        logged = {
+            "attacker_strength": a_strength[runs, places],
+            "defender_strength": d_strength[runs, places],
+            "attacker_power": a_power,
+            "defender_power": d_power,
+            "attacker_ground": a_ground,
+            "defender_ground": d_ground,
+            "attacker_air": a_air,
+            "defender_air": d_air,
+            "terrain": terrain,
+            "posture": posture,
+            "surprise": surprise,
+            "attacker_luck": a_luck,
+            "defender_luck": d_luck,
+            "attacker_noise": a_noise,
+            "defender_noise": d_noise,
         }
+        factors = {
+            "quality": np.repeat(world.quality[np.newaxis], runs.size, axis=0),
+            "morale": morale_at,
+            "supply": supply,
+        }
+        columns = np.concatenate([logged[name] for name in LOG_COLUMNS]).reshape(len(logged), -1)
+        log = BattleLog(runs, places, columns, strength, attacking, losses, factors)
     result = BattleResult(
         battle=battle,
-        attacker_ground=spread(a_ground, logged=True),
-        defender_ground=spread(d_ground, logged=True),
-        attacker_air=spread(a_air, logged=True),
-        defender_air=spread(d_air, logged=True),
-        attacker_power=spread(a_power),
-        defender_power=spread(d_power),
-        terrain=spread(terrain, logged=True),
-        posture=spread(posture, logged=True),
-        surprise=spread(surprise, logged=True),
-        attacker_luck=spread(a_luck, logged=True),
-        defender_luck=spread(d_luck, logged=True),
-        attacker_noise=spread(a_noise, logged=True),
-        defender_noise=spread(d_noise, logged=True),
-        attacker_loss=spread(a_loss),
-        defender_loss=spread(d_loss),
+        attacker_power=spread[0],
+        defender_power=spread[1],
+        attacker_loss=spread[2],
+        defender_loss=spread[3],
         attacker_strength=a_strength,
         defender_strength=d_strength,
         attacker_left=a_left,
         defender_left=d_left,
-        losses=all_losses,
         strength=state.forces,
         hostile=hostile,
-        factors=factors,
+        log=log,
     )
     return state.evolve(forces=forces, attack_turns=attack_turns), result

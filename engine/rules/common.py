@@ -40,9 +40,11 @@ SMALL = 4096
 
 def where_set(mask: BoolArray) -> tuple[IntArray, ...]:
     """``np.nonzero(mask)``, the same index arrays, but faster on large masks."""
+    found: tuple[IntArray, ...]
     if mask.size <= SMALL:
-        return np.nonzero(mask)
-    found: tuple[IntArray, ...] = np.unravel_index(np.flatnonzero(mask), mask.shape)
+        found = mask.nonzero()
+    else:
+        found = np.unravel_index(np.flatnonzero(mask), mask.shape)
     return found
 
 
@@ -58,7 +60,7 @@ def sum_axis1(values: FloatArray) -> FloatArray:
     entries): numpy adds such an axis in order starting from zero, and so does this."""
     n = values.shape[1]
     if values.size <= SMALL or not 0 < n <= SEQUENTIAL_SUM_MAX:
-        total: FloatArray = values.sum(axis=1)
+        total: FloatArray = np.add.reduce(values, axis=1)
         return total
     total = 0.0 + values[:, 0]
     for k in range(1, n):  # a handful of steps, each adding a whole B x ... slice

@@ -31,7 +31,9 @@ def resolve_morale(
     room = np.maximum(world.morale0 - state.morale, 0.0)
     recovery = np.where(lost == 0, np.minimum(r.recovery_per_turn, room), 0.0)
     morale = state.morale - r.loss_per_value * lost + r.gain_per_value * taken + recovery
-    morale = np.where(state.done[:, np.newaxis], state.morale, np.clip(morale, 0.0, 1.0))
+    morale = morale.clip(0.0, 1.0)
+    if np.count_nonzero(state.done):
+        morale = np.where(state.done[:, np.newaxis], state.morale, morale)
     collapsed = state.collapsed | (morale < r.collapse_below)
     result = MoraleResult(collapsed & ~state.collapsed)
     return state.evolve(morale=morale, collapsed=collapsed), result
@@ -46,18 +48,21 @@ def _changed_hands(world: World, old: IntArray, new: IntArray) -> tuple[FloatArr
     n_b, n_f = old.shape[0], world.n_factions
     size = n_b * n_f
     runs, places = where_set(old != new)
+    if runs.size == 0:
+        return np.zeros((n_b, n_f)), np.zeros((n_b, n_f))
     value = world.value[places]
     from_cell = runs * n_f + old[runs, places]
     to_cell = runs * n_f + new[runs, places]
     lost = np.bincount(from_cell, weights=value, minlength=size).reshape(n_b, n_f)
     taken = np.bincount(to_cell, weights=value, minlength=size).reshape(n_b, n_f)
-    counts = np.bincount(from_cell, minlength=size), np.bincount(to_cell, minlength=size)
-    many = (counts[0] > ORDER_FREE_TERMS) | (counts[1] > ORDER_FREE_TERMS)
-    if many.any():
-        rows = np.flatnonzero(many.reshape(n_b, n_f).any(axis=1))
-        f = np.arange(n_f)[np.newaxis, :, np.newaxis]
-        before = old[rows, np.newaxis, :] == f
-        after = new[rows, np.newaxis, :] == f
-        lost[rows] = (world.value * (before & ~after)).sum(axis=2)
-        taken[rows] = (world.value * (after & ~before)).sum(axis=2)
+    if runs.size > ORDER_FREE_TERMS:  # (with two places or fewer, no faction has more)
+        counts = np.bincount(from_cell, minlength=size), np.bincount(to_cell, minlength=size)
+        many = (counts[0] > ORDER_FREE_TERMS) | (counts[1] > ORDER_FREE_TERMS)
+        if np.count_nonzero(many):
+            rows = np.flatnonzero(many.reshape(n_b, n_f).any(axis=1))
+            f = np.arange(n_f)[np.newaxis, :, np.newaxis]
+            before = old[rows, np.newaxis, :] == f
+            after = new[rows, np.newaxis, :] == f
+            lost[rows] = (world.value * (before & ~after)).sum(axis=2)
+            taken[rows] = (world.value * (after & ~before)).sum(axis=2)
     return lost.astype(np.float64, copy=False), taken.astype(np.float64, copy=False)

@@ -24,19 +24,19 @@ def resolve_movement(
     n_b, n_f, n_d = orders.flow.shape
     n_l = world.n_locations
     flat = orders.flow.reshape(-1)
-    index = np.flatnonzero(flat > 0)
+    index = (flat > 0).nonzero()[0]
     amount = flat[index]
     row = index // n_d  # run * F + faction
     arc = index - row * n_d
     usable = np.isfinite(amount) & ~state.done[row // n_f]
-    if not usable.all():
+    if np.count_nonzero(usable) < usable.size:
         amount, row, arc = amount[usable], row[usable], arc[usable]
     origin = row * n_l + world.arc_src[arc]  # flat B x F x L index of each flow's origin
     end = row * n_l + world.arc_dst[arc]
     size = n_b * n_f * n_l
     present = state.forces.reshape(-1)
-    with np.errstate(over="ignore"):  # absurd amounts sum to inf and are clipped just below
-        leaving = np.bincount(origin, weights=amount, minlength=size)[origin]
+    # Absurd amounts sum to inf (``np.bincount`` gives no overflow warning); clipped below.
+    leaving = np.bincount(origin, weights=amount, minlength=size)[origin]
     there = present[origin]
     scale = np.where(leaving > there, there / np.maximum(leaving, 1e-300), 1.0)
     moved = amount * scale

@@ -45,12 +45,17 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
+_SHIFTS = tuple(np.uint64(n) for n in (30, 27, 31, 11))
+
+
 def _mix_array(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """:func:`_mix` of a ``uint64`` array (array arithmetic wraps around silently)."""
-    x = (x ^ (x >> np.uint64(30))) * _M1
-    x = (x ^ (x >> np.uint64(27))) * _M2
-    mixed: npt.NDArray[np.uint64] = x ^ (x >> np.uint64(31))
-    return mixed
+    """:func:`_mix` of a ``uint64`` array, in place (array arithmetic wraps around silently)."""
+    x ^= x >> _SHIFTS[0]
+    x *= _M1
+    x ^= x >> _SHIFTS[1]
+    x *= _M2
+    x ^= x >> _SHIFTS[2]
+    return x
 
 
 def mix(x: Any) -> Any:
@@ -107,6 +112,17 @@ def uniform_where(
     return out
 
 
+def draw_order(*rows: int) -> npt.NDArray[np.int64]:
+    """Rows of :func:`uniform_at` (its ``draws``) in the order a rule wants them."""
+    order = np.array(rows, dtype=np.int64)
+    order.setflags(write=False)
+    return order
+
+
+_FEW_SEEDS = 8
+"""Up to this many runs, their keys are cheaper to work out one by one in Python integers."""
+
+
 def uniform_at(
     seeds: npt.NDArray[np.uint64],
     turn: int,
@@ -114,20 +130,29 @@ def uniform_at(
     shape: tuple[int, ...],
     runs: npt.NDArray[np.intp],
     inner: npt.NDArray[np.intp],
+    draws: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.float64]:
     """The draws :func:`uniform` would give at run ``runs[i]`` and flat place ``inner[i]`` of
-    ``shape[1:]``, as a ``shape[0] x n`` array (one row per draw)."""
+    ``shape[1:]``, as a ``shape[0] x n`` array (one row per draw), or only the rows ``draws``
+    of it, in that order."""
     per_draw = math.prod(shape[1:])
-    first = np.arange(shape[0], dtype=np.int64)[:, np.newaxis] * per_draw
     # The same arithmetic as :func:`uniform`, with the scalar part in Python integers and the
-    # rest on arrays (whose integer overflow wraps without a warning).
+    # rest on arrays (whose integer overflow wraps without a warning); in 64-bit arithmetic
+    # ``key + slot * golden + golden`` is ``key + (slot + 1) * golden``.
     stream_key = _mix_int((turn * int(_GOLDEN) + int(stream) * int(_M1)) & _MASK)
-    key = _mix_array(seeds.astype(np.uint64) ^ np.uint64(stream_key))[runs]
-    slot = (inner[np.newaxis, :] + first).astype(np.uint64)  # draws x n
-    bits = _mix_array(key[np.newaxis, :] + slot * _GOLDEN + _GOLDEN)
-    drawn: npt.NDArray[np.float64] = ((bits >> np.uint64(11)).astype(np.float64) + 0.5) / float(
-        1 << 53
-    )
+    run_seeds = seeds.astype(np.uint64, copy=False)
+    if len(run_seeds) <= _FEW_SEEDS:
+        keys = np.array([_mix_int(s ^ stream_key) for s in run_seeds.tolist()], dtype=np.uint64)
+    else:
+        keys = _mix_array(run_seeds ^ np.uint64(stream_key))
+    rows = np.arange(shape[0], dtype=np.int64) if draws is None else draws
+    first = (rows * per_draw + 1)[:, np.newaxis]
+    bits = (inner[np.newaxis, :] + first).astype(np.uint64)  # draws x n: slot + 1
+    bits *= _GOLDEN
+    bits += keys[runs]
+    _mix_array(bits)
+    drawn: npt.NDArray[np.float64] = np.add(bits >> _SHIFTS[3], 0.5, dtype=np.float64)
+    drawn /= float(1 << 53)
     return drawn
 
 
@@ -138,8 +163,11 @@ def normal_from(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64]) -> npt.N
 
 
 def lognormal_from(
-    u: npt.NDArray[np.float64], v: npt.NDArray[np.float64], sigma: float
+    u: npt.NDArray[np.float64],
+    v: npt.NDArray[np.float64],
+    sigma: float | npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """Multiplicative noise with median 1, ``exp(sigma * N(0, 1))``, from two uniforms."""
+    """Multiplicative noise with median 1, ``exp(sigma * N(0, 1))``, from two uniforms
+    (``sigma`` may differ by row: an array that broadcasts against them)."""
     noise: npt.NDArray[np.float64] = np.exp(sigma * normal_from(u, v))
     return noise

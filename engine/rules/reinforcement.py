@@ -27,6 +27,11 @@ def resolve_reinforcements(world: World, state: State) -> tuple[State, Reinforce
     if not entries:
         empty = np.zeros((state.batch, 0), dtype=bool)
         return state, ReinforcementResult(empty, empty)
+    if not any(r.turn == turn for r in entries):  # most turns nothing is due
+        return state, ReinforcementResult(
+            np.zeros((state.batch, len(entries)), dtype=bool),
+            np.zeros((state.batch, len(entries)), dtype=bool),
+        )
     faction = np.array([world.faction_index(r.faction) for r in entries])
     place = np.array([world.location_index(r.location) for r in entries])
     due = np.array([r.turn == turn for r in entries])[np.newaxis, :] & ~state.done[:, np.newaxis]
@@ -34,7 +39,7 @@ def resolve_reinforcements(world: World, state: State) -> tuple[State, Reinforce
     b = np.arange(state.batch)[:, np.newaxis]
     holds = state.allied[b, faction[np.newaxis, :], state.controller[:, place]]
     arrived = due & holds
-    if not arrived.any():  # most turns nothing is due
+    if not np.count_nonzero(arrived):  # all games over, or the places in enemy hands
         return state, ReinforcementResult(arrived, due & ~holds)
     forces = state.forces.copy()
     np.add.at(forces, (b, faction[np.newaxis, :], place[np.newaxis, :]), arrived * strength)

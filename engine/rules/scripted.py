@@ -20,27 +20,31 @@ class Fired:
 
 def trigger_holds(world: World, state: State, trigger: Trigger, turn: int) -> BoolArray:
     """Where ``trigger`` holds, ``B`` booleans, for the turn about to be played."""
-    holds = np.ones(state.batch, dtype=bool)
-    if trigger.turn is not None:
-        holds &= turn == trigger.turn
+    if trigger.turn is not None and turn != trigger.turn:
+        return np.zeros(state.batch, dtype=bool)  # whatever else it asks
+    parts: list[BoolArray] = []  # every one must hold
     if trigger.controlled is not None:
         c = trigger.controlled
         holder = state.controller[:, world.location_index(c.location)]
         by = world.faction_index(c.by)
         if c.or_allies:
-            holds &= state.allied[np.arange(state.batch), by, holder]
+            parts.append(state.allied[np.arange(state.batch), by, holder])
         else:
-            holds &= holder == by
+            parts.append(holder == by)
     if trigger.morale_below is not None:
         m = trigger.morale_below
-        holds &= state.morale[:, world.faction_index(m.faction)] < m.below
-    for sub in trigger.all or ():
-        holds &= trigger_holds(world, state, sub, turn)
+        parts.append(state.morale[:, world.faction_index(m.faction)] < m.below)
+    parts += [trigger_holds(world, state, sub, turn) for sub in trigger.all or ()]
     if trigger.any:
         either = np.zeros(state.batch, dtype=bool)
         for sub in trigger.any:
             either |= trigger_holds(world, state, sub, turn)
-        holds &= either
+        parts.append(either)
+    if not parts:
+        return np.ones(state.batch, dtype=bool)
+    holds = parts[0]
+    for part in parts[1:]:
+        holds = holds & part
     return holds
 
 
@@ -50,25 +54,30 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
     events = world.scenario.events
     fired = np.zeros((state.batch, len(events)), dtype=bool)
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
-    copied = False  # the arrays are copied only once an event fires
+    copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
+    may_fire = live[:, np.newaxis] & ~state.fired  # B x N, for events that fire only once
+    spent = (may_fire.sum(axis=0) == 0).tolist()  # no game where a once-only event may fire
     for e, event in enumerate(events):
-        if not event.enabled:
+        if not event.enabled or (event.once and spent[e]):
             continue
-        mask = live & trigger_holds(world, state, event.when, turn)
-        if event.once:
-            mask &= ~state.fired[:, e]
+        mask = (may_fire[:, e] if event.once else live) & trigger_holds(
+            world, state, event.when, turn
+        )
+        if not np.count_nonzero(mask):
+            continue
         fired[:, e] = mask
-        if not mask.any():
-            continue
-        if not copied:
-            forces, morale, rate, allied = forces.copy(), morale.copy(), rate.copy(), allied.copy()
-            copied = True
         for effect in event.effects:
+            if effect.message is not None:  # the event log posts it; nothing changes
+                continue
+            if not copied:
+                forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
+                allied = allied.copy()
+                copied = True
             _apply(world, effect, mask, forces, morale, rate, allied)
     new = state.evolve(
         forces=forces,
-        morale=np.clip(morale, 0.0, 1.0),
+        morale=morale.clip(0.0, 1.0),
         sortie_rate=rate,
         allied=allied,
         fired=state.fired | fired,

@@ -45,17 +45,17 @@ def _supplied_bits(world: World, state: State, table: IntArray) -> BoolArray:
     """:func:`supplied` on a small map, with each set of places held in one integer (bit l
     for place l), so that a step of the flood is a few lookups per run and faction."""
     n_b, n_f, n_l = state.batch, world.n_factions, world.n_locations
-    bit = np.left_shift(1, np.arange(n_l), dtype=np.int64)
     # The places each faction holds (sums of distinct powers of two below 2**53 are exact).
     holder = (np.arange(n_b)[:, np.newaxis] * n_f + state.controller).reshape(-1)
-    weights = np.broadcast_to(bit.astype(np.float64), (n_b, n_l)).reshape(-1)
+    weights = np.repeat(world.place_bits[np.newaxis], n_b, axis=0).reshape(-1)
     held_by = np.bincount(holder, weights=weights, minlength=n_b * n_f).astype(np.int64)
     # Factions hold disjoint sets, so adding the sets of a faction's allies unites them.
     friendly = np.where(state.allied, held_by.reshape(n_b, 1, n_f), 0).sum(axis=2)  # B x F
-    reach = friendly & int(bit[world.supply_source].sum())
-    while True:  # one step of the flood per iteration, to the diameter
+    reach = friendly & world.source_bits
+    while True:  # two steps of the flood per iteration (one more changes nothing at the end)
         grown = reach | (_next_to(reach, table) & friendly)
-        if (grown == reach).all():
+        grown |= _next_to(grown, table) & friendly
+        if not np.count_nonzero(grown != reach):
             break
         reach = grown
     ok = (reach | _next_to(reach, table)).astype("<i8")
@@ -69,6 +69,6 @@ def resolve_supply(world: World, state: State) -> State:
     ok = supplied(world, state)
     present = state.forces > 0
     unsupplied = np.where(present & ~ok, state.unsupplied + 1, 0)
-    if state.done.any():
+    if np.count_nonzero(state.done):
         unsupplied = np.where(state.done[:, np.newaxis, np.newaxis], state.unsupplied, unsupplied)
     return state.evolve(unsupplied=unsupplied)
