@@ -50,14 +50,12 @@ def run_seeds(seed: int, first: int, count: int) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class Outcomes:
     """What happened in every run of one world: ``controller[r, t, l]`` after turn
-    ``start_turn + t`` (t = 0 is the start), ``winner[r]`` and ``ended[r]`` (turn the game
-    ended, or -1)."""
+    ``start_turn + t`` (t = 0 is the start) and ``winner[r]`` after the last turn."""
 
     world: World
     start: State
     controller: np.ndarray  # R x (T + 1) x L, int16
     winner: IntArray  # R
-    ended: IntArray  # R
 
     @property
     def runs(self) -> int:
@@ -87,34 +85,22 @@ def play_out(
     everyone = np.ones(world.n_factions, dtype=bool)
     controller = np.empty((runs, turns + 1, world.n_locations), dtype=np.int16)
     winner = np.empty(runs, dtype=np.int64)
-    ended = np.full(runs, -1, dtype=np.int64)
     played = done_before
     for first in range(0, runs, CHUNK):
         count = min(CHUNK, runs - first)
         seeds = run_seeds(seed, first, count)
-        state = _repeat(start, count)
+        state = start.repeated(count)
         controller[first : first + count, 0] = state.controller
         for t in range(1, turns + 1):
-            was_done = state.done
             commanders = varied_params(seeds, state.turn + 1, COMMANDER_SIGMA)
             orders = heuristic_orders(world, state, everyone, commanders)
             state, _ = resolve_turn(world, state, orders, seeds, record=False)
             controller[first : first + count, t] = state.controller
-            ended[first : first + count][state.done & ~was_done] = state.turn
             played += count
             if progress is not None:
                 progress(played, total or runs * turns)
         winner[first : first + count] = state.winner
-    return Outcomes(world, start, controller, winner, ended)
-
-
-def _repeat(state: State, count: int) -> State:
-    changes = {
-        name: np.repeat(value[:1], count, axis=0)
-        for name, value in state.__dict__.items()
-        if isinstance(value, np.ndarray)
-    }
-    return state.evolve(**changes)
+    return Outcomes(world, start, controller, winner)
 
 
 # -- summaries ---------------------------------------------------------------------------------

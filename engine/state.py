@@ -72,6 +72,15 @@ class State:
         }
         return replace(self, **picked)
 
+    def repeated(self, count: int) -> State:
+        """Game 0 of the batch, ``count`` times (a batch of games from one position)."""
+        changes = {
+            item.name: np.repeat(getattr(self, item.name)[:1], count, axis=0)
+            for item in fields(self)
+            if isinstance(getattr(self, item.name), np.ndarray)
+        }
+        return self.evolve(**changes)
+
     def digest(self) -> str:
         """A fingerprint of the whole state; equal digests mean equal games."""
         sha = hashlib.sha256(str(self.turn).encode())

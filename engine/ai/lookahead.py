@@ -154,14 +154,14 @@ def lookahead_orders(
     if not level.looks_ahead or not mask.any():
         return heuristic_orders(world, state, mask, Params(), pending)
     n_c, n_r = len(level.candidates), level.rollouts
-    first = _tile(state, n_c)
+    first = state.repeated(n_c)
     pending_c = _tile_orders(pending, n_c) if pending is not None else None
     candidates = heuristic_orders(
         world, first, mask, ParamArrays.stack(list(level.candidates)), pending_c
     )
     others = heuristic_orders(world, state, ~mask, Params(), pending)
 
-    runs = _tile(state, n_c * n_r)
+    runs = state.repeated(n_c * n_r)
     seeds = np.tile(rollout_seeds(seed, state.turn, n_r), n_c)
     opening = merge(_repeat_orders(candidates, n_r), _tile_orders(others, n_c * n_r))
     if pending is not None:
@@ -179,16 +179,6 @@ def lookahead_orders(
         strike=candidates.strike[best : best + 1],
         support=candidates.support[best : best + 1],
     )
-
-
-def _tile(state: State, count: int) -> State:
-    """Game 0 of ``state`` repeated ``count`` times."""
-    changes = {
-        name: np.repeat(value[:1], count, axis=0)
-        for name, value in state.__dict__.items()
-        if isinstance(value, np.ndarray)
-    }
-    return state.evolve(**changes)
 
 
 def _tile_orders(orders: OrderArrays, count: int) -> OrderArrays:
