@@ -29,9 +29,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    play = sub.add_parser("play", help="play a scenario (a summary of it, until the game arrives)")
+    play = sub.add_parser("play", help="play a scenario in the terminal")
     play.add_argument("scenario", nargs="?", help="a scenario file or the id of a shipped one")
     play.add_argument("--faction", metavar="ID", help="the faction you play")
+    play.add_argument("--seed", type=int, default=0, metavar="N", help="the game's seed (0)")
+    play.add_argument("--load", metavar="SAVE", help="resume a saved game")
+    play.add_argument(
+        "--difficulty",
+        choices=["easy", "normal", "hard"],
+        default="normal",
+        help="how hard the computer plays (normal)",
+    )
 
     validate = sub.add_parser("validate", help="check scenario files and report every problem")
     validate.add_argument(
@@ -100,7 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 as_json=args.json,
             )
         if args.command == "play":
-            return cmd_play(args.scenario, faction=args.faction)
+            return cmd_play(
+                args.scenario,
+                faction=args.faction,
+                seed=args.seed,
+                load=args.load,
+                difficulty=args.difficulty,
+            )
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -273,27 +287,64 @@ def cmd_replay(save: str, *, verify: bool = False) -> int:
     return EXIT_OK
 
 
-def cmd_play(scenario_ref: str | None, *, faction: str | None = None) -> int:
-    """Until the terminal game exists: load the scenario and show its summary."""
+def cmd_play(
+    scenario_ref: str | None,
+    *,
+    faction: str | None = None,
+    seed: int = 0,
+    load: str | None = None,
+    difficulty: str = "normal",
+) -> int:
+    """Play in the terminal. When output is not a terminal (a pipe, a script), print the
+    scenario's starting situation instead."""
+    from engine.game import SaveError
     from engine.scenario import ScenarioError, load_scenario, shipped_ids
-    from tui.summary import print_summary
 
-    reference = scenario_ref or shipped_ids()[0]
-    try:
-        scenario = load_scenario(reference)
-    except ScenarioError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
-    playable = [f.id for f in scenario.factions if f.playable]
-    if faction is not None and faction not in playable:
-        from engine.scenario.diagnostics import suggest
-
-        _error(
-            f"'{faction}' is not a playable faction of {scenario.id}{suggest(faction, playable)}; "
-            f"choose one of: {', '.join(playable)}"
-        )
+    if not 0 <= seed < 2**64:
+        _error(f"--seed must be a whole number from 0 to 2**64 - 1, not {seed}")
         return EXIT_USAGE
-    print_summary(scenario, faction=faction)
+    scenario = None
+    if load is None:
+        reference = scenario_ref or shipped_ids()[0]
+        try:
+            scenario = load_scenario(reference)
+        except ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_INVALID
+        playable = [f.id for f in scenario.factions if f.playable]
+        if faction is not None and faction not in playable:
+            from engine.scenario.diagnostics import suggest
+
+            _error(
+                f"'{faction}' is not a playable faction of {scenario.id}"
+                f"{suggest(faction, playable)}; choose one of: {', '.join(playable)}"
+            )
+            return EXIT_USAGE
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        if scenario is None:
+            _error("--load needs a terminal to play in")
+            return EXIT_USAGE
+        from tui.summary import print_summary
+
+        print_summary(scenario, faction=faction)
+        return EXIT_OK
+    from tui.app import make_app
+
+    try:
+        app = make_app(
+            scenario_ref,
+            faction=faction,
+            seed=seed,
+            difficulty=difficulty,
+            load=Path(load) if load else None,
+        )
+    except SaveError as exc:
+        _error(" ".join(str(exc).split()))
+        return EXIT_INVALID
+    except (ScenarioError, ValueError) as exc:
+        _error(str(exc))
+        return EXIT_INVALID
+    app.run()
     return EXIT_OK
 
 

@@ -1,0 +1,87 @@
+"""The Frontlines terminal app, and the factory the command line and the tests share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from engine.scenario import Scenario, load_scenario, shipped_ids
+from tui.screens.main import MainScreen
+from tui.screens.picker import FactionPicker, ScenarioPicker
+from tui.session import DEFAULT_DIFFICULTY, Session, data_dir
+
+
+class FrontlinesApp(App[None]):
+    """Play a scenario against the computer."""
+
+    CSS_PATH = "frontlines.tcss"
+    TITLE = "Frontlines"
+
+    def __init__(
+        self,
+        *,
+        session: Session | None = None,
+        scenario: Scenario | None = None,
+        seed: int = 0,
+        difficulty: str = DEFAULT_DIFFICULTY,
+        saves: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.scenario = scenario
+        self.seed = seed
+        self.difficulty = difficulty
+        self.saves = saves
+
+    def on_mount(self) -> None:
+        if self.session is not None:
+            self.push_screen(MainScreen(self.session))
+        elif self.scenario is not None:
+            self.pick_faction(self.scenario)
+        else:
+            scenarios = [load_scenario(s) for s in shipped_ids()]
+            self.push_screen(ScenarioPicker(scenarios), self.pick_faction)
+
+    def pick_faction(self, scenario: Scenario | None) -> None:
+        if scenario is None:
+            return
+        self.scenario = scenario
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if not choice or not choice[0]:
+                return
+            faction, level = choice
+            self.start(
+                Session.new(scenario, faction, seed=self.seed, difficulty=level, saves=self.saves)
+            )
+
+        self.push_screen(FactionPicker(scenario), chosen)
+
+    def start(self, session: Session) -> None:
+        self.session = session
+        self.push_screen(MainScreen(session))
+
+
+def make_app(
+    scenario: str | None = None,
+    *,
+    faction: str | None = None,
+    seed: int = 0,
+    difficulty: str = DEFAULT_DIFFICULTY,
+    load: Path | None = None,
+    saves: Path | None = None,
+) -> FrontlinesApp:
+    """The app for a command line: a saved game, a new game of a scenario as a faction, a
+    scenario to pick a faction in, or the scenario picker. Raises ``ScenarioError``,
+    ``SaveError`` or ``ValueError`` for bad input, before anything is drawn."""
+    folder = saves if saves is not None else data_dir()
+    if load is not None:
+        return FrontlinesApp(session=Session.load(load, saves=folder), saves=folder)
+    if scenario is None and faction is None:
+        return FrontlinesApp(seed=seed, difficulty=difficulty, saves=folder)
+    chosen = load_scenario(scenario or shipped_ids()[0])
+    if faction is None:
+        return FrontlinesApp(scenario=chosen, seed=seed, difficulty=difficulty, saves=folder)
+    session = Session.new(chosen, faction, seed=seed, difficulty=difficulty, saves=folder)
+    return FrontlinesApp(session=session, saves=folder)

@@ -1,0 +1,230 @@
+"""The game screen: the map, the factions, the selected place, the pending orders and the
+news of the last turn."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, RichLog, Static
+
+from engine.events import Event
+from engine.orders import IllegalOrderError, Order
+from tui.screens.help import HelpScreen
+from tui.screens.order import OrderDialog, candidates
+from tui.screens.prompt import ConfirmScreen, SaveNameScreen
+from tui.session import Session
+from tui.widgets.factions import FactionsPanel
+from tui.widgets.map import MapView
+from tui.widgets.place import PlaceDetails
+
+ORDER_TITLES = {
+    "attack": "Attack from {place}",
+    "move": "Move from {place}",
+    "airstrike": "Airstrike on {place}",
+    "support": "Close air support over {place}",
+}
+
+
+class MainScreen(Screen[None]):
+    """Play the game: select places, give orders, end turns."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "end_turn", "End turn"),
+        Binding("a", "order('attack')", "Attack"),
+        Binding("m", "order('move')", "Move"),
+        Binding("s", "order('airstrike')", "Strike"),
+        Binding("c", "order('support')", "Support"),
+        Binding("w", "withdraw", "Withdraw", show=False),
+        Binding("u", "undo", "Undo", show=False),
+        Binding("tab", "next_place(1)", "Next place", show=False, priority=True),
+        Binding("shift+tab", "next_place(-1)", "Previous place", show=False, priority=True),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit_game", "Quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.selected: str | None = None
+        self.busy = False
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        game = self.session.game
+        yield Header()
+        with Horizontal(id="body"):
+            yield MapView(game.world, game.state, player=self.session.player, id="map")
+            with Vertical(id="side"):
+                yield FactionsPanel(id="factions")
+                yield PlaceDetails(id="place")
+                yield Static(id="orders")
+        yield RichLog(id="news", wrap=True, markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        game = self.session.game
+        self.title = game.scenario.title
+        self.query_one(MapView).focus()
+        news = self.query_one("#news", RichLog)
+        news.write(Text(game.scenario.description))
+        you = game.world.faction_names[game.world.faction_index(self.session.player)]
+        news.write(
+            Text(
+                f"You command {you}. Select a place, give orders (a, m, s, c), then end the "
+                "turn (e). ? for help.",
+                style="bold",
+            )
+        )
+        self.refresh_all()
+
+    # -- showing the game --------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        """Render every panel from the engine's state (widgets keep no game state)."""
+        session, game = self.session, self.session.game
+        world, state = game.world, game.state
+        day = game.scenario.start_date + timedelta(days=state.turn * game.scenario.turn_length_days)
+        self.sub_title = (
+            f"turn {state.turn + 1} of {game.scenario.max_turns}, {day:%d %B %Y}"
+            if not game.over
+            else "the game is over"
+        )
+        view = self.query_one(MapView)
+        view.state = state
+        self.query_one(FactionsPanel).show(world, state, session.player)
+        self.query_one(PlaceDetails).show(world, state, self.selected, game.events)
+        pending = Text("Orders this turn", style="bold")
+        for order in game.pending:
+            pending.append(f"\n  {order.describe()}")
+        if not game.pending:
+            pending.append("\n  none yet", style="dim")
+        self.query_one("#orders", Static).update(pending)
+
+    def on_map_view_place_selected(self, message: MapView.PlaceSelected) -> None:
+        self.selected = message.place_id
+        self.refresh_all()
+
+    def report(self, events: tuple[Event, ...]) -> None:
+        news = self.query_one("#news", RichLog)
+        news.write(Text(f"— Turn {self.session.game.turn} —", style="bold"))
+        for event in events:
+            news.write(Text(event.describe()))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_next_place(self, step: int) -> None:
+        ids = list(self.session.game.world.location_ids)
+        index = ids.index(self.selected) if self.selected in ids else -step
+        self.query_one(MapView).select(ids[(index + step) % len(ids)])
+
+    def action_order(self, kind: str) -> None:
+        if self.busy or self.session.game.over:
+            return
+        if self.selected is None:
+            self.notify("Select a place first.", severity="warning")
+            return
+        game = self.session.game
+        offered = candidates(game.legal_orders(self.session.player), kind, self.selected)
+        place = game.world.location_names[game.world.location_index(self.selected)]
+        if not offered:
+            self.notify(f"No {kind} order is possible at {place} now.", severity="warning")
+            return
+        self.app.push_screen(
+            OrderDialog(ORDER_TITLES[kind].format(place=place), offered), self.give
+        )
+
+    def give(self, order: Order | None) -> None:
+        """Issue an order from a dialog; the engine's reason if it is refused."""
+        if order is None:
+            return
+        try:
+            self.session.issue(order)
+        except IllegalOrderError as exc:
+            self.notify(f"Refused: {exc}", severity="error")
+            return
+        self.refresh_all()
+
+    def action_withdraw(self) -> None:
+        if self.session.game.pending:
+            self.session.withdraw(self.session.game.pending[-1])
+            self.refresh_all()
+
+    def action_end_turn(self) -> None:
+        if self.busy or self.session.game.over:
+            return
+        self.busy = True
+        self.sub_title = "the computer is giving its orders…"
+        self.query_one(MapView).loading = True
+        self.play_turn()
+
+    @work(thread=True, exit_on_error=False, exclusive=True)
+    def play_turn(self) -> None:
+        try:
+            events = self.session.end_turn()
+        except Exception as exc:  # a bug must not kill the game: show it and carry on
+            self.app.call_from_thread(self.turn_failed, exc)
+            return
+        self.app.call_from_thread(self.turn_done, events)
+
+    def turn_done(self, events: tuple[Event, ...]) -> None:
+        self.busy = False
+        self.query_one(MapView).loading = False
+        self.report(events)
+        self.refresh_all()
+        if self.session.game.over:
+            self.notify("The game is over.", title="Game over")
+
+    def turn_failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.query_one(MapView).loading = False
+        self.notify(f"The turn could not be played: {exc}", severity="error", timeout=10)
+        self.refresh_all()
+
+    def action_undo(self) -> None:
+        if self.busy:
+            return
+        try:
+            self.session.undo()
+        except ValueError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.query_one("#news", RichLog).write(Text("— Last turn undone —", style="bold"))
+        self.refresh_all()
+
+    def action_save(self) -> None:
+        suggestion = f"{self.session.game.scenario.id}-turn-{self.session.game.turn}"
+        self.app.push_screen(SaveNameScreen(suggestion), self.save_as)
+
+    def save_as(self, name: str | None) -> None:
+        if name is None or self.session.saves is None:
+            return
+        path = self.session.saves / f"{name}.json"
+        try:
+            self.session.save(path)
+        except OSError as exc:
+            self.notify(f"Could not save: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Saved to {path}")
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_quit_game(self) -> None:
+        if not self.session.unsaved:
+            self.app.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        self.app.push_screen(ConfirmScreen("Quit? Orders given this turn are not saved."), answer)

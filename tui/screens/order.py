@@ -1,0 +1,106 @@
+"""The order dialog: pick what to do from the selected place, and how much of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from engine.orders import Airstrike, Attack, CloseSupport, Move, Order
+
+KINDS: dict[str, tuple[type, ...]] = {
+    "attack": (Attack,),
+    "move": (Move,),
+    "airstrike": (Airstrike,),
+    "support": (CloseSupport,),
+}
+
+
+def candidates(offered: Sequence[Order], kind: str, place: str) -> list[Order]:
+    """The legal orders of one kind that start from ``place`` (ground) or hit it (air)."""
+    wanted = KINDS[kind]
+    found: list[Order] = []
+    for order in offered:
+        if not isinstance(order, wanted):
+            continue
+        at = order.origin if isinstance(order, Attack | Move) else order.target
+        if at == place:
+            found.append(order)
+    return found
+
+
+def with_amount(order: Order, text: str) -> Order:
+    """``order`` with the amount (or sorties) typed; raises ``ValueError`` if not a number."""
+    if isinstance(order, Attack | Move):
+        return replace(order, amount=float(text))
+    return replace(order, sorties=int(text))
+
+
+class OrderDialog(ModalScreen[Order | None]):
+    """Choose one of the offered orders and its amount; dismisses with the order or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, offered: Sequence[Order]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.offered = list(offered)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="order-dialog"):
+            yield Label(self.title_text, id="order-title")
+            yield OptionList(
+                *(Option(o.describe(), id=str(i)) for i, o in enumerate(self.offered)),
+                id="order-choices",
+            )
+            yield Label("Amount (strength, or sorties for aircraft):")
+            yield Input(self._default(0), id="order-amount")
+            yield Label("", id="order-error")
+            with Horizontal(id="order-buttons"):
+                yield Button("Give order", variant="primary", id="order-ok")
+                yield Button("Cancel", id="order-cancel")
+
+    def _default(self, index: int) -> str:
+        if not self.offered:
+            return ""
+        order = self.offered[index]
+        amount = order.amount if isinstance(order, Attack | Move) else order.sorties
+        return f"{amount:g}"
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one("#order-amount", Input).value = self._default(event.option_index)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "order-ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit()
+
+    def _submit(self) -> None:
+        choices = self.query_one("#order-choices", OptionList)
+        index = choices.highlighted if choices.highlighted is not None else 0
+        if not self.offered:
+            self.dismiss(None)
+            return
+        try:
+            order = with_amount(self.offered[index], self.query_one("#order-amount", Input).value)
+        except ValueError:
+            self.query_one("#order-error", Label).update("The amount must be a number.")
+            return
+        self.dismiss(order)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

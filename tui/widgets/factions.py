@@ -1,0 +1,58 @@
+"""The factions table: strength, morale, supply, sorties, places and value held."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from engine.orders import available_sorties
+from engine.rules.supply import supplied
+from engine.state import State
+from engine.world import World
+
+
+def factions_table(world: World, state: State, player: str | None = None) -> Table:
+    """Each faction's standing in game 0 of ``state``: strength, morale (or broken), the
+    share of its strength in supply, sorties it can fly, places held and their value."""
+    table = Table(
+        expand=True,
+        box=None,
+        padding=(0, 1),
+        pad_edge=False,
+        collapse_padding=True,
+        header_style="bold",
+    )
+    for name in ("faction", "str", "morale", "supp", "air", "held", "pts"):
+        if name == "faction":
+            table.add_column(name, no_wrap=True, max_width=12, overflow="ellipsis")
+        else:
+            table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 3))
+    forces = state.forces[0]
+    in_supply = supplied(world, state)[0]
+    sorties = available_sorties(world, state)[0]
+    for f, fid in enumerate(world.faction_ids):
+        colour = world.scenario.factions[f].colour
+        total = float(forces[f].sum())
+        ok = float((forces[f] * in_supply[f]).sum())
+        held = state.controller[0] == f
+        flown = int(sorties[world.air_provider == f].sum()) if len(world.air_ids) else 0
+        morale = float(state.morale[0, f])
+        label = Text(("> " if fid == player else "  ") + fid, style=colour)
+        table.add_row(
+            label,
+            f"{total:.1f}",
+            Text("broke", style="bold red") if bool(state.collapsed[0, f]) else f"{morale:.2f}",
+            f"{100 * ok / total:.0f}%" if total > 0 else "-",
+            str(flown) if flown else "-",
+            str(int(held.sum())),
+            f"{float(world.value[held].sum()):g}",
+        )
+    return table
+
+
+class FactionsPanel(Static):
+    """The factions table of the game on screen."""
+
+    def show(self, world: World, state: State, player: str | None) -> None:
+        self.update(factions_table(world, state, player))
