@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, RichLog
+from textual.widgets import Input, OptionList, ProgressBar, RichLog
 
 from engine.game import Game
 from tui.app import FrontlinesApp, make_app
+from tui.screens.battles import BattlesScreen
+from tui.screens.forecast import ForecastScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.order import OrderDialog
@@ -142,3 +144,40 @@ async def test_air_orders_come_from_the_selected_target(tmp_path: Path, kind: st
         await pilot.press("enter")
         await pilot.pause()
         assert main_screen(app).session.game.pending
+
+
+async def test_the_forecast_view_colours_the_map_by_the_chance_of_falling(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        screen = app.screen
+        assert isinstance(screen, ForecastScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.report is not None
+        shading = screen.query_one(MapView).shading
+        assert shading is not None and set(shading) == set(screen.session.game.world.location_ids)
+        assert all(0.0 <= p <= 1.0 for p in shading.values())
+        assert screen.query_one(ProgressBar).percentage == 1.0
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_battle_opens_with_its_factor_breakdown(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(MapView).select("western-aleppo")
+        await pilot.press("a")
+        await pilot.press("enter")  # attack Aleppo with everything offered
+        await pilot.pause()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("b")
+        screen = app.screen
+        assert isinstance(screen, BattlesScreen)
+        assert screen.battles, "no battle after an attack"
+        await pilot.pause()
+        shown = app.export_screenshot()
+        for word in ("Battle", "surprise", "luck", "power"):
+            assert word in shown, word

@@ -26,6 +26,8 @@ the same time, and the engine plays the day. The log tells what happened.
 | c | close air support over the selected place |
 | w | withdraw the last pending order |
 | e | end the turn |
+| b | the battles so far, each with its factor breakdown |
+| f | forecast: each place's chance of changing hands in the next turns |
 | u | undo the last turn |
 | ctrl+s | save the game |
 | ctrl+p | the command palette: every order by name |

@@ -16,6 +16,8 @@ from textual.widgets import Footer, Header, RichLog, Static
 
 from engine.events import Event
 from engine.orders import IllegalOrderError, Order
+from tui.screens.battles import BattlesScreen
+from tui.screens.forecast import ForecastScreen
 from tui.screens.help import HelpScreen
 from tui.screens.order import OrderDialog, candidates
 from tui.screens.prompt import ConfirmScreen, SaveNameScreen
@@ -45,6 +47,8 @@ class MainScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False),
         Binding("tab", "next_place(1)", "Next place", show=False, priority=True),
         Binding("shift+tab", "next_place(-1)", "Previous place", show=False, priority=True),
+        Binding("f", "forecast", "Forecast"),
+        Binding("b", "battles", "Battles"),
         Binding("ctrl+s", "save", "Save"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_game", "Quit"),
@@ -214,6 +218,13 @@ class MainScreen(Screen[None]):
             self.notify(f"Could not save: {exc.strerror or exc}", severity="error")
             return
         self.notify(f"Saved to {path}")
+
+    def action_forecast(self) -> None:
+        if not self.busy and not self.session.game.over:
+            self.app.push_screen(ForecastScreen(self.session))
+
+    def action_battles(self) -> None:
+        self.app.push_screen(BattlesScreen(self.session.game.events))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
