@@ -17,6 +17,10 @@ class FrontlinesApp(App[None]):
 
     CSS_PATH = "frontlines.tcss"
     TITLE = "Frontlines"
+    # Every screen gets a class for the terminal's size, which the stylesheet lays out by.
+    # (Textual declares these as instance attributes, so mypy refuses a ClassVar here.)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
 
     def __init__(
         self,

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, ProgressBar, RichLog
+from textual.command import CommandPalette
+from textual.widgets import Input, OptionList, ProgressBar
 
+from engine.events import Battle
 from engine.game import Game
+from engine.orders import Attack
 from tui.app import FrontlinesApp, make_app
 from tui.screens.battles import BattlesScreen
 from tui.screens.forecast import ForecastScreen
+from tui.screens.gameover import GameOverScreen
+from tui.screens.load import LoadScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.order import OrderDialog
 from tui.screens.picker import FactionPicker, ScenarioPicker
 from tui.session import Session
 from tui.widgets.map import MapView
+from tui.widgets.news import NewsLog
 
 SIZE = (120, 40)
 
@@ -31,9 +38,13 @@ def main_screen(app: FrontlinesApp) -> MainScreen:
     return screen
 
 
+def shown(app: FrontlinesApp) -> str:
+    """What the screen shows, as text (the SVG screenshot, unescaped)."""
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
 def news_text(app: FrontlinesApp) -> str:
-    log = app.screen.query_one("#news", RichLog)
-    return "\n".join(line.text for line in log.lines)
+    return "\n".join(app.screen.query_one(NewsLog).lines)
 
 
 async def test_a_new_player_picks_a_scenario_a_faction_and_a_level(tmp_path: Path) -> None:
@@ -178,6 +189,119 @@ async def test_a_battle_opens_with_its_factor_breakdown(tmp_path: Path) -> None:
         assert isinstance(screen, BattlesScreen)
         assert screen.battles, "no battle after an attack"
         await pilot.pause()
-        shown = app.export_screenshot()
+        text = shown(app)
         for word in ("Battle", "surprise", "luck", "power"):
-            assert word in shown, word
+            assert word in text, word
+
+
+async def end_turn(app: FrontlinesApp, pilot: object) -> None:
+    await pilot.press("e")  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_a_battle_opens_from_its_line_in_the_news(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(MapView).select("western-aleppo")
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        await end_turn(app, pilot)
+        news = app.screen.query_one(NewsLog)
+        assert news.battles, "no battle line after an attack"
+        key, battle = next(iter(news.battles.items()))
+        await pilot.press("n")
+        assert news.has_focus
+        news.highlighted = news.get_option_index(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BattlesScreen)
+        assert screen.battles[screen.chosen] is battle
+        assert f"Battle for {battle.place}" in shown(app)
+
+
+async def test_every_order_is_in_the_command_palette_by_name(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        assert CommandPalette.is_open(app)
+        await pilot.press(*"Attack Aleppo from Western")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = main_screen(app)
+        (order,) = screen.session.game.pending
+        assert isinstance(order, Attack)
+        assert (order.origin, order.target) == ("western-aleppo", "aleppo")
+        assert screen.selected == "western-aleppo"
+        assert "Attack Aleppo from Western" in shown(app)
+
+
+async def test_a_place_is_selected_by_typing_its_name(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.press(*"khan")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main_screen(app).selected == "khan-shaykhun"
+        assert "town, flat, 5,000 people" in shown(app)
+
+
+async def test_the_game_ends_with_the_outcome_a_chart_and_where_it_is_saved(
+    tmp_path: Path,
+) -> None:
+    app = game_app(tmp_path, seed=3)
+    async with app.run_test(size=SIZE) as pilot:
+        game = main_screen(app).session.game
+        while not game.over:
+            await end_turn(app, pilot)
+        assert isinstance(app.screen, GameOverScreen)
+        text = shown(app)
+        assert "Game over" in text
+        assert "Your side" in text or "a draw" in text
+        assert "█" in text  # the territory chart
+        assert "aleppo-2024-autosave.json" in text
+        assert "frontlines replay" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("e")  # nothing happens after the end
+        assert app.screen.session.game.turn == game.turn  # type: ignore[attr-defined]
+
+
+async def test_the_load_screen_resumes_a_saved_game(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await end_turn(app, pilot)
+        await end_turn(app, pilot)
+        digest = main_screen(app).session.game.digest()
+        (tmp_path / "broken.json").write_text("{ not json")
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        assert isinstance(screen, LoadScreen)
+        labels = [e.label for e in screen.entries]
+        assert any("after turn 2" in label for label in labels)
+        assert any(e.problem for e in screen.entries)  # the damaged file is listed, not chosen
+        await pilot.press("enter")  # the newest save: the autosave
+        await pilot.pause()
+        resumed = main_screen(app)
+        assert resumed.session.game.digest() == digest
+        assert resumed.session.game.turn == 2
+
+
+@pytest.mark.parametrize(("size", "compact"), [((80, 24), True), ((160, 50), False)])
+async def test_the_layout_fits_small_and_large_terminals(
+    tmp_path: Path, size: tuple[int, int], compact: bool
+) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        text = shown(app)
+        assert ("morale" in text) is not compact  # the short heading on a small terminal
+        for name in ("Aleppo", "Hama", "Damascus", "(you)", "End turn"):
+            assert name in text, name

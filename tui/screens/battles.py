@@ -52,15 +52,16 @@ class BattlesScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,b,q", "close", "Close")]
 
-    def __init__(self, history: Sequence[Sequence[Event]]) -> None:
+    def __init__(self, history: Sequence[Sequence[Event]], chosen: Battle | None = None) -> None:
         super().__init__()
         self.battles = [e for events in reversed(history) for e in events if isinstance(e, Battle)]
+        self.chosen = next((i for i, b in enumerate(self.battles) if b is chosen), 0)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="battles"):
             yield OptionList(
                 *(
-                    Option(f"turn {b.turn}: {b.place}", id=str(i))
+                    Option(f"turn {b.turn}: {b.place}{' (taken)' if b.captured else ''}", id=str(i))
                     for i, b in enumerate(self.battles)
                 ),
                 id="battle-list",
@@ -69,7 +70,7 @@ class BattlesScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         if self.battles:
-            self.query_one(OptionList).highlighted = 0
+            self.query_one(OptionList).highlighted = self.chosen
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.query_one("#battle", Static).update(battle_breakdown(self.battles[event.option_index]))

@@ -4,6 +4,7 @@ news of the last turn."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,18 +13,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, RichLog, Static
+from textual.widgets import Footer, Header, Static
 
 from engine.events import Event
-from engine.orders import IllegalOrderError, Order
+from engine.game import SaveError
+from engine.orders import Attack, IllegalOrderError, Move, Order
+from tui.commands import GameCommands, place_commands
 from tui.screens.battles import BattlesScreen
 from tui.screens.forecast import ForecastScreen
+from tui.screens.gameover import GameOverScreen
 from tui.screens.help import HelpScreen
-from tui.screens.order import OrderDialog, candidates
+from tui.screens.load import LoadScreen
+from tui.screens.order import OrderDialog, candidates, order_line, order_title
 from tui.screens.prompt import ConfirmScreen, SaveNameScreen
 from tui.session import Session
 from tui.widgets.factions import FactionsPanel
 from tui.widgets.map import MapView
+from tui.widgets.news import NewsLog
 from tui.widgets.place import PlaceDetails
 
 ORDER_TITLES = {
@@ -37,6 +43,8 @@ ORDER_TITLES = {
 class MainScreen(Screen[None]):
     """Play the game: select places, give orders, end turns."""
 
+    COMMANDS: ClassVar = {GameCommands}
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "end_turn", "End turn"),
         Binding("a", "order('attack')", "Attack"),
@@ -49,7 +57,11 @@ class MainScreen(Screen[None]):
         Binding("shift+tab", "next_place(-1)", "Previous place", show=False, priority=True),
         Binding("f", "forecast", "Forecast"),
         Binding("b", "battles", "Battles"),
+        Binding("slash", "find_place", "Find place", show=False),
+        Binding("n", "news", "News", show=False),
+        Binding("escape", "back_to_map", "Map", show=False),
         Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "load", "Load", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_game", "Quit"),
     ]
@@ -71,24 +83,26 @@ class MainScreen(Screen[None]):
                 yield FactionsPanel(id="factions")
                 yield PlaceDetails(id="place")
                 yield Static(id="orders")
-        yield RichLog(id="news", wrap=True, markup=False)
+        yield NewsLog(id="news")
         yield Footer()
 
     def on_mount(self) -> None:
         game = self.session.game
         self.title = game.scenario.title
         self.query_one(MapView).focus()
-        news = self.query_one("#news", RichLog)
-        news.write(Text(game.scenario.description))
+        news = self.query_one(NewsLog)
+        news.say(game.scenario.description)
+        for turn, events in enumerate(game.events, start=1):
+            news.report(turn, events)
         you = game.world.faction_names[game.world.faction_index(self.session.player)]
-        news.write(
-            Text(
-                f"You command {you}. Select a place, give orders (a, m, s, c), then end the "
-                "turn (e). ? for help.",
-                style="bold",
-            )
+        news.say(
+            f"You command {you}. Select a place, give orders (a, m, s, c), then end the "
+            "turn (e). ? for help, ctrl+p for every order by name.",
+            style="bold",
         )
         self.refresh_all()
+        if game.over:
+            self.call_after_refresh(self.app.push_screen, GameOverScreen(self.session))
 
     # -- showing the game --------------------------------------------------------------------
 
@@ -108,7 +122,7 @@ class MainScreen(Screen[None]):
         self.query_one(PlaceDetails).show(world, state, self.selected, game.events)
         pending = Text("Orders this turn", style="bold")
         for order in game.pending:
-            pending.append(f"\n  {order.describe()}")
+            pending.append(f"\n  {order_line(world, order)}")
         if not game.pending:
             pending.append("\n  none yet", style="dim")
         self.query_one("#orders", Static).update(pending)
@@ -117,11 +131,12 @@ class MainScreen(Screen[None]):
         self.selected = message.place_id
         self.refresh_all()
 
-    def report(self, events: tuple[Event, ...]) -> None:
-        news = self.query_one("#news", RichLog)
-        news.write(Text(f"— Turn {self.session.game.turn} —", style="bold"))
-        for event in events:
-            news.write(Text(event.describe()))
+    def on_news_log_battle_chosen(self, message: NewsLog.BattleChosen) -> None:
+        self.app.push_screen(BattlesScreen(self.session.game.events, message.battle))
+
+    def select_place(self, place: str) -> None:
+        self.query_one(MapView).select(place)
+        self.query_one(MapView).focus()
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -143,8 +158,28 @@ class MainScreen(Screen[None]):
             self.notify(f"No {kind} order is possible at {place} now.", severity="warning")
             return
         self.app.push_screen(
-            OrderDialog(ORDER_TITLES[kind].format(place=place), offered), self.give
+            OrderDialog(ORDER_TITLES[kind].format(place=place), offered, game.world), self.give
         )
+
+    def open_order(self, order: Order) -> None:
+        """The order dialog for one order (from the command palette), its place selected."""
+        if self.busy or self.session.game.over:
+            return
+        world = self.session.game.world
+        self.select_place(order.origin if isinstance(order, Attack | Move) else order.target)
+        self.app.push_screen(OrderDialog(order_title(world, order), [order], world), self.give)
+
+    def action_find_place(self) -> None:
+        self.app.search_commands(
+            [(c.title.removeprefix("Select "), c.run, c.help) for c in place_commands(self)],
+            placeholder="Type a place's name…",
+        )
+
+    def action_news(self) -> None:
+        self.query_one(NewsLog).focus()
+
+    def action_back_to_map(self) -> None:
+        self.query_one(MapView).focus()
 
     def give(self, order: Order | None) -> None:
         """Issue an order from a dialog; the engine's reason if it is refused."""
@@ -182,10 +217,10 @@ class MainScreen(Screen[None]):
     def turn_done(self, events: tuple[Event, ...]) -> None:
         self.busy = False
         self.query_one(MapView).loading = False
-        self.report(events)
+        self.query_one(NewsLog).report(self.session.game.turn, events)
         self.refresh_all()
         if self.session.game.over:
-            self.notify("The game is over.", title="Game over")
+            self.app.push_screen(GameOverScreen(self.session))
 
     def turn_failed(self, exc: Exception) -> None:
         self.busy = False
@@ -201,7 +236,7 @@ class MainScreen(Screen[None]):
         except ValueError as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.query_one("#news", RichLog).write(Text("— Last turn undone —", style="bold"))
+        self.query_one(NewsLog).say("— Last turn undone —", style="bold")
         self.refresh_all()
 
     def action_save(self) -> None:
@@ -218,6 +253,31 @@ class MainScreen(Screen[None]):
             self.notify(f"Could not save: {exc.strerror or exc}", severity="error")
             return
         self.notify(f"Saved to {path}")
+
+    def action_load(self) -> None:
+        if self.busy:
+            return
+        if not self.session.unsaved:
+            self.app.push_screen(LoadScreen(self.session.saves), self.load)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(LoadScreen(self.session.saves), self.load)
+
+        self.app.push_screen(
+            ConfirmScreen("Load another game? Orders given this turn are not saved."), answer
+        )
+
+    def load(self, path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            session = Session.load(path, saves=self.session.saves)
+        except SaveError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.app.switch_screen(MainScreen(session))
 
     def action_forecast(self) -> None:
         if not self.busy and not self.session.game.over:

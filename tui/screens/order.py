@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from engine.orders import Airstrike, Attack, CloseSupport, Move, Order
+from engine.world import World
 
 KINDS: dict[str, tuple[type, ...]] = {
     "attack": (Attack,),
@@ -36,6 +37,29 @@ def candidates(offered: Sequence[Order], kind: str, place: str) -> list[Order]:
     return found
 
 
+def order_title(world: World, order: Order) -> str:
+    """An order in the players' words, with places and aircraft by name (no amount)."""
+    place = world.location_names
+    if isinstance(order, Attack):
+        origin, target = world.location_index(order.origin), world.location_index(order.target)
+        return f"Attack {place[target]} from {place[origin]}"
+    if isinstance(order, Move):
+        origin, target = world.location_index(order.origin), world.location_index(order.target)
+        return f"Move from {place[origin]} to {place[target]}"
+    air = world.scenario.air_support[world.air_ids.index(order.air_support)].name
+    target_name = place[world.location_index(order.target)]
+    if isinstance(order, Airstrike):
+        return f"Airstrike on {target_name} by {air}"
+    return f"Close support over {target_name} by {air}"
+
+
+def order_line(world: World, order: Order) -> str:
+    """:func:`order_title` with the amount: strength for ground orders, else sorties."""
+    if isinstance(order, Attack | Move):
+        return f"{order_title(world, order)} with {order.amount:g}"
+    return f"{order_title(world, order)}: {order.sorties} sorties"
+
+
 def with_amount(order: Order, text: str) -> Order:
     """``order`` with the amount (or sorties) typed; raises ``ValueError`` if not a number."""
     if isinstance(order, Attack | Move):
@@ -48,16 +72,20 @@ class OrderDialog(ModalScreen[Order | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, offered: Sequence[Order]) -> None:
+    def __init__(self, title: str, offered: Sequence[Order], world: World) -> None:
         super().__init__()
         self.title_text = title
         self.offered = list(offered)
+        self.world = world
 
     def compose(self) -> ComposeResult:
         with Vertical(id="order-dialog"):
             yield Label(self.title_text, id="order-title")
             yield OptionList(
-                *(Option(o.describe(), id=str(i)) for i, o in enumerate(self.offered)),
+                *(
+                    Option(f"{order_title(self.world, o)} (up to {self._default(i)})", id=str(i))
+                    for i, o in enumerate(self.offered)
+                ),
                 id="order-choices",
             )
             yield Label("Amount (strength, or sorties for aircraft):")

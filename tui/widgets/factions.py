@@ -11,8 +11,13 @@ from engine.rules.supply import supplied
 from engine.state import State
 from engine.world import World
 
+COMPACT_BELOW = 44
+"""Narrower than this, the table shortens its headings and marks the player by underlining."""
 
-def factions_table(world: World, state: State, player: str | None = None) -> Table:
+
+def factions_table(
+    world: World, state: State, player: str | None = None, *, compact: bool = False
+) -> Table:
     """Each faction's standing in game 0 of ``state``: strength, morale (or broken), the
     share of its strength in supply, sorties it can fly, places held and their value."""
     table = Table(
@@ -23,9 +28,12 @@ def factions_table(world: World, state: State, player: str | None = None) -> Tab
         collapse_padding=True,
         header_style="bold",
     )
-    for name in ("faction", "str", "morale", "supp", "air", "held", "pts"):
+    headings = ("faction", "str", "mor" if compact else "morale", "supp", "air", "held", "pts")
+    for name in headings:
         if name == "faction":
-            table.add_column(name, no_wrap=True, max_width=12, overflow="ellipsis")
+            table.add_column(
+                name, no_wrap=True, max_width=10 if compact else 12, overflow="ellipsis"
+            )
         else:
             table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 3))
     forces = state.forces[0]
@@ -38,11 +46,16 @@ def factions_table(world: World, state: State, player: str | None = None) -> Tab
         held = state.controller[0] == f
         flown = int(sorties[world.air_provider == f].sum()) if len(world.air_ids) else 0
         morale = float(state.morale[0, f])
-        label = Text(("> " if fid == player else "  ") + fid, style=colour)
+        if compact:
+            label = Text(fid, style=f"{colour} bold underline" if fid == player else colour)
+        else:
+            label = Text(("> " if fid == player else "  ") + fid, style=colour)
         table.add_row(
             label,
             f"{total:.1f}",
-            Text("broke", style="bold red") if bool(state.collapsed[0, f]) else f"{morale:.2f}",
+            Text("broke" if not compact else "brk", style="bold red")
+            if bool(state.collapsed[0, f])
+            else f"{morale:.2f}",
             f"{100 * ok / total:.0f}%" if total > 0 else "-",
             str(flown) if flown else "-",
             str(int(held.sum())),
@@ -52,7 +65,18 @@ def factions_table(world: World, state: State, player: str | None = None) -> Tab
 
 
 class FactionsPanel(Static):
-    """The factions table of the game on screen."""
+    """The factions table of the game on screen, compact when the panel is narrow."""
 
     def show(self, world: World, state: State, player: str | None) -> None:
-        self.update(factions_table(world, state, player))
+        self.shown = (world, state, player)
+        self.draw()
+
+    def draw(self) -> None:
+        if not hasattr(self, "shown"):
+            return
+        world, state, player = self.shown
+        width = self.content_size.width or self.app.size.width
+        self.update(factions_table(world, state, player, compact=width < COMPACT_BELOW))
+
+    def on_resize(self) -> None:
+        self.draw()

@@ -131,7 +131,7 @@ class MapLayout:
 
 
 def _legend_rows(height: int) -> int:
-    return 0 if height < 8 else 1 if height < 20 else 2
+    return 0 if height < 8 else 1 if height < 12 else 2
 
 
 def _project(world: World) -> tuple[FloatArray, FloatArray]:
@@ -235,7 +235,7 @@ def _place_labels(world: World, cells: dict[str, Cell], width: int, rows: int) -
     (with an ellipsis) to the room there is, never over a marker or touching another label."""
     reserved = {(x + d, y) for x, y in cells.values() for d in (-1, 0, 1)}
     lettered: set[Cell] = set()
-    longest = max(6, width // 5)
+    longest = max(10, width // 4)
 
     def usable(x: int, y: int) -> bool:
         return (
