@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
+from engine.game import SaveError
 from engine.scenario import Scenario, load_scenario, shipped_ids
+from tui.screens.load import LoadScreen
 from tui.screens.main import MainScreen
 from tui.screens.picker import FactionPicker, ScenarioPicker
 from tui.session import DEFAULT_DIFFICULTY, Session, data_dir
@@ -46,6 +50,51 @@ class FrontlinesApp(App[None]):
         else:
             scenarios = [load_scenario(s) for s in shipped_ids()]
             self.push_screen(ScenarioPicker(scenarios), self.pick_faction)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, with quitting through the game's question and the
+        screenshot saved in the saves folder."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":
+                yield SystemCommand(
+                    "Quit", "Quit (asks first if orders would be lost)", self.action_quit
+                )
+            elif command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot", "Save an SVG picture of the screen", self.action_picture
+                )
+            else:
+                yield command
+
+    async def action_quit(self) -> None:
+        """Quit; in a game, ask first if orders given this turn would be lost."""
+        if isinstance(self.screen, MainScreen):
+            self.screen.action_quit_game()
+        else:
+            self.exit()
+
+    def action_picture(self) -> None:
+        folder = (self.saves or Path.cwd()) / "screenshots"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(path=str(folder))
+        except OSError as exc:
+            self.notify(f"Could not save the picture: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"Picture saved to {saved}")
+
+    def action_load_game(self) -> None:
+        self.push_screen(LoadScreen(self.saves), self.resume)
+
+    def resume(self, path: Path | None) -> None:
+        if path is None:
+            return
+        try:
+            session = Session.load(path, saves=self.saves)
+        except SaveError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.start(session)
 
     def pick_faction(self, scenario: Scenario | None) -> None:
         if scenario is None:

@@ -9,18 +9,18 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, ProgressBar
 
-from engine.events import Battle
 from engine.game import Game
 from engine.orders import Attack
 from tui.app import FrontlinesApp, make_app
 from tui.screens.battles import BattlesScreen
 from tui.screens.forecast import ForecastScreen
 from tui.screens.gameover import GameOverScreen
-from tui.screens.load import LoadScreen
 from tui.screens.help import HelpScreen
+from tui.screens.load import LoadScreen
 from tui.screens.main import MainScreen
 from tui.screens.order import OrderDialog
 from tui.screens.picker import FactionPicker, ScenarioPicker
+from tui.screens.prompt import ConfirmScreen
 from tui.session import Session
 from tui.widgets.map import MapView
 from tui.widgets.news import NewsLog
@@ -305,3 +305,39 @@ async def test_the_layout_fits_small_and_large_terminals(
         assert ("morale" in text) is not compact  # the short heading on a small terminal
         for name in ("Aleppo", "Hama", "Damascus", "(you)", "End turn"):
             assert name in text, name
+
+
+async def test_the_scenario_picker_resumes_a_saved_game(tmp_path: Path) -> None:
+    session = Session.new(
+        game_app(tmp_path).session.game.scenario,  # type: ignore[union-attr]
+        "government",
+        seed=5,
+        saves=tmp_path,
+    )
+    session.end_turn()
+    session.save(tmp_path / "mine.json")
+    app = make_app(saves=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        screen = app.screen
+        assert isinstance(screen, LoadScreen)
+        index = next(i for i, e in enumerate(screen.entries) if e.path.name == "mine.json")
+        screen.query_one(OptionList).highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        resumed = main_screen(app).session
+        assert resumed.game.digest() == session.game.digest()
+        assert resumed.player == "government"
+
+
+async def test_ctrl_q_asks_before_orders_are_lost(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(MapView).select("idlib")
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert app.is_running and main_screen(app).session.game.pending

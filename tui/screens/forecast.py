@@ -59,7 +59,9 @@ class ForecastScreen(Screen[None]):
                     f"({self.runs} games, every side played by the computer):",
                     id="forecast-heading",
                 )
-                yield ProgressBar(total=self.runs * self.turns, id="forecast-progress")
+                yield ProgressBar(
+                    total=self.runs * self.turns, show_eta=False, id="forecast-progress"
+                )
                 yield Static(id="forecast-table")
         yield Footer()
 

@@ -33,9 +33,7 @@ def outcome_line(session: Session) -> Text:
     me = world.faction_index(session.player)
     allied = bool(game.state.allied[0, me, world.faction_index(victory.winner)])
     verdict = "Your side wins." if allied else "Your side loses."
-    return Text.assemble(
-        (f"{victory.name} meets its victory conditions {when}. ", "bold"), (verdict, "bold")
-    )
+    return Text.assemble((f"Victory for {victory.name} {when}. ", "bold"), (verdict, "bold"))
 
 
 def standings(session: Session) -> Table:

@@ -20,6 +20,7 @@ the same time, and the engine plays the day. The log tells what happened.
 | --- | --- |
 | arrows, click | select a place on the map |
 | tab / shift+tab | next / previous place |
+| / | find a place by typing its name |
 | a | attack from the selected place |
 | m | move from the selected place |
 | s | airstrike on the selected place |
@@ -27,10 +28,12 @@ the same time, and the engine plays the day. The log tells what happened.
 | w | withdraw the last pending order |
 | e | end the turn |
 | b | the battles so far, each with its factor breakdown |
+| n | go to the news log; enter on a battle (▸) opens its breakdown; escape back to the map |
 | f | forecast: each place's chance of changing hands in the next turns |
 | u | undo the last turn |
 | ctrl+s | save the game |
-| ctrl+p | the command palette: every order by name |
+| ctrl+o | resume a saved game |
+| ctrl+p | the palette: every order by name ("Attack Hama from ..."), places, a screenshot |
 | ? | this help |
 | q | quit (asks first if there is something to lose) |
 
@@ -38,7 +41,8 @@ A place changes hands when the attackers' surviving power beats the defence by t
 ratio; terrain, posture, morale, supply, surprise, air support and luck all count. Losing
 valuable places hurts a faction's morale; a faction whose morale breaks collapses.
 
-Games are saved after every turn (the autosave) in the data folder.
+Games are saved after every turn (the autosave) in the data folder. When the game ends, a
+summary shows who won, how the map changed hands turn by turn, and where the save is.
 """
 
 

@@ -13,7 +13,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.ai import LEVELS
-from engine.scenario import Scenario
+from engine.scenario import Scenario, ScenarioError
+from engine.scenario.facts import FactSheet, load_sheets, shipped_seeds_dir
 
 
 def scenario_card(scenario: Scenario) -> Text:
@@ -30,14 +31,40 @@ def scenario_card(scenario: Scenario) -> Text:
         text.append("" if faction.playable else " (computer only)", style="dim")
         text.append("\n")
     if scenario.sources:
-        text.append(f"\nSources: {', '.join(scenario.sources)}", style="dim")
+        text.append("\nSources\n", style="bold")
+        sheets = {sheet.sheet: sheet for sheet in _shipped_sheets()}
+        shown: set[str] = set()
+        for source in scenario.sources:
+            name = source.split("/", 1)[0]
+            sheet = sheets.get(name)
+            if sheet is None:
+                text.append(f"  {source}\n", style="dim")
+                continue
+            if name not in shown:
+                shown.add(name)
+                text.append(f"  {sheet.title}: {sheet.source}\n", style="dim")
+            try:
+                fact = sheet.fact(source)
+            except KeyError:
+                continue
+            text.append(f"    {fact.text}\n", style="dim")
     return text
+
+
+def _shipped_sheets() -> tuple[FactSheet, ...]:
+    try:
+        return load_sheets(shipped_seeds_dir())
+    except ScenarioError:
+        return ()
 
 
 class ScenarioPicker(Screen[Scenario]):
     """Pick one of the shipped scenarios; dismisses with it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "app.load_game", "Load a saved game"),
+        Binding("q", "app.quit", "Quit"),
+    ]
 
     def __init__(self, scenarios: list[Scenario]) -> None:
         super().__init__()

@@ -58,7 +58,7 @@ class NewsLog(OptionList):
 
     def _follow(self) -> None:
         self.highlighted = self.option_count - 1
-        self.scroll_end(animate=False)
+        self.call_after_refresh(self.scroll_end, animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
