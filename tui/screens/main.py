@@ -25,6 +25,7 @@ from tui.screens.gameover import GameOverScreen
 from tui.screens.help import HelpScreen
 from tui.screens.load import LoadScreen
 from tui.screens.order import OrderDialog, candidates, order_line, order_title
+from tui.screens.picker import goal_text
 from tui.screens.prompt import ConfirmScreen, SaveNameScreen
 from tui.session import Session
 from tui.widgets.factions import FactionsPanel
@@ -46,24 +47,25 @@ class MainScreen(Screen[None]):
     COMMANDS: ClassVar = {GameCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The footer shows these in this order and cuts the last ones on a small terminal.
         Binding("e", "end_turn", "End turn"),
         Binding("a", "order('attack')", "Attack"),
         Binding("m", "order('move')", "Move"),
         Binding("s", "order('airstrike')", "Strike"),
         Binding("c", "order('support')", "Support"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit_game", "Quit"),
+        Binding("f", "forecast", "Forecast"),
+        Binding("b", "battles", "Battles"),
+        Binding("ctrl+s", "save", "Save"),
         Binding("w", "withdraw", "Withdraw", show=False),
         Binding("u", "undo", "Undo", show=False),
         Binding("tab", "next_place(1)", "Next place", show=False, priority=True),
         Binding("shift+tab", "next_place(-1)", "Previous place", show=False, priority=True),
-        Binding("f", "forecast", "Forecast"),
-        Binding("b", "battles", "Battles"),
         Binding("slash", "find_place", "Find place", show=False),
         Binding("n", "news", "News", show=False),
         Binding("escape", "back_to_map", "Map", show=False),
-        Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+o", "load", "Load", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit_game", "Quit"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -95,10 +97,15 @@ class MainScreen(Screen[None]):
         for turn, events in enumerate(game.events, start=1):
             news.report(turn, events)
         you = game.world.faction_names[game.world.faction_index(self.session.player)]
+        goals = [
+            goal_text(game.scenario, goal)
+            for goal in game.scenario.victory
+            if goal.faction == self.session.player
+        ]
+        news.say(f"You command {you}." + "".join(f" To win: {g}" for g in goals), style="bold")
         news.say(
-            f"You command {you}. Select a place, give orders (a, m, s, c), then end the "
-            "turn (e). ? for help, ctrl+p for every order by name.",
-            style="bold",
+            "Select a place, give orders (a, m, s, c), then end the turn (e). ? for help, "
+            "ctrl+p for every order by name."
         )
         self.refresh_all()
         if game.over:

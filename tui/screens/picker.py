@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from engine.ai import LEVELS
 from engine.scenario import Scenario, ScenarioError
 from engine.scenario.facts import FactSheet, load_sheets, shipped_seeds_dir
+from engine.scenario.model import VictoryCondition
 
 
 def scenario_card(scenario: Scenario) -> Text:
@@ -30,6 +31,12 @@ def scenario_card(scenario: Scenario) -> Text:
         text.append(f"  {faction.name}", style=faction.colour)
         text.append("" if faction.playable else " (computer only)", style="dim")
         text.append("\n")
+    if scenario.victory:
+        text.append("\nTo win:\n")
+        names = {f.id: f.name for f in scenario.factions}
+        for goal in scenario.victory:
+            text.append(f"  {names.get(goal.faction, goal.faction)}: ", style="bold")
+            text.append(f"{goal_text(scenario, goal)}\n")
     if scenario.sources:
         text.append("\nSources\n", style="bold")
         sheets = {sheet.sheet: sheet for sheet in _shipped_sheets()}
@@ -49,6 +56,27 @@ def scenario_card(scenario: Scenario) -> Text:
                 continue
             text.append(f"    {fact.text}\n", style="dim")
     return text
+
+
+def goal_text(scenario: Scenario, goal: VictoryCondition) -> str:
+    """A victory condition in words: the author's, or built from what it asks."""
+    if goal.description:
+        return goal.description
+    names = {loc.id: loc.name for loc in scenario.locations}
+    parts = []
+    if goal.control:
+        parts.append("hold " + ", ".join(names.get(p, p) for p in goal.control))
+    if goal.points is not None:
+        parts.append(f"hold places worth {goal.points:g} points")
+    when = (
+        f" by turn {goal.by_turn}"
+        if goal.by_turn is not None
+        else " when the last turn ends"
+        if goal.at_end
+        else ""
+    )
+    text = " and ".join(parts) + when + " (allies count)."
+    return text[0].upper() + text[1:]
 
 
 def _shipped_sheets() -> tuple[FactSheet, ...]:
