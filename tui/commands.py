@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from engine.orders import Attack, Move
-from tui.screens.order import order_title
+from tui.screens.order import amount_text, order_title
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -32,7 +32,7 @@ def order_commands(screen: MainScreen) -> Iterator[Command]:
     world = session.game.world
     for order in session.game.legal_orders(session.player):
         amount = (
-            f"up to {order.amount:g} strength"
+            f"up to {amount_text(order.amount)} strength"
             if isinstance(order, Attack | Move)
             else f"up to {order.sorties} sorties"
         )

@@ -70,8 +70,7 @@ def print_summary(
         for v in scenario.variants:
             out.print(f"  {v.id}: {v.title}")
     out.print(
-        "The terminal game is not built yet: this is the starting situation. Play turns "
-        "from Python with engine.Game (see the README), or see what is likely with: "
-        f"frontlines forecast {scenario.id}",
+        "This is the starting situation: run the same command in a terminal to play, or "
+        f"see what is likely with: frontlines forecast {scenario.id}",
         style="dim",
     )

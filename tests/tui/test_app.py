@@ -341,3 +341,27 @@ async def test_ctrl_q_asks_before_orders_are_lost(tmp_path: Path) -> None:
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert app.is_running and main_screen(app).session.game.pending
+
+
+async def test_the_offered_amount_sends_everything_even_when_it_is_fractional(
+    tmp_path: Path,
+) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(MapView).select("western-aleppo")
+        await pilot.press("a", "enter")
+        await end_turn(app, pilot)
+        game = main_screen(app).session.game
+        here = game.world.location_index("aleppo")
+        me = game.world.faction_index("opposition")
+        strength = float(game.state.forces[0, me, here])
+        assert strength != round(strength, 1), "the test needs a fractional strength"
+        app.screen.query_one(MapView).select("aleppo")
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, OrderDialog)
+        assert "enemy there" in shown(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        (order,) = game.pending
+        assert isinstance(order, Attack) and order.amount == strength

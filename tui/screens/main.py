@@ -165,7 +165,8 @@ class MainScreen(Screen[None]):
             self.notify(f"No {kind} order is possible at {place} now.", severity="warning")
             return
         self.app.push_screen(
-            OrderDialog(ORDER_TITLES[kind].format(place=place), offered, game.world), self.give
+            OrderDialog(ORDER_TITLES[kind].format(place=place), offered, game.world, game.state),
+            self.give,
         )
 
     def open_order(self, order: Order) -> None:
@@ -174,7 +175,10 @@ class MainScreen(Screen[None]):
             return
         world = self.session.game.world
         self.select_place(order.origin if isinstance(order, Attack | Move) else order.target)
-        self.app.push_screen(OrderDialog(order_title(world, order), [order], world), self.give)
+        self.app.push_screen(
+            OrderDialog(order_title(world, order), [order], world, self.session.game.state),
+            self.give,
+        )
 
     def action_find_place(self) -> None:
         self.app.search_commands(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import ClassVar
@@ -14,6 +15,7 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from engine.orders import Airstrike, Attack, CloseSupport, Move, Order
+from engine.state import State
 from engine.world import World
 
 KINDS: dict[str, tuple[type, ...]] = {
@@ -53,11 +55,28 @@ def order_title(world: World, order: Order) -> str:
     return f"Close support over {target_name} by {air}"
 
 
+def amount_text(amount: float) -> str:
+    """A strength as a player reads it: one decimal, rounded down so it is never more than
+    is there."""
+    return f"{math.floor(amount * 10 + 1e-9) / 10:g}"
+
+
 def order_line(world: World, order: Order) -> str:
     """:func:`order_title` with the amount: strength for ground orders, else sorties."""
     if isinstance(order, Attack | Move):
-        return f"{order_title(world, order)} with {order.amount:g}"
+        return f"{order_title(world, order)} with {amount_text(order.amount)}"
     return f"{order_title(world, order)}: {order.sorties} sorties"
+
+
+def enemy_note(world: World, state: State, order: Order) -> str:
+    """For an attack or an airstrike, the enemy strength at the target now."""
+    if isinstance(order, Move):
+        return ""
+    me = world.faction_index(order.faction)
+    target = world.location_index(order.target)
+    hostile = ~state.allied[0, me]
+    enemy = float(state.forces[0, hostile, target].sum())
+    return f"; {amount_text(enemy)} enemy there"
 
 
 def with_amount(order: Order, text: str) -> Order:
@@ -72,18 +91,23 @@ class OrderDialog(ModalScreen[Order | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, offered: Sequence[Order], world: World) -> None:
+    def __init__(self, title: str, offered: Sequence[Order], world: World, state: State) -> None:
         super().__init__()
         self.title_text = title
         self.offered = list(offered)
         self.world = world
+        self.state = state
 
     def compose(self) -> ComposeResult:
         with Vertical(id="order-dialog"):
             yield Label(self.title_text, id="order-title")
             yield OptionList(
                 *(
-                    Option(f"{order_title(self.world, o)} (up to {self._default(i)})", id=str(i))
+                    Option(
+                        f"{order_title(self.world, o)} (up to {self._default(i)}"
+                        f"{enemy_note(self.world, self.state, o)})",
+                        id=str(i),
+                    )
                     for i, o in enumerate(self.offered)
                 ),
                 id="order-choices",
@@ -100,7 +124,7 @@ class OrderDialog(ModalScreen[Order | None]):
             return ""
         order = self.offered[index]
         amount = order.amount if isinstance(order, Attack | Move) else order.sorties
-        return f"{amount:g}"
+        return amount_text(amount) if isinstance(order, Attack | Move) else str(amount)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.query_one("#order-amount", Input).value = self._default(event.option_index)
@@ -123,8 +147,12 @@ class OrderDialog(ModalScreen[Order | None]):
         if not self.offered:
             self.dismiss(None)
             return
+        typed = self.query_one("#order-amount", Input).value.strip()
+        if typed == self._default(index):  # the offered amount, shown rounded: all of it
+            self.dismiss(self.offered[index])
+            return
         try:
-            order = with_amount(self.offered[index], self.query_one("#order-amount", Input).value)
+            order = with_amount(self.offered[index], typed)
         except ValueError:
             self.query_one("#order-error", Label).update("The amount must be a number.")
             return
