@@ -13,6 +13,7 @@ from engine.scenario.model import RouteKind
 from engine.state import State
 from engine.world import World
 from tui.widgets.map import (
+    BESIEGED_MARK,
     CONTESTED_MARK,
     MARKERS,
     ROUTE_CHARS,
@@ -236,3 +237,26 @@ async def test_a_click_and_the_arrow_keys_select_places() -> None:
         view.state = with_opposition_at_aleppo(world, state)
         await pilot.pause()
         assert view.shading is None
+
+
+def test_a_place_cut_off_from_supply_is_marked() -> None:
+    world, state = start("aleppo-2024")
+    width, height = 100, 30
+    layout = layout_map(world, width, height)
+    rows = render_map(world, state, width, height).plain.split("\n")[: layout.map_rows]
+    assert not any(BESIEGED_MARK in row for row in rows)
+
+    # The opposition holds Aleppo (the government's forces there gone): the air base
+    # behind it is cut off.
+    aleppo, base = world.location_index("aleppo"), world.location_index("kuweires")
+    controller = state.controller.copy()
+    controller[0, aleppo] = world.faction_index("opposition")
+    forces = state.forces.copy()
+    forces[0, :, aleppo] = 0.0
+    forces[0, world.faction_index("government"), base] = 2.0
+    cut = state.evolve(controller=controller, forces=forces)
+    text = render_map(world, cut, width, height)
+    x, y = layout.cells["kuweires"]
+    assert BESIEGED_MARK in {cell(text, width, x + 1, y), cell(text, width, x - 1, y)}
+    rows = text.plain.split("\n")[: layout.map_rows]
+    assert sum(row.count(BESIEGED_MARK) for row in rows) == 1

@@ -26,6 +26,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from engine.rules.common import hostile_here
+from engine.rules.supply import supplied
 from engine.scenario.model import LocationKind, RouteKind
 from engine.state import State, initial_state
 from engine.world import FloatArray, World
@@ -41,7 +42,12 @@ MARKERS = {
 """The marker of each kind of place."""
 
 CONTESTED_MARK = "!"
-"""Shown right of a place where forces hostile to its holder stand (a fight or a siege)."""
+"""Shown beside a place where forces hostile to its holder stand (a fight or a siege)."""
+
+BESIEGED_MARK = "×"  # noqa: RUF001
+"""Shown beside a place whose holder's forces there are cut off from supply."""
+
+BESIEGED_STYLE = Style(color="#ffffff", bgcolor="#6c3483", bold=True)
 
 ROUTE_CHARS = {
     RouteKind.HIGHWAY: "━┃╱╲",  # noqa: RUF001
@@ -392,6 +398,7 @@ def _legend(
     routes = {r.kind for r in world.scenario.routes}
     key = [[(f"{MARKERS[k]} {k.value}", Style())] for k in LocationKind if k in kinds]
     key.append([(CONTESTED_MARK, MARK_STYLE), (" contested", Style())])
+    key.append([(BESIEGED_MARK, BESIEGED_STYLE), (" cut off", Style())])
     key += [
         [(ROUTE_CHARS[k][0], ROUTE_STYLES[k]), (f" {k.value}", Style())]
         for k in RouteKind
@@ -430,6 +437,10 @@ def render_map(
         chars[y][x], styles[y][x] = char, ROUTE_STYLES.get(kind, NO_FORECAST)
 
     contested = (hostile_here(state)[0] & (state.forces[0] > 0)).any(axis=0)
+    holders = state.controller[0]
+    places = np.arange(world.n_locations)
+    garrison = state.forces[0][holders, places] > 0
+    besieged = garrison & ~supplied(world, state)[0][holders, places]
     markers = set(layout.cells.values())
     player_index = world.lookup["factions"].get(player) if player is not None else None
     for place, (x, y) in layout.cells.items():
@@ -450,11 +461,11 @@ def render_map(
                 styles[label.y][label.x + i] = colour + bold + chosen
         chars[y][x] = MARKERS.get(world.scenario.locations[j].kind, "●")
         styles[y][x] = colour + Style(bold=True) + chosen
-        if contested[j]:
-            for mx in (x + 1, x - 1):
-                if 0 <= mx < width and (mx, y) not in markers:
-                    chars[y][mx], styles[y][mx] = CONTESTED_MARK, MARK_STYLE + chosen
-                    break
+        marks = [(CONTESTED_MARK, MARK_STYLE)] if contested[j] else []
+        marks += [(BESIEGED_MARK, BESIEGED_STYLE)] if besieged[j] else []
+        sides = [mx for mx in (x + 1, x - 1) if 0 <= mx < width and (mx, y) not in markers]
+        for (mark, style), mx in zip(marks, sides, strict=False):
+            chars[y][mx], styles[y][mx] = mark, style + chosen
 
     legend = _legend(world, width, layout.legend_rows, shading is not None, player)
     for row, line in zip(range(layout.map_rows, height), legend, strict=False):
