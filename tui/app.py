@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from engine.game import SaveError
@@ -34,8 +37,11 @@ class FrontlinesApp(App[None]):
         seed: int = 0,
         difficulty: str = DEFAULT_DIFFICULTY,
         saves: Path | None = None,
+        warning: str | None = None,
     ) -> None:
         super().__init__()
+        self.notices: list[str] = []
+        self.warning = warning
         self.session = session
         self.scenario = scenario
         self.seed = seed
@@ -43,6 +49,8 @@ class FrontlinesApp(App[None]):
         self.saves = saves
 
     def on_mount(self) -> None:
+        if self.warning:
+            self.notify(self.warning, title="Saves", severity="warning", timeout=15)
         if self.session is not None:
             self.push_screen(MainScreen(self.session))
         elif self.scenario is not None:
@@ -50,6 +58,20 @@ class FrontlinesApp(App[None]):
         else:
             scenarios = [load_scenario(s) for s in shipped_ids()]
             self.push_screen(ScenarioPicker(scenarios), self.pick_faction)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notice as plain text (errors and paths may hold brackets, which are not
+        markup) and keep it in :attr:`notices`."""
+        self.notices.append(message)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's palette commands, with quitting through the game's question and the
@@ -116,6 +138,26 @@ class FrontlinesApp(App[None]):
         self.push_screen(MainScreen(session))
 
 
+def writable_saves(folder: Path) -> tuple[Path | None, str | None]:
+    """``folder`` if games can be saved there, else a folder in the system's temporary
+    directory; with a warning for the player when it is not ``folder`` (``None`` and a
+    warning when nothing can be written: the game is then played without saves)."""
+    fallback = Path(tempfile.gettempdir()) / f"frontlines-{os.getuid()}"
+    problem = ""
+    for candidate in (folder, fallback):
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=candidate, prefix=".probe-"):
+                pass
+        except OSError as exc:
+            problem = problem or f"{exc.strerror or exc}"
+            continue
+        if candidate == folder:
+            return folder, None
+        return candidate, f"Cannot save games in {folder} ({problem}); saving in {candidate}."
+    return None, f"Cannot save games in {folder} ({problem}): this game will not be saved."
+
+
 def make_app(
     scenario: str | None = None,
     *,
@@ -128,13 +170,16 @@ def make_app(
     """The app for a command line: a saved game, a new game of a scenario as a faction, a
     scenario to pick a faction in, or the scenario picker. Raises ``ScenarioError``,
     ``SaveError`` or ``ValueError`` for bad input, before anything is drawn."""
-    folder = saves if saves is not None else data_dir()
+    folder, warning = writable_saves(saves if saves is not None else data_dir())
     if load is not None:
-        return FrontlinesApp(session=Session.load(load, saves=folder), saves=folder)
+        resumed = Session.load(load, saves=folder)
+        return FrontlinesApp(session=resumed, saves=folder, warning=warning)
     if scenario is None and faction is None:
-        return FrontlinesApp(seed=seed, difficulty=difficulty, saves=folder)
+        return FrontlinesApp(seed=seed, difficulty=difficulty, saves=folder, warning=warning)
     chosen = load_scenario(scenario or shipped_ids()[0])
     if faction is None:
-        return FrontlinesApp(scenario=chosen, seed=seed, difficulty=difficulty, saves=folder)
+        return FrontlinesApp(
+            scenario=chosen, seed=seed, difficulty=difficulty, saves=folder, warning=warning
+        )
     session = Session.new(chosen, faction, seed=seed, difficulty=difficulty, saves=folder)
-    return FrontlinesApp(session=session, saves=folder)
+    return FrontlinesApp(session=session, saves=folder, warning=warning)

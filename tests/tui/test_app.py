@@ -209,6 +209,10 @@ async def test_a_battle_opens_from_its_line_in_the_news(tmp_path: Path) -> None:
         await end_turn(app, pilot)
         news = app.screen.query_one(NewsLog)
         assert news.battles, "no battle line after an attack"
+        assert "Aleppo is taken by HTS-led opposition coalition" in news_text(app)
+        game = main_screen(app).session.game
+        aleppo = game.world.location_index("aleppo")
+        assert game.state.controller[0, aleppo] == game.world.faction_index("opposition")
         key, battle = next(iter(news.battles.items()))
         await pilot.press("n")
         assert news.has_focus

@@ -236,7 +236,9 @@ class MainScreen(Screen[None]):
     def turn_failed(self, exc: Exception) -> None:
         self.busy = False
         self.query_one(MapView).loading = False
-        self.notify(f"The turn could not be played: {exc}", severity="error", timeout=10)
+        message = f"The turn could not be played: {exc}"
+        self.notify(message, severity="error", timeout=10)
+        self.query_one(NewsLog).say(f"⚠ {message}. The game is as it was; try again or save.")
         self.refresh_all()
 
     def action_undo(self) -> None:
@@ -255,7 +257,10 @@ class MainScreen(Screen[None]):
         self.app.push_screen(SaveNameScreen(suggestion), self.save_as)
 
     def save_as(self, name: str | None) -> None:
-        if name is None or self.session.saves is None:
+        if name is None:
+            return
+        if self.session.saves is None:
+            self.notify("Saving is off: no folder could be written.", severity="error")
             return
         path = self.session.saves / f"{name}.json"
         try:
