@@ -26,7 +26,7 @@ class FrontlinesApp(App[None]):
     TITLE = "Frontlines"
     # Every screen gets a class for the terminal's size, which the stylesheet lays out by.
     # (Textual declares these as instance attributes, so mypy refuses a ClassVar here.)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (70, "-narrow"), (110, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
 
     def __init__(
