@@ -89,7 +89,7 @@ def check_file(path: Path, *, name: str | None = None) -> CheckResult:
     try:
         text = read_text(path)
     except YamlInputError as exc:
-        return CheckResult(None, (Diagnostic(label, exc.mark, exc.message),))
+        return CheckResult(None, (Diagnostic(label, exc.mark, _one_line(exc.message)),))
     return check_text(text, name=label, facts_for=path)
 
 
@@ -98,7 +98,7 @@ def check_bytes(raw: bytes, *, name: str = "<bytes>") -> CheckResult:
     try:
         text = decode(raw)
     except YamlInputError as exc:
-        return CheckResult(None, (Diagnostic(name, exc.mark, exc.message),))
+        return CheckResult(None, (Diagnostic(name, exc.mark, _one_line(exc.message)),))
     return check_text(text, name=name)
 
 
@@ -107,7 +107,7 @@ def check_text(text: str, *, name: str = "<string>", facts_for: Path | None = No
     try:
         document = parse_document(text)
     except YamlInputError as exc:
-        return CheckResult(None, (Diagnostic(name, exc.mark, exc.message),))
+        return CheckResult(None, (Diagnostic(name, exc.mark, _one_line(exc.message)),))
     if not isinstance(document.data, dict):
         message = (
             f"the file {'has only comments' if text.strip() else 'is empty'}; a scenario is a "
@@ -214,7 +214,13 @@ def _locate(name: str, document: Document, problem: Problem) -> Diagnostic:
             "is a closing quote missing?"
         )
     mark = document.locate(problem.path, key=problem.at_key)
-    return Diagnostic(name, mark, message, problem.severity)
+    return Diagnostic(name, mark, _one_line(message), problem.severity)
+
+
+def _one_line(message: str) -> str:
+    """The message with its line breaks written as ``\\n``: messages quote the author's text,
+    which may hold some, and a diagnostic is one ``PATH:LINE:COL:`` line of output."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def load_scenario(path_or_id: str | Path) -> Scenario:

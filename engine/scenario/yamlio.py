@@ -3,8 +3,9 @@
 Scenario files come from people, so the reader is hardened before anything walks the data:
 the file size, nesting depth, number of aliases and the size of the data once aliases are
 expanded are all capped, explicit tags are refused (nothing is ever constructed from a tag),
-duplicate keys are errors, and plain scalars follow YAML 1.2 rather than YAML 1.1, so that
-``no``, ``on``, ``0755`` and ``1:30`` stay text.
+duplicate keys are errors, escapes in quoted text cannot write control characters, and plain
+scalars follow YAML 1.2 rather than YAML 1.1, so that ``no``, ``on``, ``0755`` and ``1:30``
+stay text.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ _QUOTED_STYLES = ("'", '"', "|", ">")
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+# What the escapes of double-quoted text ("\e", "\0", "\x85", "\ud800") may not write: control
+# characters other than tab and newline (a terminal obeys them), line separators and lone
+# surrogates (no UTF-8 file or terminal can hold one). A carriage return inside the text is
+# read as a newline, so "\r" is only ever written to overwrite a line of output.
+_ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 MAX_DIGITS = 30
 """Longest number accepted, in digits; nothing in a scenario needs more."""
 
@@ -246,6 +252,26 @@ def _check_printable(text: str) -> None:
         )
 
 
+def _check_escapes(node: ScalarNode) -> None:
+    """Refuse double-quoted text whose escapes write what the file itself may not hold."""
+    if node.style != '"':
+        return
+    bad = _ESCAPED_CONTROL.search(node.value)
+    if bad is not None:
+        code = ord(bad.group())
+        what = (
+            "lone surrogate"
+            if 0xD800 <= code <= 0xDFFF
+            else "line separator"
+            if code in (0x2028, 0x2029)
+            else "control character"
+        )
+        raise YamlInputError(
+            _mark(node.start_mark),
+            f"{what} U+{code:04X}, written as an escape, is not allowed in a scenario file",
+        )
+
+
 def _binary(raw: bytes, offset: int) -> YamlInputError:
     return YamlInputError(
         _byte_mark(raw, offset), "file contains a NUL byte: this is binary data, not YAML text"
@@ -391,6 +417,7 @@ class _Builder:
     def build(self, node: Node, path: DataPath) -> Any:
         self.values[path] = _mark(node.start_mark)
         if isinstance(node, ScalarNode):
+            _check_escapes(node)
             if node.style in ("'", '"') and node.end_mark.line > node.start_mark.line:
                 self.spans[path] = (node.start_mark.line + 1, node.end_mark.line + 1)
             return _scalar(node)
@@ -404,6 +431,7 @@ class _Builder:
                     _mark(key_node.start_mark),
                     "mapping keys must be plain text, not a list or mapping",
                 )
+            _check_escapes(key_node)
             key = str(key_node.value)
             if key == "<<" and key_node.style not in _QUOTED_STYLES:
                 raise YamlInputError(
