@@ -3,25 +3,46 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
+import re
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+_TEMP_MIDDLE = r"[a-z0-9_]{8}"
+"""What :func:`tempfile.mkstemp` puts between our prefix and suffix."""
 
-def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
+
+def write_atomic(
+    path: Path,
+    text: str,
+    *,
+    overwrite: bool = True,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
     """Write ``text`` to ``path`` through a temporary file, fsync and rename.
 
-    Either the old file or the complete new one exists afterwards, never a mix. With
-    ``overwrite=False`` an existing file is left alone and :class:`FileExistsError` raised.
+    Either the old file or the complete new one exists afterwards, never a mix; on any error
+    the temporary file is removed. Temporary files of ``path`` left by a writer that was
+    killed are removed first (see :func:`remove_stale_temps`). With ``overwrite=False`` an
+    existing file is left alone and :class:`FileExistsError` raised. ``before_replace`` runs
+    once the new text is safely on disk, just before the rename (to rotate older copies).
     """
     directory = path.parent
+    remove_stale_temps(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        # The lock tells remove_stale_temps in other processes that this file is in use;
+        # the kernel drops it when this process ends, however it ends.
+        fcntl.flock(fd, fcntl.LOCK_EX)
         os.fchmod(fd, _new_file_mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_all(fd, text.encode("utf-8"))
+        os.fsync(fd)
+        if before_replace is not None:
+            before_replace()
         if overwrite:
             os.replace(tmp_name, path)
         else:
@@ -31,7 +52,61 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+    finally:
+        os.close(fd)
     _fsync_dir(directory)
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Remove the temporary files :func:`write_atomic` left for ``path`` when killed.
+
+    Only regular files named exactly like its temporary files (``.{name}.XXXXXXXX.tmp``) in
+    the same folder are candidates, and only those no live writer holds locked; anything
+    that cannot be checked or removed is left alone. Returns what was removed.
+    """
+    pattern = re.compile(re.escape(f".{path.name}.") + _TEMP_MIDDLE + re.escape(".tmp"))
+    removed = []
+    try:
+        with os.scandir(path.parent) as entries:
+            candidates = [
+                Path(e.path)
+                for e in entries
+                if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+            ]
+    except OSError:
+        return []
+    for candidate in candidates:
+        if _remove_if_unlocked(candidate):
+            removed.append(candidate)
+    return removed
+
+
+def _remove_if_unlocked(path: Path) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # The name may have been renamed over the target or replaced since it was listed.
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode) or opened.st_ino != os.lstat(path).st_ino:
+            return False
+        os.unlink(path)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 def _new_file_mode(path: Path) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,11 +27,15 @@ from engine.turn import resolve_turn
 from engine.world import World, compile_world
 
 SAVE_FORMAT = "frontlines-save"
-SAVE_VERSION = 1
+SAVE_VERSION = 2
+"""Version 2 added the checksum; older versions are read through :data:`MIGRATIONS`."""
 ENGINE_VERSION = "0.1.0"
 MAX_SAVE_BYTES = 16 * 1024 * 1024
 MAX_ORDERS_PER_TURN = 2000
 """More orders than any side can give in a turn; a save with more is damaged."""
+CHECKSUM_ALGORITHM = "sha256"
+LOAD_ANOTHER = "load another save, such as an earlier autosave"
+"""What to do about a damaged save, said at the end of its message."""
 
 
 class SaveError(Exception):
@@ -131,7 +137,10 @@ class Game:
     # -- saves ------------------------------------------------------------------------------
 
     def to_data(self) -> dict[str, Any]:
-        """The save as JSON data: the seed and every turn's orders, with digests to check."""
+        """The save as JSON data: the seed and every turn's orders, with digests to check.
+
+        The checksum is added when the data is written (:func:`save_text`), so that callers
+        may add to the data first."""
         return {
             "format": SAVE_FORMAT,
             "version": SAVE_VERSION,
@@ -153,7 +162,7 @@ class Game:
 
     def save(self, path: str | Path) -> None:
         """Write the save atomically: the old file stays whole until the new one is complete."""
-        write_atomic(Path(path), json.dumps(self.to_data(), indent=1) + "\n")
+        write_atomic(Path(path), save_text(self.to_data()))
 
     @classmethod
     def load(cls, path: str | Path, *, scenario: Scenario | None = None) -> Game:
@@ -164,8 +173,17 @@ class Game:
     def from_data(
         cls, data: dict[str, Any], *, scenario: Scenario | None = None, name: str = "save"
     ) -> Game:
-        """A game rebuilt from save data by replaying its orders."""
+        """A game rebuilt from save data (of any version read) by replaying its orders.
+
+        The checksum is not checked here but by :func:`read_save`, which reads the file."""
+        data = migrate_save(data, name)
         header = check_save_header(data, name)
+        given = scenario is not None
+        if scenario is not None and scenario.id != header["id"]:
+            raise SaveError(
+                f"{name}: this save is a game of scenario '{header['id']}', not of "
+                f"'{scenario.id}'; load it with scenario '{header['id']}'"
+            )
         if scenario is None:
             try:
                 scenario = load_scenario(header["source"] or header["id"])
@@ -181,15 +199,12 @@ class Game:
         except (ValueError, KeyError) as exc:
             raise SaveError(f"{name}: damaged save: {exc}") from None
         if game.world.digest != header["digest"]:
-            raise SaveError(
-                f"{name}: scenario '{header['id']}' has changed since this game was saved "
-                f"(digest {game.world.digest}, the save expects {header['digest']}); load it "
-                "with the scenario file it was played with"
-            )
+            raise SaveError(_scenario_mismatch(name, header, game.world.digest, given=given))
         if data.get("start_digest") not in (None, game.states[0].digest()):
             raise SaveError(
                 f"{name}: the starting position differs from when the game was saved "
-                "(the rules have changed since)"
+                "(the rules have changed since); load it with the Frontlines version that "
+                "saved it"
             )
         for number, turn in enumerate(data["turns"], start=1):
             try:
@@ -209,8 +224,41 @@ class Game:
         return game
 
 
+def _scenario_mismatch(name: str, header: dict[str, Any], digest: str, *, given: bool) -> str:
+    """Why a save's scenario digest differs from the scenario's, and what to do."""
+    if given:
+        return (
+            f"{name}: this save was played with a different version of scenario "
+            f"'{header['id']}' than the one given (digest {digest}, the save expects "
+            f"{header['digest']}); load it with the scenario file it was played with"
+        )
+    return (
+        f"{name}: scenario '{header['id']}' has changed since this game was saved "
+        f"(digest {digest}, the save expects {header['digest']}); load it with the scenario "
+        "file it was played with"
+    )
+
+
+# -- the save file ----------------------------------------------------------------------------
+
+
+def save_text(data: dict[str, Any]) -> str:
+    """Save data as the text of a save file, with its checksum (replacing any it had)."""
+    body = {key: value for key, value in data.items() if key != "checksum"}
+    return json.dumps({**body, "checksum": save_checksum(body)}, indent=1) + "\n"
+
+
+def save_checksum(data: dict[str, Any]) -> str:
+    """The checksum of save data: SHA-256 of its canonical JSON, without the checksum field."""
+    body = {key: value for key, value in data.items() if key != "checksum"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return f"{CHECKSUM_ALGORITHM}:{hashlib.sha256(canonical.encode('utf-8')).hexdigest()}"
+
+
 def read_save(path: Path) -> dict[str, Any]:
-    """Read save JSON, refusing anything too large or not JSON; raises :class:`SaveError`."""
+    """Read a save file: JSON, checked against its checksum, migrated to the current version
+    and without the checksum; raises :class:`SaveError` saying what is wrong and what to do."""
+    name = str(path)
     try:
         if not path.is_file():
             raise SaveError(
@@ -218,20 +266,71 @@ def read_save(path: Path) -> dict[str, Any]:
             )
         with path.open("rb") as handle:
             raw = handle.read(MAX_SAVE_BYTES + 1)
-        if len(raw) > MAX_SAVE_BYTES:
-            raise SaveError(f"{path}: too large for a save (over {MAX_SAVE_BYTES:,} bytes)")
-        data = json.loads(raw.decode("utf-8"))
     except OSError as exc:
         raise SaveError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SaveError(f"{path}: damaged save, not valid JSON ({exc})") from None
+    if len(raw) > MAX_SAVE_BYTES:
+        raise SaveError(f"{path}: too large for a save (over {MAX_SAVE_BYTES:,} bytes)")
+    data = parse_save(raw, name)
+    if check_save_version(data, name) >= 2:
+        verify_checksum(data, name)
+    return migrate_save({key: value for key, value in data.items() if key != "checksum"}, name)
+
+
+def parse_save(raw: bytes, name: str) -> dict[str, Any]:
+    """The JSON object in a save file's bytes; raises :class:`SaveError` for anything else."""
+    if not raw.strip():
+        raise SaveError(f"{name}: damaged save, the file is empty; {LOAD_ANOTHER}")
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        raise SaveError(_not_json(exc, name, len(raw))) from None
     if not isinstance(data, dict):
-        raise SaveError(f"{path}: damaged save: expected a JSON object")
+        raise SaveError(f"{name}: damaged save: expected a JSON object; {LOAD_ANOTHER}")
     return data
 
 
-def check_save_header(data: dict[str, Any], name: str) -> dict[str, Any]:
-    """The checked header of save data; raises :class:`SaveError` naming what is wrong."""
+def _not_json(exc: ValueError | RecursionError, name: str, size: int) -> str:
+    """What is wrong with save bytes that are not JSON, telling a file cut short (by an
+    interrupted write or copy) from one damaged within."""
+    cut = False
+    if isinstance(exc, UnicodeDecodeError):
+        cut = exc.reason == "unexpected end of data"
+        problem = f"byte {exc.start + 1:,} is not UTF-8 text"
+    elif isinstance(exc, json.JSONDecodeError):
+        cut = _ends_too_soon(exc)
+        problem = f"{exc.msg.removesuffix(' at')} at line {exc.lineno} column {exc.colno}"
+    elif isinstance(exc, RecursionError):
+        problem = "nested too deeply"
+    else:  # a number longer than Python reads, NaN or Infinity
+        problem = "a number with too many digits" if "digits" in str(exc) else str(exc)
+    if cut:
+        return (
+            f"{name}: damaged save, cut short after {size:,} byte{'' if size == 1 else 's'} "
+            f"(writing or copying it was interrupted); {LOAD_ANOTHER}"
+        )
+    return f"{name}: damaged save, not valid JSON ({problem}); {LOAD_ANOTHER}"
+
+
+def _refuse_constant(constant: str) -> object:
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+_PARTIAL_TOKEN = re.compile(r"[-+0-9.eE]+|u[0-9a-fA-F]{0,3}|t|tr|tru|f|fa|fal|fals|n|nu|nul")
+"""What JSON text cut short can end in after the point where parsing failed: part of a
+number, of a ``\\u`` escape, or of ``true``, ``false`` or ``null``."""
+
+
+def _ends_too_soon(exc: json.JSONDecodeError) -> bool:
+    """Whether JSON failed to parse only because the text stops before the document ends."""
+    if exc.msg.startswith("Unterminated string"):
+        return True  # a string runs to the end of the text
+    rest = exc.doc[exc.pos :].strip()
+    return not rest or bool(_PARTIAL_TOKEN.fullmatch(rest))
+
+
+def check_save_version(data: dict[str, Any], name: str) -> int:
+    """The version of save data this Frontlines reads; raises :class:`SaveError` for other
+    files, damaged versions and newer versions."""
     if data.get("format") != SAVE_FORMAT:
         raise SaveError(f"{name}: not a Frontlines save")
     version = data.get("version")
@@ -240,8 +339,48 @@ def check_save_header(data: dict[str, Any], name: str) -> dict[str, Any]:
     if version > SAVE_VERSION:
         raise SaveError(
             f"{name}: save format version {version} is newer than this Frontlines reads "
-            f"({SAVE_VERSION}); update Frontlines"
+            f"({SAVE_VERSION}); update Frontlines to load it"
         )
+    return version
+
+
+def verify_checksum(data: dict[str, Any], name: str) -> None:
+    """Raise :class:`SaveError` unless the data carries its own checksum."""
+    edited = f"{name}: this save was edited or damaged since it was saved"
+    advice = f"{LOAD_ANOTHER}, or put back the file as it was saved"
+    stated = data.get("checksum")
+    if not isinstance(stated, str):
+        raise SaveError(f"{edited} (it has no checksum); {advice}")
+    try:
+        actual = save_checksum(data)
+    except (ValueError, RecursionError):
+        actual = None
+    if stated != actual:
+        raise SaveError(f"{edited} (checksum mismatch); {advice}")
+
+
+def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 is version 2 without the checksum, which :func:`read_save` drops anyway."""
+    return {**data, "version": 2}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+"""For each older save version, the function that turns its data into the next version's."""
+
+
+def migrate_save(data: dict[str, Any], name: str = "save") -> dict[str, Any]:
+    """Save data of any version this Frontlines reads, as the current version (the data given
+    is left as it is); raises :class:`SaveError` for other files and newer versions."""
+    version = check_save_version(data, name)
+    while version < SAVE_VERSION:
+        data = MIGRATIONS[version](data)
+        version = data["version"]
+    return data
+
+
+def check_save_header(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """The checked header of save data; raises :class:`SaveError` naming what is wrong."""
+    check_save_version(data, name)
     header = data.get("scenario")
 
     def text_or_none(value: object) -> bool:
@@ -266,7 +405,7 @@ def check_save_header(data: dict[str, Any], name: str) -> dict[str, Any]:
         and isinstance(data.get("pending", []), list)
         and text_or_none(data.get("start_digest"))
     ):
-        raise SaveError(f"{name}: damaged save: its header or turns are incomplete")
+        raise SaveError(f"{name}: damaged save: its header or turns are incomplete; {LOAD_ANOTHER}")
     return {
         "id": header["id"],
         "digest": header["digest"],

@@ -3,8 +3,9 @@ computer plays, and where the game is saved. No Textual here, so it is tested on
 
 from __future__ import annotations
 
-import json
+import itertools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,12 +13,15 @@ from typing import Any
 from engine.ai import LEVELS, choose_orders
 from engine.events import Event
 from engine.fileio import write_atomic
-from engine.game import Game, SaveError, read_save
+from engine.game import Game, SaveError, read_save, save_text
 from engine.orders import Order
 from engine.scenario import Scenario
 
 DEFAULT_DIFFICULTY = "normal"
-AUTOSAVE_NAME = "autosave.json"
+AUTOSAVE_NAME = "autosave"
+AUTOSAVES_KEPT = 5
+"""Autosaves kept per scenario, newest first: ``<id>-autosave.json`` (after the last turn),
+then ``<id>-autosave.1.json`` (a turn earlier) to ``<id>-autosave.4.json``."""
 
 
 def data_dir() -> Path:
@@ -38,6 +42,8 @@ class Session:
     difficulty: str = DEFAULT_DIFFICULTY
     saves: Path | None = None
     saved_turn: int = 0
+    last_autosave_error: str | None = None
+    """Why the last autosave failed, for the player to see; ``None`` once one succeeds."""
 
     @classmethod
     def new(
@@ -66,7 +72,7 @@ class Session:
         playable = [f.id for f in game.scenario.factions if f.playable]
         player = meta.get("faction") if meta.get("faction") in playable else playable[0]
         difficulty = meta.get("difficulty")
-        if difficulty not in LEVELS:
+        if not isinstance(difficulty, str) or difficulty not in LEVELS:
             difficulty = DEFAULT_DIFFICULTY
         return cls(game, str(player), str(difficulty), saves, game.turn)
 
@@ -117,29 +123,58 @@ class Session:
 
     def save(self, path: Path) -> None:
         """Save atomically (the previous file stays whole until the new one is complete)."""
+        self._write(path)
+
+    def _write(self, path: Path, *, before_replace: Callable[[], None] | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(self.save_data(), indent=1) + "\n")
+        write_atomic(path, save_text(self.save_data()), before_replace=before_replace)
         self.saved_turn = self.game.turn
 
     @property
     def autosave_path(self) -> Path | None:
+        """The newest autosave; the older ones are :attr:`autosave_paths`."""
+        paths = self.autosave_paths
+        return paths[0] if paths else None
+
+    @property
+    def autosave_paths(self) -> list[Path]:
+        """Where the kept autosaves go, newest first; empty when autosave is off."""
         if self.saves is None:
-            return None
-        return self.saves / f"{self.game.scenario.id}-{AUTOSAVE_NAME}"
+            return []
+        stem = f"{self.game.scenario.id}-{AUTOSAVE_NAME}"
+        older = [self.saves / f"{stem}.{n}.json" for n in range(1, AUTOSAVES_KEPT)]
+        return [self.saves / f"{stem}.json", *older]
 
     def autosave(self) -> Path | None:
-        """Save to the autosave file after every turn; returns where, or ``None`` when
-        autosave is off or the folder cannot be written (the game goes on)."""
-        path = self.autosave_path
-        if path is None:
+        """Save to the autosave file after every turn, keeping the previous ones; returns
+        where, or ``None`` when autosave is off or the folder cannot be written (the game goes
+        on, and :attr:`last_autosave_error` says why)."""
+        paths = self.autosave_paths
+        if not paths:
             return None
         try:
-            self.save(path)
-        except (OSError, SaveError):
+            self._write(paths[0], before_replace=lambda: rotate(paths))
+        except (OSError, SaveError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.last_autosave_error = f"Could not autosave to {paths[0]} ({reason})"
             return None
-        return path
+        self.last_autosave_error = None
+        return paths[0]
 
     @property
     def unsaved(self) -> bool:
         """Whether orders or turns would be lost by quitting now."""
         return bool(self.game.pending) or self.game.turn != self.saved_turn
+
+
+def rotate(paths: list[Path]) -> None:
+    """Move each file one name along ``paths`` (newest first), the last one dropping out,
+    so the first name is free for the new file.
+
+    Each move is an atomic rename, oldest first: a crash between two leaves every complete
+    file under some name (the newest, at worst, only under the second name)."""
+    for newer, older in reversed(list(itertools.pairwise(paths))):
+        try:
+            os.replace(newer, older)
+        except FileNotFoundError:
+            continue

@@ -9,6 +9,7 @@ import pytest
 
 from engine import Attack, CloseSupport, Game, Move, SaveError, load_scenario
 from engine.events import Battle, Message
+from engine.game import save_text
 from engine.orders import is_legal
 from tui.cli import main
 
@@ -74,11 +75,12 @@ def test_a_saved_game_loads_to_the_same_state(tmp_path: Path) -> None:
 
 
 def _save(tmp_path: Path, change: object = None) -> Path:
+    """A save edited by ``change``, with its checksum made to match so the deeper checks run."""
     data = played().to_data()
     if callable(change):
         change(data)
     path = tmp_path / "game.json"
-    path.write_text(json.dumps(data))
+    path.write_text(save_text(data))
     return path
 
 
@@ -123,7 +125,7 @@ def test_replay_verify_passes_for_a_true_save_and_fails_for_an_edited_one(
     assert "verified: all 3 turns match" in capsys.readouterr().out
     data = json.loads(path.read_text())
     data["turns"][2]["digest"] = "0" * 16
-    path.write_text(json.dumps(data))
+    path.write_text(save_text(data))
     assert main(["replay", str(path), "--verify"]) == 1
     assert "turn 3 does not match the save" in capsys.readouterr().err
     assert main(["replay", str(tmp_path / "missing.json")]) == 1

@@ -1,0 +1,504 @@
+"""Saved games that survive damage, edits, crashes and full disks.
+
+Every damaged save is refused with one :class:`SaveError` saying what happened and what to do;
+a save interrupted at any point (an error, a full disk, kill -9) leaves the previous one whole;
+the autosave keeps the last turns. The seed corpus in ``corpus/saves`` is rewritten with
+``.venv/bin/python -m tests.robustness.test_saves`` (after a change to the rules, say).
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from engine import Game, SaveError, load_scenario
+from engine.ai import choose_orders
+from engine.fileio import remove_stale_temps, write_atomic
+from engine.game import MIGRATIONS, SAVE_VERSION, migrate_save, parse_save, save_text
+from engine.scenario import Scenario
+from engine.scenario.loader import dump_scenario, load_scenario_text
+from tui.session import AUTOSAVES_KEPT, Session
+
+CORPUS = Path(__file__).parent / "corpus" / "saves"
+KILL_TRIALS = 10
+"""kill -9 trials, each a fresh interpreter killed at a random moment (about 0.4 s each)."""
+
+
+def play(game: Game, turns: int, level: str = "easy") -> Game:
+    """``game`` after every side has played ``turns`` more turns as the computer would."""
+    for _ in range(turns):
+        if game.over:
+            break
+        factions = list(game.world.faction_ids)
+        game.end_turn(choose_orders(game.world, game.state, factions, level, game.seed))
+    return game
+
+
+def two_rivers(turns: int, seed: int = 2) -> Game:
+    return play(Game.new(load_scenario("two-rivers"), seed=seed), turns)
+
+
+def corpus_texts() -> dict[str, str]:
+    """The seed corpus: file name -> text, as this Frontlines writes it."""
+    session = Session.new(load_scenario("aleppo-2024"), "opposition", seed=11, difficulty="easy")
+    play(session.game, 2)
+    session.issue(session.game.legal_orders("opposition")[0])
+    # Version 1 wrote the same data without a checksum.
+    v1 = json.dumps({**session.save_data(), "version": 1}, indent=1) + "\n"
+    hard = Session.new(load_scenario("aleppo-2024"), "government", seed=4, difficulty="hard")
+    play(hard.game, 2, "hard")
+    hard.issue(hard.game.legal_orders("government")[0])
+    over = play(Game.new(load_scenario("two-rivers"), seed=3), 99, "normal")
+    start = Game.new(load_scenario("two-rivers"), seed=7)
+    for order in choose_orders(start.world, start.state, ["lowlands"], "normal", 7):
+        start.issue(order)
+    return {
+        "aleppo-2024-v1.json": v1,
+        "aleppo-2024-v2.json": save_text(hard.save_data()),
+        "two-rivers-over-v2.json": save_text(over.to_data()),
+        "two-rivers-start-v2.json": save_text(start.to_data()),
+    }
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# -- refusals: one message each, saying what happened and what to do ----------------------------
+
+
+def test_the_corpus_is_what_this_frontlines_writes() -> None:
+    assert {p.name: p.read_text() for p in CORPUS.glob("*.json")} == corpus_texts()
+    for path in CORPUS.glob("*.json"):
+        assert Game.load(path).turn == len(json.loads(path.read_text())["turns"])
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = tmp_path / "game.json"
+    two_rivers(3).save(path)
+    return path
+
+
+def refusal(path: Path, scenario: Scenario | None = None) -> str:
+    """The one message ``path`` is refused with, without the file name it starts with."""
+    with pytest.raises(SaveError) as raised:
+        Game.load(path, scenario=scenario)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    return message.removeprefix(f"{path}: ")
+
+
+AGAIN = "load another save, such as an earlier autosave"
+
+
+def test_a_file_damaged_within_is_refused_as_not_json(saved: Path) -> None:
+    text = saved.read_text()
+    saved.write_text(text.replace('"seed": 2,', '"seed": 2,,', 1))
+    line = text[: text.index('"seed"')].count("\n") + 1
+    assert refusal(saved) == (
+        "damaged save, not valid JSON (Expecting property name enclosed in double quotes at "
+        f"line {line} column 12); {AGAIN}"
+    )
+    saved.write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert refusal(saved) == f"damaged save, not valid JSON (byte 1 is not UTF-8 text); {AGAIN}"
+
+
+def test_a_file_cut_short_anywhere_is_refused_as_cut_short(saved: Path) -> None:
+    raw = saved.read_bytes()
+    saved.write_bytes(raw[:1000])
+    assert refusal(saved) == (
+        f"damaged save, cut short after 1,000 bytes (writing or copying it was interrupted); "
+        f"{AGAIN}"
+    )
+    saved.write_bytes(b"")
+    assert refusal(saved) == f"damaged save, the file is empty; {AGAIN}"
+    whole = len(raw.rstrip())  # without its closing brace the object is incomplete
+    for end in range(1, whole):
+        with pytest.raises(SaveError, match="cut short after"):
+            parse_save(raw[:end], "save")
+
+
+def test_a_hand_edited_save_is_refused_by_its_checksum(saved: Path) -> None:
+    edited = saved.read_text().replace('"seed": 2,', '"seed": 3,', 1)
+    saved.write_text(edited)
+    advice = f"{AGAIN}, or put back the file as it was saved"
+    assert refusal(saved) == (
+        f"this save was edited or damaged since it was saved (checksum mismatch); {advice}"
+    )
+    data = json.loads(edited)
+    del data["checksum"]
+    saved.write_text(json.dumps(data))
+    assert refusal(saved) == (
+        f"this save was edited or damaged since it was saved (it has no checksum); {advice}"
+    )
+
+
+def test_edited_orders_with_a_matching_checksum_are_caught_by_the_replay(saved: Path) -> None:
+    data = json.loads(saved.read_text())
+    order = data["turns"][0]["orders"][0]
+    order["amount"] = order["amount"] / 2
+    saved.write_text(save_text(data))
+    assert refusal(saved) == (
+        "turn 1 replays differently from when it was saved (the save was edited, or the rules "
+        "have changed)"
+    )
+
+
+def test_a_save_from_a_newer_frontlines_asks_for_an_update(saved: Path) -> None:
+    data = json.loads(saved.read_text())
+    data.update(version=SAVE_VERSION + 1, checksum="blake3:made-by-a-newer-version")
+    saved.write_text(json.dumps(data))
+    assert refusal(saved) == (
+        f"save format version {SAVE_VERSION + 1} is newer than this Frontlines reads "
+        f"({SAVE_VERSION}); update Frontlines to load it"
+    )
+
+
+def test_a_save_of_another_scenario_is_refused(saved: Path) -> None:
+    assert refusal(saved, scenario=load_scenario("aleppo-2024")) == (
+        "this save is a game of scenario 'two-rivers', not of 'aleppo-2024'; "
+        "load it with scenario 'two-rivers'"
+    )
+
+
+def test_a_save_of_another_version_of_the_scenario_is_refused(saved: Path) -> None:
+    shipped = load_scenario("two-rivers")
+    other = load_scenario_text(dump_scenario(shipped).replace("max_turns: 8", "max_turns: 7"))
+    message = refusal(saved, scenario=other)
+    assert message.startswith(
+        "this save was played with a different version of scenario 'two-rivers' than the one "
+        "given (digest "
+    )
+    assert message.endswith("); load it with the scenario file it was played with")
+
+
+def test_a_save_whose_scenario_file_changed_since_is_refused(tmp_path: Path) -> None:
+    scenario_file = tmp_path / "two-rivers.yaml"
+    scenario_file.write_text(dump_scenario(load_scenario("two-rivers")))
+    game = Game.new(load_scenario(scenario_file), seed=1, source=str(scenario_file))
+    path = tmp_path / "game.json"
+    play(game, 1).save(path)
+    assert Game.load(path).digest() == game.digest()
+    scenario_file.write_text(scenario_file.read_text().replace("max_turns: 8", "max_turns: 7"))
+    message = refusal(path)
+    assert message.startswith("scenario 'two-rivers' has changed since this game was saved (")
+    assert message.endswith("); load it with the scenario file it was played with")
+
+
+def test_a_hand_edited_player_falls_back_to_the_defaults(tmp_path: Path) -> None:
+    # Found by test_save_fuzz: a list as the difficulty crashed Session.load.
+    data = json.loads((CORPUS / "aleppo-2024-v2.json").read_text())
+    data["player"] = {"faction": ["government"], "difficulty": ["hard"]}
+    path = tmp_path / "edited.json"
+    path.write_text(save_text(data))
+    session = Session.load(path)
+    assert (session.player, session.difficulty) == ("government", "normal")
+
+
+# -- older versions ----------------------------------------------------------------------------
+
+
+def test_a_version_1_save_loads_and_is_saved_again_as_the_current_version(tmp_path: Path) -> None:
+    old = CORPUS / "aleppo-2024-v1.json"
+    assert json.loads(old.read_text())["version"] == 1
+    session = Session.load(old)
+    assert (session.player, session.difficulty, session.game.turn) == ("opposition", "easy", 2)
+    assert len(session.game.pending) == 1
+    again = tmp_path / "again.json"
+    session.save(again)
+    data = json.loads(again.read_text())
+    assert data["version"] == SAVE_VERSION and data["checksum"].startswith("sha256:")
+    assert Session.load(again).game.digest() == session.game.digest()
+
+
+def test_every_older_version_has_a_migration_that_leaves_its_input_alone() -> None:
+    assert set(MIGRATIONS) == set(range(1, SAVE_VERSION))
+    old = json.loads((CORPUS / "aleppo-2024-v1.json").read_text())
+    before = json.dumps(old)
+    migrated = migrate_save(old)
+    assert migrated["version"] == SAVE_VERSION
+    assert json.dumps(old) == before
+    assert migrate_save(migrated) == migrated
+
+
+def test_a_version_1_save_has_no_checksum_but_its_replay_still_checks_it(tmp_path: Path) -> None:
+    data = json.loads((CORPUS / "aleppo-2024-v1.json").read_text())
+    data["turns"][1]["digest"] = "0" * 16
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data))
+    assert "turn 2 replays differently" in refusal(path)
+
+
+# -- interrupted writes ------------------------------------------------------------------------
+
+
+def _full_disk() -> OSError:
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _fail_at(step: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the step of a write fail as on a full disk."""
+
+    def fail(*_: object, **__: object) -> None:
+        raise _full_disk()
+
+    if step == "create":
+        monkeypatch.setattr(tempfile, "mkstemp", fail)
+    elif step == "write":
+        monkeypatch.setattr(os, "write", fail)
+    elif step == "write-half":
+        real_write = os.write
+        calls: list[int] = []
+
+        def half(fd: int, data: bytes) -> int:
+            calls.append(fd)
+            if len(calls) > 1:
+                raise _full_disk()
+            return real_write(fd, bytes(data)[: len(data) // 2])
+
+        monkeypatch.setattr(os, "write", half)
+    elif step == "fsync":
+        monkeypatch.setattr(os, "fsync", fail)
+    else:
+        monkeypatch.setattr(os, step, fail)
+
+
+STEPS = ["create", "write", "write-half", "fsync", "replace"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_full_disk_at_any_step_leaves_the_old_save_and_no_temp_file(
+    saved: Path, step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = saved.read_bytes()
+    newer = two_rivers(4)
+    with monkeypatch.context() as patch:
+        _fail_at(step, patch)
+        with pytest.raises(OSError) as raised:
+            newer.save(saved)
+    assert raised.value.errno == errno.ENOSPC
+    assert saved.read_bytes() == before
+    assert Game.load(saved).turn == 3
+    assert files(saved.parent) == ["game.json"]
+
+
+def test_a_folder_that_cannot_be_synced_still_gets_the_new_save(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+
+    def files_only(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", files_only)
+    two_rivers(4).save(saved)
+    monkeypatch.undo()
+    assert Game.load(saved).turn == 4
+    assert files(saved.parent) == ["game.json"]
+
+
+def test_a_failure_just_before_the_rename_leaves_the_old_file(saved: Path) -> None:
+    before = saved.read_bytes()
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(saved, "{}", before_replace=interrupted)
+    assert saved.read_bytes() == before and files(saved.parent) == ["game.json"]
+
+
+def test_only_stale_temp_files_of_the_same_file_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "[a]game.json"  # glob characters in the name mean nothing
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    stale = [".[a]game.json.k1_2z9q0.tmp", ".[a]game.json.abcdefgh.tmp"]
+    kept = [
+        ".[a]game.json.tmp",
+        ".[a]game.json.abcdefgh.tmp.bak",
+        ".[a]game.json.ABCDEFGH.tmp",
+        ".[a]game.json.abcdefghi.tmp",
+        "[a]game.json.abcdefgh.tmp",
+        ".agame.json.abcdefgh.tmp",
+        ".other.json.abcdefgh.tmp",
+        "outside.txt",
+    ]
+    for name in stale + kept[:-1]:
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".[a]game.json.folder00.tmp").mkdir()
+    (tmp_path / ".[a]game.json.linkto00.tmp").symlink_to(outside)
+    in_use = tmp_path / ".[a]game.json.inuse000.tmp"
+    in_use.write_text("a live writer's")
+    kept += [".[a]game.json.folder00.tmp", ".[a]game.json.linkto00.tmp", in_use.name]
+    with in_use.open() as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        write_atomic(target, "{}")
+        assert sorted(p.name for p in remove_stale_temps(target)) == []
+    assert files(tmp_path) == sorted([*kept, target.name])
+    assert outside.read_text() == "keep"
+    assert sorted(p.name for p in remove_stale_temps(target)) == [in_use.name]
+
+
+CHILD = """
+import sys
+from pathlib import Path
+from engine import Game
+target = Path(sys.argv[1])
+games = [Game.load(source) for source in sys.argv[2:]]
+print("ready", flush=True)
+while True:
+    for game in games:
+        game.save(target)
+"""
+
+
+def test_a_save_killed_at_random_moments_leaves_a_whole_file(tmp_path: Path) -> None:
+    sources, texts = [], set()
+    for turns in (2, 3):
+        source = tmp_path / f"after-{turns}.json"
+        two_rivers(turns).save(source)
+        sources.append(str(source))
+        texts.add(source.read_bytes())
+    folder = tmp_path / "saves"
+    folder.mkdir()
+    target = folder / "game.json"
+    target.write_bytes(Path(sources[0]).read_bytes())
+    rng = random.Random(20240601)
+    left_behind = 0
+    for _ in range(KILL_TRIALS):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(target), *sources],
+            stdout=subprocess.PIPE,
+            cwd=tmp_path,
+        )
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.0, 0.04))
+        child.send_signal(signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
+        child.stdout.close()
+        assert target.read_bytes() in texts  # the old content or the new, never a mix
+        assert Game.load(target).turn in (2, 3)
+        # The next writer removed what the killed ones left: at most this one's temp file.
+        assert len(files(folder)) <= 2
+        left_behind += len(files(folder)) - 1
+    assert left_behind > 0  # some kills did land in the middle of a save (7 of 10 here)
+    Game.load(target).save(target)
+    assert files(folder) == ["game.json"]
+
+
+# -- autosaves ---------------------------------------------------------------------------------
+
+
+def _session(saves: Path) -> Session:
+    return Session.new(load_scenario("aleppo-2024"), "opposition", seed=5, saves=saves)
+
+
+def _turns(session: Session) -> list[int | None]:
+    """The turn of each kept autosave, newest first (None where there is none)."""
+    return [Game.load(p).turn if p.exists() else None for p in session.autosave_paths]
+
+
+def test_the_autosave_keeps_the_last_five_turns_newest_first(tmp_path: Path) -> None:
+    session = _session(tmp_path)
+    assert [p.name for p in session.autosave_paths] == [
+        "aleppo-2024-autosave.json",
+        "aleppo-2024-autosave.1.json",
+        "aleppo-2024-autosave.2.json",
+        "aleppo-2024-autosave.3.json",
+        "aleppo-2024-autosave.4.json",
+    ]
+    assert AUTOSAVES_KEPT == 5
+    session.end_turn()
+    session.end_turn()
+    assert _turns(session) == [2, 1, None, None, None]
+    for _ in range(5):
+        session.end_turn()
+    assert _turns(session) == [7, 6, 5, 4, 3]
+    assert files(tmp_path) == sorted(p.name for p in session.autosave_paths)
+    assert session.last_autosave_error is None
+
+
+@pytest.mark.parametrize("renames", range(AUTOSAVES_KEPT))
+def test_a_crash_during_the_rotation_keeps_the_newest_complete_save(
+    tmp_path: Path, renames: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = _session(tmp_path)
+    for _ in range(5):
+        session.end_turn()
+    real_replace = os.replace
+    done: list[Path] = []
+
+    def crash_after_some(source: Path, target: Path) -> None:
+        if len(done) == renames:
+            raise _full_disk()
+        done.append(source)
+        real_replace(source, target)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", crash_after_some)
+        session.end_turn()
+    assert session.last_autosave_error == (
+        f"Could not autosave to {session.autosave_path} (No space left on device)"
+    )
+    kept = [turn for turn in _turns(session) if turn is not None]
+    assert kept[0] == 5 and kept == sorted(kept, reverse=True)
+    assert not [name for name in files(tmp_path) if name.endswith(".tmp")]
+    session.end_turn()
+    kept = [turn for turn in _turns(session) if turn is not None]
+    assert kept[:2] == [7, 5] and session.last_autosave_error is None
+
+
+def test_a_full_disk_skips_the_autosave_and_the_game_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = _session(tmp_path)
+    session.end_turn()
+    session.end_turn()
+    with monkeypatch.context() as patch:
+        _fail_at("write", patch)
+        assert session.end_turn()
+    assert session.game.turn == 3
+    assert session.last_autosave_error == (
+        f"Could not autosave to {session.autosave_path} (No space left on device)"
+    )
+    assert _turns(session) == [2, 1, None, None, None]  # nothing rotated
+    session.end_turn()
+    assert session.last_autosave_error is None
+    assert _turns(session) == [4, 2, 1, None, None]
+
+
+def test_a_saves_folder_that_cannot_be_written_does_not_stop_the_game(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    session = _session(blocker / "saves")
+    assert session.end_turn()
+    assert session.autosave() is None
+    assert session.last_autosave_error == (
+        f"Could not autosave to {blocker / 'saves' / 'aleppo-2024-autosave.json'} (Not a directory)"
+    )
+
+
+def _write_corpus(folder: Path = CORPUS) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in corpus_texts().items():
+        write_atomic(folder / name, text)
+        print(f"wrote {folder / name} ({len(text):,} bytes)")
+
+
+if __name__ == "__main__":
+    _write_corpus()
