@@ -125,3 +125,23 @@ async def test_notices_with_brackets_are_shown_as_they_are(tmp_path: Path) -> No
         app.notify(message)  # markup here would raise, or swallow the brackets
         await pilot.pause()
         assert app.is_running and app.notices[-1] == message
+
+
+async def test_an_autosave_that_fails_mid_game_warns_and_the_game_goes_on(
+    tmp_path: Path,
+) -> None:
+    saves = tmp_path / "saves"
+    app = game_app(saves)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (saves / "aleppo-2024-autosave.json").is_file()
+        saves.rename(tmp_path / "moved")
+        saves.write_text("the folder is now a file")  # nothing can be written there
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.session.game.turn == 2
+        assert app.notices[-1].startswith("Could not autosave to")

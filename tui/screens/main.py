@@ -230,6 +230,13 @@ class MainScreen(Screen[None]):
         self.query_one(MapView).loading = False
         self.query_one(NewsLog).report(self.session.game.turn, events)
         self.refresh_all()
+        if self.session.last_autosave_error:
+            self.notify(
+                f"{self.session.last_autosave_error}. Save with ctrl+s elsewhere to keep "
+                "this game.",
+                severity="warning",
+                timeout=10,
+            )
         if self.session.game.over:
             self.app.push_screen(GameOverScreen(self.session))
 
