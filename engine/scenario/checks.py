@@ -12,13 +12,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from engine.scenario.diagnostics import DataPath, Problem, Severity, suggest
+from engine.scenario.diagnostics import (
+    Candidates,
+    DataPath,
+    Problem,
+    Severity,
+    SuggestionBudget,
+    suggest,
+)
 
 if TYPE_CHECKING:
     from engine.scenario.model import Effect, Scenario, Trigger
 
-MAX_SUGGESTIONS = 100
-"""Unknown references that get a "did you mean"; past that, finding one costs too much."""
 _NOUNS = {
     "factions": "faction",
     "locations": "location",
@@ -42,6 +47,11 @@ class CheckContext:
     """Set when checking what is left of a file after dropping entities that failed
     validation: their ids by section, still counted as known so that references to them are
     not reported. Checks that need the whole scenario are skipped."""
+    budget: SuggestionBudget = field(default_factory=SuggestionBudget)
+    """What the file's "did you mean" hints may still spend."""
+    variant_applied: bool = False
+    """Set when checking the scenario with a variant applied: the checks of what no variant can
+    change (ids and routes) are skipped, since checking the base scenario reported them."""
 
 
 def cross_check(scenario: Scenario, context: CheckContext) -> list[Problem]:
@@ -85,11 +95,11 @@ class _Checker:
                     self.joiners.setdefault(effect.alliance.alliance, set()).add(
                         effect.alliance.join
                     )
-        self.suggestions_left = MAX_SUGGESTIONS
+        self.candidates: dict[str, Candidates] = {}
 
     def run(self) -> Iterator[Problem]:
         found = [
-            *self._duplicates(),
+            *(() if self.context.variant_applied else self._duplicates()),
             *self._locations(),
             *self._routes(),
             *self._alliances(),
@@ -100,7 +110,9 @@ class _Checker:
             *self._sources(),
         ]
         if not self.partial:
-            found += [*self._reachability(), *self._playable(), *self._activity()]
+            if not self.context.variant_applied:
+                found += self._reachability()
+            found += [*self._playable(), *self._activity()]
         yield from found
         if not self.partial:
             yield from self._variants({p.describe() for p in found})
@@ -116,10 +128,13 @@ class _Checker:
         yield Problem(path, f"unknown {_NOUNS[section]} '{value}'{hint}", at_key=at_key)
 
     def _hint(self, value: str, section: str) -> str:
-        if self.suggestions_left <= 0:
-            return ""
-        self.suggestions_left -= 1
-        return suggest(value, self.known[section])
+        return suggest(value, self._candidates(section, self.known[section]), self.context.budget)
+
+    def _candidates(self, key: str, names: Iterable[str]) -> Candidates:
+        """The names of ``key`` (a section, or facts), prepared once for every hint."""
+        if key not in self.candidates:
+            self.candidates[key] = Candidates(names)
+        return self.candidates[key]
 
     def allied(self, a: str, b: str) -> bool:
         """Whether two factions are the same or share an alliance."""
@@ -432,9 +447,10 @@ class _Checker:
         for path, cited in citations(self.s):
             for k, fact in enumerate(cited):
                 if fact not in facts:
+                    hint = suggest(fact, self._candidates("facts", facts), self.context.budget)
                     yield Problem(
                         (*path, "sources", k),
-                        f"no fact '{fact}' in the fact sheets{suggest(fact, facts)}; they "
+                        f"no fact '{fact}' in the fact sheets{hint}; they "
                         "are read from the shipped seeds/ and from a seeds/ folder beside "
                         "the scenario or one folder up",
                     )

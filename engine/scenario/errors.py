@@ -1,17 +1,35 @@
-"""Pydantic's validation errors, rewritten as messages a scenario author can act on."""
+"""Pydantic's validation errors, rewritten as messages a scenario author can act on, and the
+report of everything found in one file."""
 
 from __future__ import annotations
 
 import re
 import types
 import typing
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from engine.scenario.base import COLOUR_PATTERN, FACT_ID_PATTERN, ID_PATTERN, SCHEMA_VERSION
-from engine.scenario.diagnostics import DataPath, Problem, suggest
+from engine.scenario.diagnostics import (
+    MAX_DIAGNOSTICS,
+    DataPath,
+    Diagnostic,
+    Mark,
+    Problem,
+    SuggestionBudget,
+    omission,
+    one_line,
+    suggest,
+)
+
+if TYPE_CHECKING:
+    from engine.scenario.yamlio import Document
+
+Found = Problem | ErrorDetails
+"""A problem found in a file: checked already, or a pydantic error not yet put into words."""
 
 _YAML11_BOOLS = {
     "yes",
@@ -42,7 +60,9 @@ _EXPECTED = {
 
 
 def problems_from_validation(
-    error: ValidationError, root: type[BaseModel] | None = None
+    error: ValidationError,
+    root: type[BaseModel] | None = None,
+    budget: SuggestionBudget | None = None,
 ) -> list[Problem]:
     """One :class:`Problem` per error pydantic found validating ``root`` (a scenario unless
     given), in the order it found them."""
@@ -50,7 +70,53 @@ def problems_from_validation(
         from engine.scenario.model import Scenario
 
         root = Scenario
-    return [_problem(detail, root) for detail in error.errors(include_url=False)]
+    return [_problem(detail, root, budget) for detail in error.errors(include_url=False)]
+
+
+def report(
+    name: str, document: Document, found: Sequence[Found], root: type[BaseModel]
+) -> list[Diagnostic]:
+    """The diagnostics of file ``name``, in file order, for what was found validating its data
+    against ``root``.
+
+    Past :data:`MAX_DIAGNOSTICS`, only the first problems are shown and one last line counts
+    the rest; a pydantic error is put into words only if it is shown. Their hints have a budget
+    of their own, which the hints of the problems already checked cannot have spent.
+    """
+    marks = [_mark(document, item) for item in found]
+    order = sorted(range(len(found)), key=marks.__getitem__)
+    shown = order if len(order) <= MAX_DIAGNOSTICS else order[: MAX_DIAGNOSTICS - 1]
+    budget = SuggestionBudget()
+    diagnostics = [
+        _diagnostic(name, document, _as_problem(found[i], root, budget), marks[i]) for i in shown
+    ]
+    hidden = [found[i] for i in order[len(shown) :]]
+    if hidden:
+        errors = any(not isinstance(item, Problem) or item.is_error for item in hidden)
+        diagnostics.append(omission(name, len(hidden), errors=errors))
+    return diagnostics
+
+
+def _mark(document: Document, item: Found) -> Mark:
+    path, at_key = (item.path, item.at_key) if isinstance(item, Problem) else _where(item)
+    return document.locate(path, key=at_key)
+
+
+def _as_problem(item: Found, root: type[BaseModel], budget: SuggestionBudget | None) -> Problem:
+    return item if isinstance(item, Problem) else _problem(item, root, budget)
+
+
+def _diagnostic(name: str, document: Document, problem: Problem, mark: Mark) -> Diagnostic:
+    message = problem.describe()
+    if problem.first is not None:
+        message += f" (first at line {document.locate(problem.first).line})"
+    span = document.spans.get(problem.path)
+    if span is not None and problem.is_error:
+        message += (
+            f"; this quoted text runs from line {span[0]} to line {span[1]}: "
+            "is a closing quote missing?"
+        )
+    return Diagnostic(name, mark, one_line(message), problem.severity)
 
 
 def describe_value(value: Any) -> str:
@@ -71,24 +137,48 @@ def describe_value(value: Any) -> str:
     return type(value).__name__
 
 
-def _problem(detail: ErrorDetails, root: type[BaseModel]) -> Problem:
+def _where(detail: ErrorDetails) -> tuple[DataPath, bool]:
+    """The path a pydantic error is reported at, and whether at the key rather than the value."""
+    loc: DataPath = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "missing":
+        return loc[:-1], False
+    if kind == "extra_forbidden":
+        return loc, True
+    if loc and loc[-1] == "[key]":
+        return loc[:-1], True
+    return loc, False
+
+
+def _problem(
+    detail: ErrorDetails, root: type[BaseModel], budget: SuggestionBudget | None
+) -> Problem:
+    path, at_key = _where(detail)
     loc: DataPath = tuple(detail["loc"])
     kind = detail["type"]
     ctx = detail.get("ctx", {})
     value = detail.get("input")
     if kind == "missing":
-        return Problem(loc[:-1], f"missing required field '{loc[-1]}'")
+        return Problem(path, f"missing required field '{loc[-1]}'")
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = _fields_at(root, loc[:-1])
-        return Problem(loc, f"unknown field '{name}'{suggest(name, allowed)}", at_key=True)
-    if loc and loc[-1] == "[key]":
-        loc = loc[:-1]
-        return Problem(loc, _message(kind, ctx, loc[-1], loc, str(detail["msg"])), at_key=True)
-    return Problem(loc, _message(kind, ctx, value, loc, str(detail["msg"])))
+        return Problem(path, f"unknown field '{name}'{suggest(name, allowed, budget)}", at_key=True)
+    if at_key:  # a mapping key of the wrong kind: the key is the value at fault
+        value = path[-1]
+    return Problem(
+        path, _message(kind, ctx, value, path, str(detail["msg"]), budget), at_key=at_key
+    )
 
 
-def _message(kind: str, ctx: dict[str, Any], value: Any, loc: DataPath, fallback: str) -> str:
+def _message(
+    kind: str,
+    ctx: dict[str, Any],
+    value: Any,
+    loc: DataPath,
+    fallback: str,
+    budget: SuggestionBudget | None,
+) -> str:
     field = loc[-1] if loc else ""
     if kind in ("date_format", "date_real"):
         return fallback
@@ -96,7 +186,7 @@ def _message(kind: str, ctx: dict[str, Any], value: Any, loc: DataPath, fallback
         return _pattern_message(str(ctx.get("pattern")), value)
     if kind == "enum":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        hint = suggest(str(value), options) if isinstance(value, str) else ""
+        hint = suggest(value, options, budget) if isinstance(value, str) else ""
         return f"{describe_value(value)} is not one of: {', '.join(options)}{hint}"
     if kind == "literal_error" and field == "schema":
         is_number = isinstance(value, int) and not isinstance(value, bool)

@@ -16,7 +16,14 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from engine.scenario.base import ID_PATTERN, Name, Spec, Text
-from engine.scenario.diagnostics import Diagnostic, ScenarioError, Severity, YamlInputError
+from engine.scenario.diagnostics import (
+    Diagnostic,
+    Omission,
+    ScenarioError,
+    Severity,
+    YamlInputError,
+    one_line,
+)
 from engine.scenario.yamlio import parse_document, read_text
 
 
@@ -72,29 +79,25 @@ def shipped_seeds_dir() -> Path:
 
 def load_sheet(path: Path) -> FactSheet:
     """Read one fact sheet; raises :class:`ScenarioError` if it is malformed."""
-    from engine.scenario.errors import problems_from_validation
+    from engine.scenario.errors import report
 
     name = str(path)
     try:
         document = parse_document(read_text(path))
     except YamlInputError as exc:
-        raise ScenarioError([Diagnostic(name, exc.mark, exc.message)]) from None
+        raise ScenarioError([Diagnostic(name, exc.mark, one_line(exc.message))]) from None
     try:
         sheet = FactSheet.model_validate(document.data)
     except ValidationError as exc:
-        raise ScenarioError(
-            [
-                Diagnostic(name, document.locate(p.path, key=p.at_key), p.describe())
-                for p in problems_from_validation(exc, FactSheet)
-            ]
-        ) from None
+        found = exc.errors(include_url=False)
+        raise ScenarioError(report(name, document, found, FactSheet)) from None
     if sheet.sheet != path.stem:
         raise ScenarioError(
             [
                 Diagnostic(
                     name,
                     document.locate(("sheet",)),
-                    f"sheet '{sheet.sheet}' must be named {sheet.sheet}.yaml",
+                    one_line(f"sheet '{sheet.sheet}' must be named {sheet.sheet}.yaml"),
                 )
             ]
         )
@@ -129,7 +132,8 @@ def _sheet_results(directory: Path) -> list[FactSheet | ScenarioError]:
         try:
             stat = path.stat()
         except OSError as exc:
-            results.append(ScenarioError([Diagnostic(str(path), None, f"cannot read: {exc}")]))
+            message = one_line(f"cannot read: {exc}")
+            results.append(ScenarioError([Diagnostic(str(path), None, message)]))
             continue
         results.append(_cached_sheet(path, stat.st_mtime, stat.st_size))
     return results
@@ -155,7 +159,9 @@ def known_facts(scenario_path: Path | None) -> tuple[frozenset[str], tuple[Diagn
         for result in _sheet_results(directory):
             if isinstance(result, ScenarioError):
                 problems.extend(
-                    replace(
+                    replace(d, severity=Severity.WARNING)
+                    if isinstance(d, Omission)
+                    else replace(
                         d, severity=Severity.WARNING, message=f"fact sheet not read: {d.message}"
                     )
                     for d in result.diagnostics

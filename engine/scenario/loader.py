@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from engine.scenario.base import ID_PATTERN
 from engine.scenario.checks import CheckContext
@@ -18,13 +19,15 @@ from engine.scenario.diagnostics import (
     Problem,
     ScenarioError,
     Severity,
+    SuggestionBudget,
     YamlInputError,
+    one_line,
     suggest,
 )
-from engine.scenario.errors import describe_value, problems_from_validation
+from engine.scenario.errors import Found, describe_value, report
 from engine.scenario.facts import known_facts
 from engine.scenario.model import LIST_SECTIONS, Scenario
-from engine.scenario.yamlio import Document, decode, dump_yaml, parse_document, read_text
+from engine.scenario.yamlio import decode, dump_yaml, parse_document, read_text
 
 FEATURED = ("aleppo-2024", "hama-2024", "two-rivers")
 """Shipped scenarios in the order a picker shows them: the seed scenario first."""
@@ -89,7 +92,7 @@ def check_file(path: Path, *, name: str | None = None) -> CheckResult:
     try:
         text = read_text(path)
     except YamlInputError as exc:
-        return CheckResult(None, (Diagnostic(label, exc.mark, _one_line(exc.message)),))
+        return CheckResult(None, (Diagnostic(label, exc.mark, one_line(exc.message)),))
     return check_text(text, name=label, facts_for=path)
 
 
@@ -98,7 +101,7 @@ def check_bytes(raw: bytes, *, name: str = "<bytes>") -> CheckResult:
     try:
         text = decode(raw)
     except YamlInputError as exc:
-        return CheckResult(None, (Diagnostic(name, exc.mark, _one_line(exc.message)),))
+        return CheckResult(None, (Diagnostic(name, exc.mark, one_line(exc.message)),))
     return check_text(text, name=name)
 
 
@@ -107,7 +110,7 @@ def check_text(text: str, *, name: str = "<string>", facts_for: Path | None = No
     try:
         document = parse_document(text)
     except YamlInputError as exc:
-        return CheckResult(None, (Diagnostic(name, exc.mark, _one_line(exc.message)),))
+        return CheckResult(None, (Diagnostic(name, exc.mark, one_line(exc.message)),))
     if not isinstance(document.data, dict):
         message = (
             f"the file {'has only comments' if text.strip() else 'is empty'}; a scenario is a "
@@ -118,14 +121,17 @@ def check_text(text: str, *, name: str = "<string>", facts_for: Path | None = No
         )
         return CheckResult(None, (Diagnostic(name, document.locate(()), message),))
     facts, sheet_problems = known_facts(facts_for)
-    context = CheckContext(facts=facts)
+    budget = SuggestionBudget()
+    context = CheckContext(facts=facts, budget=budget)
+    found: list[Found]
     try:
         scenario: Scenario | None = Scenario.model_validate(document.data, context=context)
-        problems = context.problems
+        found = list(context.problems)
     except ValidationError as exc:
         scenario = None
-        problems = problems_from_validation(exc) + _check_the_rest(document.data, exc, facts)
-    located = [_locate(name, document, p) for p in problems]
+        details = exc.errors(include_url=False)
+        found = [*details, *_check_the_rest(document.data, details, facts, budget)]
+    located = report(name, document, found, Scenario)
     return CheckResult(
         scenario, tuple(sorted([*sheet_problems, *located], key=lambda d: d.sort_key))
     )
@@ -146,7 +152,10 @@ _STAND_INS: dict[str, Any] = {
 
 
 def _check_the_rest(
-    data: dict[str, Any], error: ValidationError, facts: frozenset[str]
+    data: dict[str, Any],
+    details: list[ErrorDetails],
+    facts: frozenset[str],
+    budget: SuggestionBudget,
 ) -> list[Problem]:
     """Cross-checks of the entities that did validate, so that one pass reports both kinds.
 
@@ -156,7 +165,7 @@ def _check_the_rest(
     """
     bad: dict[str, set[int]] = {}
     rest = dict(data)
-    for detail in error.errors():
+    for detail in details:
         loc = detail["loc"]
         if loc and loc[0] in _STAND_INS:
             rest[str(loc[0])] = _STAND_INS[str(loc[0])]
@@ -183,7 +192,7 @@ def _check_the_rest(
             else ""
             for i in indices
         }
-    context = CheckContext(facts=facts, left_out=left_out)
+    context = CheckContext(facts=facts, left_out=left_out, budget=budget)
     try:
         Scenario.model_validate(rest, context=context)
     except ValidationError:
@@ -201,26 +210,6 @@ def _check_the_rest(
         for p in context.problems
         if p.is_error
     ]
-
-
-def _locate(name: str, document: Document, problem: Problem) -> Diagnostic:
-    message = problem.describe()
-    if problem.first is not None:
-        message += f" (first at line {document.locate(problem.first).line})"
-    span = document.spans.get(problem.path)
-    if span is not None and problem.is_error:
-        message += (
-            f"; this quoted text runs from line {span[0]} to line {span[1]}: "
-            "is a closing quote missing?"
-        )
-    mark = document.locate(problem.path, key=problem.at_key)
-    return Diagnostic(name, mark, _one_line(message), problem.severity)
-
-
-def _one_line(message: str) -> str:
-    """The message with its line breaks written as ``\\n``: messages quote the author's text,
-    which may hold some, and a diagnostic is one ``PATH:LINE:COL:`` line of output."""
-    return message.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def load_scenario(path_or_id: str | Path) -> Scenario:

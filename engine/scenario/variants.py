@@ -15,10 +15,17 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from engine.scenario.base import EXTENSION_PREFIX
-from engine.scenario.diagnostics import DataPath, Problem, Severity, suggest
+from engine.scenario.diagnostics import (
+    Candidates,
+    DataPath,
+    Problem,
+    Severity,
+    SuggestionBudget,
+    suggest,
+)
 
 if TYPE_CHECKING:
     from engine.scenario.checks import CheckContext
@@ -40,12 +47,13 @@ class UnknownVariantError(KeyError):
 
 
 def merge_changes(
-    base: dict[str, Any], changes: dict[str, Any]
+    base: dict[str, Any], changes: dict[str, Any], budget: SuggestionBudget | None = None
 ) -> tuple[dict[str, Any], list[Override], list[Problem]]:
-    """Apply ``changes`` to a copy of scenario data ``base``.
+    """Apply ``changes`` to a copy of scenario data ``base`` (see :func:`base_data`).
 
     Returns the merged data, where each changed value came from, and the problems found in
-    ``changes`` itself (paths relative to ``changes``).
+    ``changes`` itself (paths relative to ``changes``). What the changes touch is plain data;
+    the rest is left as it is in ``base``.
     """
     merged = dict(base)  # copied only where changed: base is shared by every variant
     overrides: list[Override] = []
@@ -57,7 +65,7 @@ def merge_changes(
             from engine.scenario.model import Scenario
 
             sections = {info.alias or name for name, info in Scenario.model_fields.items()}
-            hint = "" if key in sections else suggest(key, CHANGEABLE)
+            hint = "" if key in sections else suggest(key, CHANGEABLE, budget)
             problems.append(
                 Problem(
                     (key,),
@@ -67,12 +75,12 @@ def merge_changes(
                 )
             )
         elif key in PATCHABLE_SECTIONS:
-            problems.extend(_merge_section(merged, key, value, overrides))
+            problems.extend(_merge_section(merged, key, value, overrides, budget))
         elif key == "rules":
             if not isinstance(value, dict):
                 problems.append(Problem((key,), "expected a mapping of rules groups to change"))
                 continue
-            rules = merged["rules"] = copy.deepcopy(merged.get("rules", {}))
+            rules = merged["rules"] = _plain(merged.get("rules", {}))
             _deep_merge(rules, value, ("rules",), ("rules",), overrides)
         else:
             merged[key] = copy.deepcopy(value)
@@ -81,23 +89,29 @@ def merge_changes(
 
 
 def _merge_section(
-    merged: dict[str, Any], section: str, value: Any, overrides: list[Override]
+    merged: dict[str, Any],
+    section: str,
+    value: Any,
+    overrides: list[Override],
+    budget: SuggestionBudget | None,
 ) -> list[Problem]:
     if not isinstance(value, dict):
         return [
             Problem((section,), f"expected a mapping from {section} ids to the fields to change")
         ]
     entities = merged[section] = list(merged.get(section, []))
-    index = {e.get("id"): i for i, e in enumerate(entities) if isinstance(e, dict)}
+    index = {_id_of(e): i for i, e in enumerate(entities) if isinstance(e, dict | BaseModel)}
+    known: Candidates | None = None
     problems: list[Problem] = []
     for entity_id, patch in value.items():
         path = (section, entity_id)
         if entity_id not in index:
-            known = [k for k in index if isinstance(k, str)]
+            if known is None:
+                known = Candidates(k for k in index if isinstance(k, str))
             problems.append(
                 Problem(
                     path,
-                    f"no {section} entry '{entity_id}'{suggest(entity_id, known)}",
+                    f"no {section} entry '{entity_id}'{suggest(entity_id, known, budget)}",
                     at_key=True,
                 )
             )
@@ -107,9 +121,20 @@ def _merge_section(
             problems.append(Problem((*path, "id"), "a variant cannot change an id", at_key=True))
         else:
             i = index[entity_id]
-            entities[i] = copy.deepcopy(entities[i])
+            entities[i] = _plain(entities[i])
             _deep_merge(entities[i], patch, (section, i), path, overrides)
     return problems
+
+
+def _id_of(entity: dict[str, Any] | BaseModel) -> Any:
+    return entity.get("id") if isinstance(entity, dict) else getattr(entity, "id", None)
+
+
+def _plain(value: Any) -> Any:
+    """A copy of ``value`` as plain data, to be changed: a model as it is written in a file."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    return copy.deepcopy(value)
 
 
 def _deep_merge(
@@ -128,8 +153,18 @@ def _deep_merge(
 
 
 def base_data(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain data, without its variants: what a variant is merged into."""
-    data = scenario.model_dump(mode="json", by_alias=True)
+    """The scenario's sections without its variants: what a variant is merged into.
+
+    Entities and rules stay the scenario's own validated models, which validating the merged
+    data takes as they are: only what a variant changes, turned into plain data by
+    :func:`merge_changes`, is validated again.
+    """
+    data = {
+        info.alias or name: getattr(scenario, name)
+        for name, info in type(scenario).model_fields.items()
+        if name != "extensions"
+    }
+    data.update(scenario.extensions)
     data["variants"] = []
     return data
 
@@ -167,19 +202,22 @@ def check_variant(
     if not variant.changes:
         yield Problem(prefix, "this variant changes nothing", severity=Severity.WARNING)
         return
-    merged, overrides, problems = merge_changes(base, variant.changes)
+    merged, overrides, problems = merge_changes(base, variant.changes, context.budget)
     for problem in problems:
         yield replace(problem, path=prefix + problem.path)
     if problems:
         return
-    sub = CheckContext(facts=context.facts)
+    sub = CheckContext(facts=context.facts, budget=context.budget, variant_applied=True)
     try:
         Scenario.model_validate(merged, context=sub)
         found = sub.problems
     except ValidationError as exc:
-        found = problems_from_validation(exc)
+        found = problems_from_validation(exc, budget=context.budget)
+    sources: dict[DataPath, DataPath] = {}
+    for dst, src in overrides:
+        sources.setdefault(dst, src)
     for problem in found:
-        source = _source_of(problem.path, overrides)
+        source = _source_of(problem.path, sources)
         if source is not None:
             yield replace(problem, path=prefix + source, first=None)
         elif problem.describe() not in known:
@@ -190,12 +228,11 @@ def check_variant(
             )
 
 
-def _source_of(path: DataPath, overrides: list[Override]) -> DataPath | None:
-    best: Override | None = None
-    for dst, src in overrides:
-        if path[: len(dst)] == dst and (best is None or len(dst) > len(best[0])):
-            best = (dst, src)
-    if best is None:
-        return None
-    dst, src = best
-    return src + path[len(dst) :]
+def _source_of(path: DataPath, sources: dict[DataPath, DataPath]) -> DataPath | None:
+    """Where in ``changes`` the value at ``path`` (or the nearest changed value holding it) came
+    from, given where each changed value came from."""
+    for end in range(len(path), 0, -1):
+        src = sources.get(path[:end])
+        if src is not None:
+            return src + path[end:]
+    return None
