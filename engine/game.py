@@ -31,7 +31,10 @@ SAVE_VERSION = 2
 """Version 2 added the checksum; older versions are read through :data:`MIGRATIONS`."""
 ENGINE_VERSION = "0.1.0"
 MAX_SAVE_BYTES = 16 * 1024 * 1024
-MAX_ORDERS_PER_TURN = 2000
+MAX_PENDING_ORDERS = 2000
+"""Orders one side may give in a turn (more than any side needs)."""
+MAX_ORDERS_PER_TURN = 10_000
+"""Orders of every side together in one turn; a save with more is damaged."""
 """More orders than any side can give in a turn; a save with more is damaged."""
 CHECKSUM_ALGORITHM = "sha256"
 LOAD_ANOTHER = "load another save, such as an earlier autosave"
@@ -95,14 +98,27 @@ class Game:
     def issue(self, order: Order) -> None:
         """Add an order for this turn; raises :class:`IllegalOrderError` and changes nothing
         if the rules do not allow it."""
-        if len(self.pending) >= MAX_ORDERS_PER_TURN:
-            raise IllegalOrderError(f"no more than {MAX_ORDERS_PER_TURN} orders in a turn")
+        if len(self.pending) >= MAX_PENDING_ORDERS:
+            raise IllegalOrderError(f"no more than {MAX_PENDING_ORDERS} orders in a turn")
         validate(self.world, self.state, order, self.pending)
         self.pending.append(order)
 
-    def withdraw(self, order: Order) -> None:
-        """Take back a pending order; raises ``ValueError`` if it is not pending."""
+    def withdraw(self, order: Order) -> list[Order]:
+        """Take back a pending order, and with it any later order it made legal (close
+        support for a withdrawn attack); returns those. Raises ``ValueError`` if ``order``
+        is not pending."""
         self.pending.remove(order)
+        kept: list[Order] = []
+        dropped: list[Order] = []
+        for other in self.pending:
+            try:
+                validate(self.world, self.state, other, kept)
+            except IllegalOrderError:
+                dropped.append(other)
+            else:
+                kept.append(other)
+        self.pending = kept
+        return dropped
 
     def end_turn(self, others: Iterable[Order] = ()) -> tuple[Event, ...]:
         """Resolve the turn with the pending orders and ``others`` (the computer opponents'),
@@ -111,6 +127,8 @@ class Game:
             raise IllegalOrderError("the game is over")
         accepted = list(self.pending)
         for order in others:
+            if len(accepted) >= MAX_ORDERS_PER_TURN:
+                raise IllegalOrderError(f"no more than {MAX_ORDERS_PER_TURN} orders in a turn")
             validate(self.world, self.state, order, accepted)
             accepted.append(order)
         state, events = resolve_turn(

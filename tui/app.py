@@ -41,6 +41,7 @@ class FrontlinesApp(App[None]):
     ) -> None:
         super().__init__()
         self.notices: list[str] = []
+        self.chose_scenario = False
         self.warning = warning
         self.session = session
         self.scenario = scenario
@@ -54,10 +55,15 @@ class FrontlinesApp(App[None]):
         if self.session is not None:
             self.push_screen(MainScreen(self.session))
         elif self.scenario is not None:
+            self.chose_scenario = False
             self.pick_faction(self.scenario)
         else:
-            scenarios = [load_scenario(s) for s in shipped_ids()]
-            self.push_screen(ScenarioPicker(scenarios), self.pick_faction)
+            self.pick_scenario()
+
+    def pick_scenario(self) -> None:
+        self.chose_scenario = True
+        scenarios = [load_scenario(s) for s in shipped_ids()]
+        self.push_screen(ScenarioPicker(scenarios), self.pick_faction)
 
     def notify(
         self,
@@ -89,9 +95,11 @@ class FrontlinesApp(App[None]):
                 yield command
 
     async def action_quit(self) -> None:
-        """Quit; in a game, ask first if orders given this turn would be lost."""
-        if isinstance(self.screen, MainScreen):
-            self.screen.action_quit_game()
+        """Quit; in a game, ask first if orders given this turn would be lost, whatever
+        dialog is open over it."""
+        games = [s for s in self.screen_stack if isinstance(s, MainScreen)]
+        if games:
+            games[-1].action_quit_game()
         else:
             self.exit()
 
@@ -124,14 +132,18 @@ class FrontlinesApp(App[None]):
         self.scenario = scenario
 
         def chosen(choice: tuple[str, str] | None) -> None:
-            if not choice or not choice[0]:
+            if not choice or not choice[0]:  # back: to the scenarios, or out
+                if self.chose_scenario:
+                    self.pick_scenario()
+                else:
+                    self.exit()
                 return
             faction, level = choice
             self.start(
                 Session.new(scenario, faction, seed=self.seed, difficulty=level, saves=self.saves)
             )
 
-        self.push_screen(FactionPicker(scenario), chosen)
+        self.push_screen(FactionPicker(scenario, self.difficulty), chosen)
 
     def start(self, session: Session) -> None:
         self.session = session

@@ -43,6 +43,8 @@ class Session:
     saves: Path | None = None
     saved_turn: int = 0
     last_autosave_error: str | None = None
+    saved_path: Path | None = None
+    """The file this game was last written to or loaded from."""
     """Why the last autosave failed, for the player to see; ``None`` once one succeeds."""
 
     @classmethod
@@ -74,7 +76,9 @@ class Session:
         difficulty = meta.get("difficulty")
         if not isinstance(difficulty, str) or difficulty not in LEVELS:
             difficulty = DEFAULT_DIFFICULTY
-        return cls(game, str(player), str(difficulty), saves, game.turn)
+        session = cls(game, str(player), str(difficulty), saves, game.turn)
+        session.saved_path = path
+        return session
 
     # -- the turn ----------------------------------------------------------------------------
 
@@ -87,8 +91,9 @@ class Session:
         """Give an order; raises :class:`engine.IllegalOrderError` with the reason."""
         self.game.issue(order)
 
-    def withdraw(self, order: Order) -> None:
-        self.game.withdraw(order)
+    def withdraw(self, order: Order) -> list[Order]:
+        """Take back an order; returns the orders that depended on it, withdrawn too."""
+        return self.game.withdraw(order)
 
     def computer_orders(self) -> list[Order]:
         """The computer's orders this turn. Allies of the player see the player's orders and
@@ -110,8 +115,10 @@ class Session:
         return events
 
     def undo(self) -> None:
-        """Back to the start of the last turn, its orders pending again."""
+        """Back to the start of the last turn, the player's orders of it pending again (the
+        computer gives its own afresh)."""
         self.game.undo()
+        self.game.pending = [o for o in self.game.pending if o.faction == self.player]
         self.autosave()
 
     # -- saves -------------------------------------------------------------------------------
@@ -129,6 +136,7 @@ class Session:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, save_text(self.save_data()), before_replace=before_replace)
         self.saved_turn = self.game.turn
+        self.saved_path = path
 
     @property
     def autosave_path(self) -> Path | None:

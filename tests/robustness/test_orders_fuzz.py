@@ -47,14 +47,13 @@ from engine import (
     IllegalOrderError,
     Move,
     Order,
-    SaveError,
     Scenario,
     load_scenario,
 )
 from engine import strategies as fst
 from engine.ai import choose_orders
 from engine.events import Battle
-from engine.game import MAX_ORDERS_PER_TURN
+from engine.game import MAX_ORDERS_PER_TURN, MAX_PENDING_ORDERS
 from engine.invariants import check_state, check_turn
 from engine.orders import available_sorties, validate
 from tui.screens.order import with_amount
@@ -470,7 +469,7 @@ class HostileOrders(RuleBasedStateMachine):
     @invariant()
     def rules_hold(self) -> None:
         check_state(self.game.world, self.game.state)
-        assert len(self.game.pending) <= MAX_ORDERS_PER_TURN
+        assert len(self.game.pending) <= MAX_PENDING_ORDERS
         # Withdrawing may leave an order that another one made legal (see the xfail below),
         # but never more than the faction has.
         assert_within_means(self.game, self.game.pending)
@@ -596,18 +595,18 @@ def test_more_orders_than_a_turn_takes_are_refused_and_the_turn_still_plays() ->
         (o for o in game.legal_orders("opposition") if isinstance(o, Attack | Move)),
         key=lambda o: o.amount,
     )
-    tiny = replace(largest, amount=largest.amount / (2 * MAX_ORDERS_PER_TURN))
-    for _ in range(MAX_ORDERS_PER_TURN):
+    tiny = replace(largest, amount=largest.amount / (2 * MAX_PENDING_ORDERS))
+    for _ in range(MAX_PENDING_ORDERS):
         game.issue(tiny)  # the same order again and again: duplicates are fine
     digest = game.digest()
     for extra in (tiny, replace(largest, amount=5e-324), game.legal_orders("government")[0]):
-        with pytest.raises(IllegalOrderError, match=f"no more than {MAX_ORDERS_PER_TURN}"):
+        with pytest.raises(IllegalOrderError, match=f"no more than {MAX_PENDING_ORDERS}"):
             game.issue(extra)
-    assert len(game.pending) == MAX_ORDERS_PER_TURN and game.digest() == digest
+    assert len(game.pending) == MAX_PENDING_ORDERS and game.digest() == digest
     game.withdraw(replace(tiny))
     game.issue(tiny)
     assert end_turn_and_check(game, [])
-    assert len(game.orders[-1]) == MAX_ORDERS_PER_TURN
+    assert len(game.orders[-1]) == MAX_PENDING_ORDERS
     assert Game.from_data(game.to_data(), scenario=game.scenario).digest() == game.digest()
 
 
@@ -662,12 +661,6 @@ def _support_needs_an_attack() -> Scenario:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SaveError,
-    reason="engine/game.py: Game.withdraw leaves a close support whose only battle was the "
-    "withdrawn attack; the save then fails to load ('a pending order is not valid')",
-)
 def test_withdrawing_an_attack_leaves_the_pending_orders_legal() -> None:
     game = Game.new(_support_needs_an_attack(), seed=1)
     attack = Attack("a", "x", "y", 5.0)
@@ -676,7 +669,8 @@ def test_withdrawing_an_attack_leaves_the_pending_orders_legal() -> None:
         game.issue(support)
     game.issue(attack)
     game.issue(support)
-    game.withdraw(attack)
+    assert game.withdraw(attack) == [support]  # it had no battle left to support
+    assert game.pending == []
     Game.from_data(game.to_data(), scenario=game.scenario)
     remaining: list[Order] = []
     for order in game.pending:
@@ -684,20 +678,22 @@ def test_withdrawing_an_attack_leaves_the_pending_orders_legal() -> None:
         remaining.append(order)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SaveError,
-    reason="engine/game.py: end_turn takes any number of others on top of up to "
-    f"{MAX_ORDERS_PER_TURN} pending orders, but a save with more than {MAX_ORDERS_PER_TURN} "
-    "orders in a turn is refused as damaged",
-)
 def test_a_turn_that_was_played_can_be_saved_and_loaded() -> None:
     game = Game.new(load_scenario("aleppo-2024"), seed=2)
     order = Attack("opposition", "western-aleppo", "aleppo", 1e-3)
-    game.pending = [order] * MAX_ORDERS_PER_TURN  # as issued one by one, only faster
+    game.pending = [order] * MAX_PENDING_ORDERS  # as issued one by one, only faster
     assert_within_means(game, game.pending)
     game.end_turn([Move("government", "aleppo", "kuweires", 1.0)])
     Game.from_data(game.to_data(), scenario=game.scenario)
+
+
+def test_a_turn_with_more_orders_than_a_save_holds_is_refused_whole() -> None:
+    game = Game.new(load_scenario("aleppo-2024"), seed=2)
+    order = Move("government", "aleppo", "kuweires", 1e-4)
+    digest = game.digest()
+    with pytest.raises(IllegalOrderError, match=f"no more than {MAX_ORDERS_PER_TURN}"):
+        game.end_turn([order] * (MAX_ORDERS_PER_TURN + 1))
+    assert game.digest() == digest and game.turn == 0 and game.pending == []
 
 
 @pytest.mark.xfail(

@@ -20,7 +20,7 @@ from tui.screens.load import LoadScreen
 from tui.screens.main import MainScreen
 from tui.screens.order import OrderDialog
 from tui.screens.picker import FactionPicker, ScenarioPicker
-from tui.screens.prompt import ConfirmScreen
+from tui.screens.prompt import ConfirmScreen, SaveNameScreen
 from tui.session import Session
 from tui.widgets.map import MapView
 from tui.widgets.news import NewsLog
@@ -77,6 +77,8 @@ async def test_orders_are_given_refused_and_withdrawn(tmp_path: Path) -> None:
         await pilot.pause()
         # The engine refuses it, with its reason; nothing is pending.
         assert screen.session.game.pending == []
+        assert app.notices[-1].startswith("Refused: ")
+        assert "cannot send 99" in app.notices[-1]
         await pilot.press("a")
         app.screen.query_one("#order-amount", Input).value = "5"
         await pilot.press("enter")
@@ -103,6 +105,12 @@ async def test_ending_turns_plays_the_computer_and_autosaves(tmp_path: Path) -> 
         await pilot.press("u")
         await pilot.pause()
         assert screen.session.game.turn == 2
+        assert all(o.faction == "opposition" for o in screen.session.game.pending)
+        await pilot.press("e")  # the computer gives its orders afresh
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.session.game.turn == 3
+        assert not [n for n in app.notices if "could not be played" in n]
 
 
 async def test_save_and_load_give_the_same_game(tmp_path: Path) -> None:
@@ -274,8 +282,11 @@ async def test_the_game_ends_with_the_outcome_a_chart_and_where_it_is_saved(
         assert "frontlines replay" in text
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+        turns = game.turn
         await pilot.press("e")  # nothing happens after the end
-        assert app.screen.session.game.turn == game.turn  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert main_screen(app).session.game.turn == turns
 
 
 async def test_the_load_screen_resumes_a_saved_game(tmp_path: Path) -> None:
@@ -369,3 +380,121 @@ async def test_the_offered_amount_sends_everything_even_when_it_is_fractional(
         await pilot.pause()
         (order,) = game.pending
         assert isinstance(order, Attack) and order.amount == strength
+
+
+async def test_escape_on_the_faction_picker_goes_back_to_the_scenarios(tmp_path: Path) -> None:
+    app = make_app(saves=tmp_path, difficulty="hard")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, FactionPicker)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ScenarioPicker)
+        await pilot.press("enter", "enter", "enter")  # --difficulty is what is offered
+        assert main_screen(app).session.difficulty == "hard"
+
+
+async def test_escape_on_the_faction_picker_of_a_named_scenario_quits(tmp_path: Path) -> None:
+    app = make_app("aleppo-2024", saves=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, FactionPicker)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert not app.is_running
+
+
+@pytest.mark.parametrize("dialog", ["question_mark", "b", "ctrl+s"])
+async def test_quitting_from_a_dialog_asks_too_and_no_is_the_default(
+    tmp_path: Path, dialog: str
+) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(MapView).select("idlib")
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        await pilot.press(dialog)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the focused button is "No"
+        await pilot.pause()
+        assert app.is_running and main_screen_in(app).session.game.pending
+
+
+def main_screen_in(app: FrontlinesApp) -> MainScreen:
+    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
+
+
+async def test_withdraw_and_save_wait_while_a_turn_is_played(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        screen.query_one(MapView).select("western-aleppo")
+        await pilot.press("a", "enter")
+        await pilot.pause()
+        (order,) = screen.session.game.pending
+        screen.busy = True  # as while the worker plays the turn
+        await pilot.press("w", "ctrl+s")
+        await pilot.pause()
+        assert screen.session.game.pending == [order]
+        assert isinstance(app.screen, MainScreen)  # no save prompt
+        assert "The turn is being played" in app.notices[-1]
+
+
+async def test_save_names_are_checked_and_replacing_asks(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        for bad in ["a\x00b", "../x", ".hidden", "", "x" * 200, "a b"]:
+            await pilot.press("ctrl+s")
+            app.screen.query_one(Input).value = bad
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, SaveNameScreen), bad
+            await pilot.press("escape")
+        (tmp_path / "mine.json").write_text("keep me")
+        await pilot.press("ctrl+s")
+        app.screen.query_one(Input).value = "mine"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert (tmp_path / "mine.json").read_text() == "keep me"
+        await pilot.press("ctrl+s")
+        app.screen.query_one(Input).value = "mine"
+        await pilot.press("enter")
+        await pilot.press("y")
+        await pilot.pause()
+        assert Game.load(tmp_path / "mine.json").digest() == main_screen(app).session.game.digest()
+
+
+async def test_after_undo_the_news_holds_only_the_turns_still_played(tmp_path: Path) -> None:
+    app = game_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(MapView).select("western-aleppo")
+        await pilot.press("a", "enter")
+        await end_turn(app, pilot)
+        assert app.screen.query_one(NewsLog).battles
+        await pilot.press("u")
+        await pilot.pause()
+        news = app.screen.query_one(NewsLog)
+        assert not news.battles
+        assert "— Turn 1 —" not in news_text(app)
+
+
+async def test_the_game_over_screen_names_the_file_a_finished_game_was_loaded_from(
+    tmp_path: Path,
+) -> None:
+    from engine.ai import choose_orders
+    from engine.scenario import load_scenario
+
+    session = Session.new(load_scenario("aleppo-2024"), "government", seed=3, saves=None)
+    game = session.game
+    while not game.over:
+        game.end_turn(choose_orders(game.world, game.state, session.computer, "easy", 3))
+    saved = tmp_path / "finished.json"
+    session.save(saved)
+    app = make_app(load=saved, saves=tmp_path / "elsewhere")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GameOverScreen)
+        assert "finished.json" in shown(app)
+        assert "autosave" not in shown(app)

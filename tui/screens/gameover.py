@@ -84,9 +84,12 @@ class GameOverScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         session = self.session
-        saved = session.autosave_path
+        saved = None if session.last_autosave_error else session.saved_path
         where = [
-            Text.assemble(("Saved: ", "bold"), str(saved) if saved else "not saved (no folder)")
+            Text.assemble(
+                ("Saved: ", "bold"),
+                str(saved) if saved else "not saved; ctrl+s on the map saves it",
+            )
         ]
         if saved is not None:
             where.append(Text.assemble(("Replay: ", "bold"), f"frontlines replay {saved}"))

@@ -92,10 +92,17 @@ class MainScreen(Screen[None]):
         game = self.session.game
         self.title = game.scenario.title
         self.query_one(MapView).focus()
+        self.show_news()
+        self.refresh_all()
+        if game.over:
+            self.call_after_refresh(self.app.push_screen, GameOverScreen(self.session))
+
+    def show_news(self) -> None:
+        """The log from the game's events: the briefing, then every turn played."""
+        game = self.session.game
         news = self.query_one(NewsLog)
+        news.clear()
         news.say(game.scenario.description)
-        for turn, events in enumerate(game.events, start=1):
-            news.report(turn, events)
         you = game.world.faction_names[game.world.faction_index(self.session.player)]
         goals = [
             goal_text(game.scenario, goal)
@@ -107,9 +114,8 @@ class MainScreen(Screen[None]):
             "Select a place, give orders (a, m, s, c), then end the turn (e). ? for help, "
             "ctrl+p for every order by name."
         )
-        self.refresh_all()
-        if game.over:
-            self.call_after_refresh(self.app.push_screen, GameOverScreen(self.session))
+        for turn, events in enumerate(game.events, start=1):
+            news.report(turn, events)
 
     # -- showing the game --------------------------------------------------------------------
 
@@ -204,8 +210,15 @@ class MainScreen(Screen[None]):
         self.refresh_all()
 
     def action_withdraw(self) -> None:
+        if self.busy:
+            self.notify("The turn is being played.", severity="warning")
+            return
         if self.session.game.pending:
-            self.session.withdraw(self.session.game.pending[-1])
+            world = self.session.game.world
+            also = self.session.withdraw(self.session.game.pending[-1])
+            if also:
+                lines = "; ".join(order_line(world, o) for o in also)
+                self.notify(f"Also withdrawn, as they depended on it: {lines}")
             self.refresh_all()
 
     def action_end_turn(self) -> None:
@@ -256,10 +269,14 @@ class MainScreen(Screen[None]):
         except ValueError as exc:
             self.notify(str(exc), severity="warning")
             return
+        self.show_news()
         self.query_one(NewsLog).say("— Last turn undone —", style="bold")
         self.refresh_all()
 
     def action_save(self) -> None:
+        if self.busy:
+            self.notify("The turn is being played; save when it is done.", severity="warning")
+            return
         suggestion = f"{self.session.game.scenario.id}-turn-{self.session.game.turn}"
         self.app.push_screen(SaveNameScreen(suggestion), self.save_as)
 
@@ -270,10 +287,22 @@ class MainScreen(Screen[None]):
             self.notify("Saving is off: no folder could be written.", severity="error")
             return
         path = self.session.saves / f"{name}.json"
+        if path.exists() and path != self.session.saved_path:
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.write_save(path)
+
+            self.app.push_screen(ConfirmScreen(f"Replace the save {path.name}?"), answer)
+            return
+        self.write_save(path)
+
+    def write_save(self, path: Path) -> None:
         try:
             self.session.save(path)
-        except OSError as exc:
-            self.notify(f"Could not save: {exc.strerror or exc}", severity="error")
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            self.notify(f"Could not save: {reason}", severity="error")
             return
         self.notify(f"Saved to {path}")
 
@@ -300,6 +329,7 @@ class MainScreen(Screen[None]):
         except SaveError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
+        self.app.session = session  # type: ignore[attr-defined]
         self.app.switch_screen(MainScreen(session))
 
     def action_forecast(self) -> None:
@@ -313,12 +343,17 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_quit_game(self) -> None:
-        if not self.session.unsaved:
+        if not self.session.unsaved and not self.busy:
             self.app.exit()
             return
+        question = (
+            "Quit while the turn is being played? It will not be saved."
+            if self.busy
+            else "Quit? Orders given this turn are not saved."
+        )
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.app.exit()
 
-        self.app.push_screen(ConfirmScreen("Quit? Orders given this turn are not saved."), answer)
+        self.app.push_screen(ConfirmScreen(question), answer)

@@ -154,7 +154,12 @@ class OrderDialog(ModalScreen[Order | None]):
         try:
             order = with_amount(self.offered[index], typed)
         except ValueError:
-            self.query_one("#order-error", Label).update("The amount must be a number.")
+            wanted = (
+                "a number"
+                if isinstance(self.offered[index], Attack | Move)
+                else ("a whole number of sorties")
+            )
+            self.query_one("#order-error", Label).update(f"The amount must be {wanted}.")
             return
         self.dismiss(order)
 

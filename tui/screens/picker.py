@@ -126,9 +126,10 @@ class FactionPicker(Screen[tuple[str, str]]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, level: str = "normal") -> None:
         super().__init__()
         self.scenario = scenario
+        self.level = level if level in LEVELS else "normal"
         self.faction: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -152,7 +153,7 @@ class FactionPicker(Screen[tuple[str, str]]):
     def on_mount(self) -> None:
         self.title = self.scenario.title
         levels = self.query_one("#level-list", OptionList)
-        levels.highlighted = list(LEVELS).index("normal")
+        levels.highlighted = list(LEVELS).index(self.level)
         self.query_one("#faction-list", OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

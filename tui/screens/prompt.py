@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -9,6 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+SAVE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
+"""A save's name: a file name on every system, never hidden, never a path."""
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -29,6 +33,9 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Yes", variant="error", id="yes")
                 yield Button("No", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()  # enter alone never loses anything
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -54,8 +61,10 @@ class SaveNameScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.value.strip()
-        if not name or "/" in name or name.startswith("."):
-            self.query_one("#save-error", Label).update("Use a plain name: letters, digits, -.")
+        if not SAVE_NAME.fullmatch(name):
+            self.query_one("#save-error", Label).update(
+                "Use a plain name of up to 80 letters, digits, '-' and '_'."
+            )
             return
         self.dismiss(name)
 

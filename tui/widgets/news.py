@@ -30,6 +30,11 @@ class NewsLog(OptionList):
         super().__init__(id=id)
         self.battles: dict[str, Battle] = {}
 
+    def clear(self) -> None:
+        """Empty the log, battles and all."""
+        self.clear_options()
+        self.battles.clear()
+
     def say(self, text: str, style: str = "") -> None:
         """Add a line that is not a battle."""
         self.add_option(Option(Text(text, style=style)))
