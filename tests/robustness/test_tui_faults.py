@@ -121,7 +121,7 @@ def test_with_nowhere_to_write_the_game_is_played_without_saves(
 async def test_notices_with_brackets_are_shown_as_they_are(tmp_path: Path) -> None:
     app = game_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        message = "Could not load [/tmp/x].json: [1, 2] [/bold] [link=x]"
+        message = "Could not load [saves/x].json: [1, 2] [/bold] [link=x]"
         app.notify(message)  # markup here would raise, or swallow the brackets
         await pilot.pause()
         assert app.is_running and app.notices[-1] == message
