@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: play test lint typecheck pytest schema setup clean
+.PHONY: play test lint typecheck pytest schema repin mutate setup clean
 
 setup: $(STAMP)
 
@@ -28,12 +28,27 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two pytest workers per core: the terminal-app tests spend about half their time waiting
+# for the app to go idle, and the others fill that time.
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
+
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal
 
 # Regenerate the committed JSON Schema after changing the scenario models.
 schema: $(STAMP)
 	$(BIN)/frontlines schema > scenarios/scenario.schema.json
+
+# After a change of the rules meant to change outcomes: re-pin the golden games, the save
+# corpus, the schema, the snapshots and the README picture, and print what changed.
+repin: $(STAMP)
+	$(BIN)/python -m tests.repin
+
+# Seeded, bounded mutation testing of the rules and the orders (docs/testing.md): the report
+# goes to mutate-report.json; options through MUTATE, e.g. make mutate MUTATE="--mutants 30".
+MUTATE ?=
+mutate: $(STAMP)
+	$(BIN)/python -m tests.mutate --json mutate-report.json $(MUTATE)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -3,7 +3,7 @@
     python -m benchmarks.loader [--repeat N]
 
 Prints JSON: median milliseconds to check each shipped scenario in process, and for each
-generated hostile input the median wall time and peak memory of a separate
+generated hostile input the median CPU time and peak memory of a separate
 ``frontlines validate`` process (the budget is 2 s and 200 MB).
 """
 
@@ -45,7 +45,7 @@ def main() -> None:
         for label, path in cases.items():
             runs = [run_validate(path) for _ in range(args.repeat)]
             processes[label] = {
-                "seconds_median": round(statistics.median(r[1] for r in runs), 3),
+                "cpu_seconds_median": round(statistics.median(r[1] for r in runs), 3),
                 "peak_mb_max": round(max(r[2] for r in runs), 1),
                 "exit_code": runs[0][0].returncode,
             }

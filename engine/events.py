@@ -72,8 +72,13 @@ class Battle:
     defender_losses: float
     captured: bool
     factors: tuple[Factor, ...]
-    attacker_ids: tuple[str, ...] = ()
-    defender_ids: tuple[str, ...] = ()
+    attacker_ids: tuple[str, ...]
+    defender_ids: tuple[str, ...]
+    attacker_losses_by: tuple[float, ...]  # each attacker's losses, in attacker_ids' order
+    defender_losses_by: tuple[float, ...]
+    attacker_power_left: float  # power after losses, which the capture test compares
+    defender_power_left: float
+    capture_ratio: float  # the attackers take the place above this many times the defence
 
     def __init__(
         self,
@@ -90,8 +95,13 @@ class Battle:
         defender_losses: float,
         captured: bool,
         factors: tuple[Factor, ...],
-        attacker_ids: tuple[str, ...] = (),
-        defender_ids: tuple[str, ...] = (),
+        attacker_ids: tuple[str, ...],
+        defender_ids: tuple[str, ...],
+        attacker_losses_by: tuple[float, ...],
+        defender_losses_by: tuple[float, ...],
+        attacker_power_left: float,
+        defender_power_left: float,
+        capture_ratio: float,
     ) -> None:
         self.__dict__.update(
             turn=turn,
@@ -109,6 +119,11 @@ class Battle:
             factors=factors,
             attacker_ids=attacker_ids,
             defender_ids=defender_ids,
+            attacker_losses_by=attacker_losses_by,
+            defender_losses_by=defender_losses_by,
+            attacker_power_left=attacker_power_left,
+            defender_power_left=defender_power_left,
+            capture_ratio=capture_ratio,
         )
 
     @property
@@ -127,13 +142,16 @@ class Battle:
 
 @dataclass(frozen=True)
 class Capture:
-    """A place changed hands."""
+    """A place changed hands: after a battle, or entered where nobody defended it."""
 
     turn: int
     location: str
     place: str
     by: str
     from_faction: str
+    by_id: str
+    from_id: str
+    fought: bool  # whether a battle was fought for it this turn
 
     def describe(self) -> str:
         return f"{self.place} is taken by {self.by} from {self.from_faction}."
@@ -150,6 +168,8 @@ class Retreat:
     to: str | None
     strength: float
     lost: float
+    faction_id: str
+    to_id: str | None
 
     def describe(self) -> str:
         if self.to is None:
@@ -174,6 +194,8 @@ class Airstrike:
     place: str
     sorties: int
     destroyed: float
+    provider_id: str
+    destroyed_by: tuple[tuple[str, float], ...]  # (faction id, strength) of each faction hit
 
     def describe(self) -> str:
         return (
@@ -192,6 +214,8 @@ class CivilianCasualties:
     killed: int
     injured: int
     by: str
+    by_id: str
+    air_support: str
 
     def describe(self) -> str:
         return (
@@ -213,6 +237,97 @@ class MoraleCollapse:
 
 
 @dataclass(frozen=True)
+class MoraleShift:
+    """A faction's morale moved this turn: with the value of the places it lost and took,
+    and what a turn without losses gave back."""
+
+    turn: int
+    faction: str
+    name: str
+    before: float
+    after: float
+    lost_value: float
+    taken_value: float
+    recovered: float
+
+    def describe(self) -> str:
+        why = []
+        if self.lost_value:
+            why.append(f"places worth {self.lost_value:g} lost")
+        if self.taken_value:
+            why.append(f"places worth {self.taken_value:g} taken")
+        if self.recovered and not why:
+            why.append("a quiet day")
+        verb = "rises" if self.after > self.before else "falls"
+        reason = f" ({', '.join(why)})" if why else ""
+        return f"{self.name}: morale {verb} from {self.before:.2f} to {self.after:.2f}{reason}."
+
+
+@dataclass(frozen=True)
+class ScriptedForces:
+    """A scripted event added or removed strength (``change`` as applied: never below 0)."""
+
+    turn: int
+    event: str
+    faction_id: str
+    faction: str
+    location: str
+    place: str
+    change: float
+
+    def describe(self) -> str:
+        verb = "gain" if self.change >= 0 else "lose"
+        return f"Forces of {self.faction} at {self.place} {verb} {abs(self.change):.1f} strength."
+
+
+@dataclass(frozen=True)
+class ScriptedMorale:
+    """A scripted event raised or lowered a faction's morale by ``change`` (before the
+    bounds 0 and 1, which apply once every event of the turn has fired)."""
+
+    turn: int
+    event: str
+    faction_id: str
+    faction: str
+    change: float
+
+    def describe(self) -> str:
+        verb = "rises" if self.change >= 0 else "falls"
+        return f"{self.faction}: morale {verb} by {abs(self.change):.2f}."
+
+
+@dataclass(frozen=True)
+class ScriptedSorties:
+    """A scripted event changed an air-support entry's sorties per turn."""
+
+    turn: int
+    event: str
+    air_support: str
+    name: str
+    change: int
+
+    def describe(self) -> str:
+        verb = "more" if self.change >= 0 else "fewer"
+        return f"{self.name}: {abs(self.change)} {verb} sorties a day from now on."
+
+
+@dataclass(frozen=True)
+class ScriptedAlliance:
+    """A scripted event made a faction join or leave an alliance."""
+
+    turn: int
+    event: str
+    alliance: str
+    name: str
+    faction_id: str
+    faction: str
+    joined: bool
+
+    def describe(self) -> str:
+        return f"{self.faction} {'joins' if self.joined else 'leaves'} {self.name}."
+
+
+@dataclass(frozen=True)
 class Reinforcement:
     """Fresh forces arrived (or found their destination in enemy hands)."""
 
@@ -222,6 +337,7 @@ class Reinforcement:
     place: str
     strength: float
     arrived: bool
+    faction_id: str
 
     def describe(self) -> str:
         if self.arrived:
@@ -245,11 +361,16 @@ class Victory:
 
 Event = (
     Message
+    | ScriptedForces
+    | ScriptedMorale
+    | ScriptedSorties
+    | ScriptedAlliance
     | Battle
     | Capture
     | Retreat
     | Airstrike
     | CivilianCasualties
+    | MoraleShift
     | MoraleCollapse
     | Reinforcement
     | Victory
@@ -280,8 +401,7 @@ def build_events(
     place, fname, lid = world.location_names, world.faction_names, world.location_ids
     events: list[Event] = []
     for e in record.fired.mask[run].nonzero()[0].tolist():
-        event = s.events[e]
-        events += [Message(turn, event.id, eff.message) for eff in event.effects if eff.message]
+        events += _scripted(world, record.fired, e, run, turn)
     events += _airstrikes(world, record.air, run, turn)
     b = record.battles
     cap = record.capture
@@ -290,9 +410,13 @@ def build_events(
     start, stop = np.searchsorted(b.log.runs, (run, run + 1)).tolist()
     if stop > start:
         events += _battles(world, b.log, cap, run, turn, slice(start, stop))
+    fid = world.faction_ids
     for loc in cap.captured[run].nonzero()[0].tolist():
         old, new = int(cap.old_controller[run, loc]), int(after.controller[run, loc])
-        events.append(Capture(turn, lid[loc], place[loc], fname[new], fname[old]))
+        fought = bool(b.battle[run, loc])
+        events.append(
+            Capture(turn, lid[loc], place[loc], fname[new], fname[old], fid[new], fid[old], fought)
+        )
         to = int(cap.retreat_to[run, loc])
         retreated, destroyed = cap.retreated[run, :, loc], cap.destroyed[run, :, loc]
         for f in (retreated + destroyed > 0).nonzero()[0].tolist():
@@ -305,8 +429,11 @@ def build_events(
                     place[to] if to >= 0 else None,
                     float(retreated[f]),
                     float(destroyed[f]),
+                    fid[f],
+                    lid[to] if to >= 0 else None,
                 )
             )
+    events += _morale_shifts(world, record.morale, after, run, turn)
     for f in record.morale.collapsed_now[run].nonzero()[0].tolist():
         events.append(MoraleCollapse(turn, world.faction_ids[f], fname[f]))
     r = record.reinforcements
@@ -321,6 +448,7 @@ def build_events(
                 place[loc],
                 entry.strength,
                 bool(r.arrived[run, i]),
+                entry.faction,
             )
         )
     if after.done[run] and not before.done[run]:
@@ -335,6 +463,77 @@ def build_events(
     return tuple(events)
 
 
+def _scripted(world: World, fired: Fired, e: int, run: int, turn: int) -> list[Event]:
+    """What scripted event ``e`` did in game ``run``, effect by effect."""
+    event = world.scenario.events[e]
+    fname = world.faction_names
+    out: list[Event] = []
+    for k, effect in enumerate(event.effects):
+        if effect.message:
+            out.append(Message(turn, event.id, effect.message))
+        elif effect.forces is not None:
+            f = world.faction_index(effect.forces.faction)
+            loc = world.location_index(effect.forces.location)
+            change = float(fired.applied[(e, k)][run])
+            out.append(
+                ScriptedForces(
+                    turn,
+                    event.id,
+                    effect.forces.faction,
+                    fname[f],
+                    effect.forces.location,
+                    world.location_names[loc],
+                    change,
+                )
+            )
+        elif effect.morale is not None:
+            f = world.faction_index(effect.morale.faction)
+            faction, change = effect.morale.faction, effect.morale.change
+            out.append(ScriptedMorale(turn, event.id, faction, fname[f], change))
+        elif effect.sorties is not None:
+            a = world.air_index(effect.sorties.air_support)
+            name = world.scenario.air_support[a].name
+            change = int(fired.applied[(e, k)][run])
+            out.append(ScriptedSorties(turn, event.id, effect.sorties.air_support, name, change))
+        elif effect.alliance is not None:
+            who = effect.alliance.join or effect.alliance.leave or ""
+            alliance = next(a for a in world.scenario.alliances if a.id == effect.alliance.alliance)
+            out.append(
+                ScriptedAlliance(
+                    turn,
+                    event.id,
+                    alliance.id,
+                    alliance.name,
+                    who,
+                    fname[world.faction_index(who)],
+                    effect.alliance.join is not None,
+                )
+            )
+    return out
+
+
+def _morale_shifts(
+    world: World, morale: MoraleResult, after: State, run: int, turn: int
+) -> list[Event]:
+    """A shift for each faction whose morale the morale phase moved in game ``run``."""
+    before, now = morale.before[run], after.morale[run]
+    out: list[Event] = []
+    for f in (before != now).nonzero()[0].tolist():
+        out.append(
+            MoraleShift(
+                turn,
+                world.faction_ids[f],
+                world.faction_names[f],
+                float(before[f]),
+                float(now[f]),
+                float(morale.lost[run, f]),
+                float(morale.taken[run, f]),
+                float(morale.recovery[run, f]),
+            )
+        )
+    return out
+
+
 def _airstrikes(world: World, air: AirResult, run: int, turn: int) -> list[Event]:
     """Strike events, each followed by the civilian harm it did (if any)."""
     cells = air.strike[run].reshape(-1).nonzero()[0]  # entry * L + place, in that order
@@ -344,11 +543,24 @@ def _airstrikes(world: World, air: AirResult, run: int, turn: int) -> list[Event
     destroyed = air.destroyed[run].take(cells).tolist()
     killed = air.killed[run].take(cells).tolist()
     injured = air.injured[run].take(cells).tolist()
+    # Each faction's losses at the cells struck in this run (``air.cells`` holds every run's).
+    per_run = world.n_locations * len(world.air_ids)
+    first = run * per_run
+    lo, hi = np.searchsorted(air.cells, (first, first + per_run)).tolist()
+    struck = (air.cells[lo:hi] - first).tolist()
+    by_cell = dict(zip(struck, air.destroyed_by[lo:hi].tolist(), strict=True))
     entries, places = np.divmod(cells, world.n_locations)
-    place, fname, lid = world.location_names, world.faction_names, world.location_ids
+    place, fname, lid, fid = (
+        world.location_names,
+        world.faction_names,
+        world.location_ids,
+        world.faction_ids,
+    )
     provider = [fname[f] for f in world.air_provider.tolist()]
+    provider_id = [fid[f] for f in world.air_provider.tolist()]
     out: list[Event] = []
     for i, (a, loc) in enumerate(zip(entries.tolist(), places.tolist(), strict=True)):
+        hit = by_cell.get(int(cells[i]), ())
         out.append(
             Airstrike(
                 turn,
@@ -358,11 +570,24 @@ def _airstrikes(world: World, air: AirResult, run: int, turn: int) -> list[Event
                 place[loc],
                 int(flown[i]),
                 destroyed[i],
+                provider_id[a],
+                tuple((fid[f], amount) for f, amount in enumerate(hit) if amount > 0),
             )
         )
         dead, hurt = int(killed[i]), int(injured[i])
         if dead or hurt:
-            out.append(CivilianCasualties(turn, lid[loc], place[loc], dead, hurt, provider[a]))
+            out.append(
+                CivilianCasualties(
+                    turn,
+                    lid[loc],
+                    place[loc],
+                    dead,
+                    hurt,
+                    provider[a],
+                    provider_id[a],
+                    world.air_ids[a],
+                )
+            )
     return out
 
 
@@ -442,14 +667,27 @@ def _battles(
         f"lognormal luck on each side's power, sigma {c.power_sigma:g}",
         f"lognormal noise on losses, sigma {c.noise_sigma:g}",
     )
-    # Each side's strength and power (the first four columns), then its losses.
-    sizes = np.concatenate((columns[:4].T, sums[:, 2:4]), axis=1).tolist()
+    # Each side's strength and power (the first four columns), then its losses, then its
+    # power after losses as the capture test reckons it.
+    a_power_col, d_power_col = columns[_ROW["attacker_power"]], columns[_ROW["defender_power"]]
+    power_left = (
+        a_power_col * (1.0 - columns[_ROW["attacker_loss"]]),
+        d_power_col * (1.0 - columns[_ROW["defender_loss"]]),
+    )
+    sizes = np.concatenate((columns[:4].T, sums[:, 2:4], np.stack(power_left, axis=1)), axis=1)
+    lost_by = log.losses[at].tolist()
     out: list[Event] = []
     fname, fid = world.faction_names, world.faction_ids
-    for loc, size, (a_factors, d_factors), (attacking, defending), taken in zip(
-        fought.tolist(), sizes, factors, on_side, cap.captured[run][fought].tolist(), strict=True
+    for loc, size, (a_factors, d_factors), (attacking, defending), taken, lost in zip(
+        fought.tolist(),
+        sizes.tolist(),
+        factors,
+        on_side,
+        cap.captured[run][fought].tolist(),
+        lost_by,
+        strict=True,
     ):
-        a_strength, d_strength, a_power, d_power, a_lost, d_lost = size
+        a_strength, d_strength, a_power, d_power, a_lost, d_lost, a_left, d_left = size
         out.append(
             Battle(  # (positional arguments: this runs for every battle of every turn)
                 turn,
@@ -467,6 +705,11 @@ def _battles(
                 tuple(map(Factor, factor_names, a_factors, d_factors, factor_sources)),
                 tuple(compress(fid, attacking)),
                 tuple(compress(fid, defending)),
+                tuple(compress(lost, attacking)),
+                tuple(compress(lost, defending)),
+                a_left,
+                d_left,
+                c.capture_ratio,
             )
         )
     return out

@@ -33,11 +33,8 @@ def write_atomic(
     """
     directory = path.parent
     remove_stale_temps(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, tmp_name = _locked_temp(path)
     try:
-        # The lock tells remove_stale_temps in other processes that this file is in use;
-        # the kernel drops it when this process ends, however it ends.
-        fcntl.flock(fd, fcntl.LOCK_EX)
         os.fchmod(fd, _new_file_mode(path))
         _write_all(fd, text.encode("utf-8"))
         os.fsync(fd)
@@ -55,6 +52,35 @@ def write_atomic(
     finally:
         os.close(fd)
     _fsync_dir(directory)
+
+
+TEMP_ATTEMPTS = 100
+"""Temporary files tried before giving up, should other writers' clean-ups keep removing them."""
+
+
+def _locked_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file for ``path``, open and locked.
+
+    The lock tells :func:`remove_stale_temps` in other processes that the file is in use (the
+    kernel drops it when this process ends, however it ends). Between creating the file and
+    locking it another writer's clean-up may take it for a stale one and remove it, so it is
+    kept only if its name still leads to the file locked; else another is made."""
+    for _ in range(TEMP_ATTEMPTS):
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held, named = os.fstat(fd), os.lstat(name)
+            if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+                return fd, name
+        except FileNotFoundError:
+            pass  # removed by another writer's clean-up before it was locked
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
+            raise
+        os.close(fd)
+    raise OSError(errno.EAGAIN, f"could not make a temporary file for {path.name}")
 
 
 def remove_stale_temps(path: Path) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from engine.events import Event
 from engine.fileio import write_atomic
 from engine.orders import (
     IllegalOrderError,
+    Ledger,
     Order,
     compile_orders,
     legal_orders,
@@ -21,21 +22,23 @@ from engine.orders import (
     order_to_data,
     validate,
 )
+from engine.rules import RULES_VERSION
 from engine.scenario import Scenario, ScenarioError, load_scenario
 from engine.state import State, initial_state
+from engine.text import brief, escaped, shown
 from engine.turn import resolve_turn
 from engine.world import World, compile_world
 
 SAVE_FORMAT = "frontlines-save"
-SAVE_VERSION = 2
-"""Version 2 added the checksum; older versions are read through :data:`MIGRATIONS`."""
+SAVE_VERSION = 3
+"""Version 2 added the checksum, version 3 the rules version; older versions are read
+through :data:`MIGRATIONS`."""
 ENGINE_VERSION = "0.1.0"
 MAX_SAVE_BYTES = 16 * 1024 * 1024
 MAX_PENDING_ORDERS = 2000
 """Orders one side may give in a turn (more than any side needs)."""
 MAX_ORDERS_PER_TURN = 10_000
 """Orders of every side together in one turn; a save with more is damaged."""
-"""More orders than any side can give in a turn; a save with more is damaged."""
 CHECKSUM_ALGORITHM = "sha256"
 LOAD_ANOTHER = "load another save, such as an earlier autosave"
 """What to do about a damaged save, said at the end of its message."""
@@ -108,7 +111,7 @@ class Game:
         support for a withdrawn attack); returns those. Raises ``ValueError`` if ``order``
         is not pending."""
         self.pending.remove(order)
-        kept: list[Order] = []
+        kept = Ledger()
         dropped: list[Order] = []
         for other in self.pending:
             try:
@@ -116,8 +119,8 @@ class Game:
             except IllegalOrderError:
                 dropped.append(other)
             else:
-                kept.append(other)
-        self.pending = kept
+                kept.add(other)
+        self.pending = kept.orders
         return dropped
 
     def end_turn(self, others: Iterable[Order] = ()) -> tuple[Event, ...]:
@@ -125,18 +128,18 @@ class Game:
         which go through the same checks; returns what happened."""
         if self.over:
             raise IllegalOrderError("the game is over")
-        accepted = list(self.pending)
+        accepted = Ledger.of(self.pending)
         for order in others:
-            if len(accepted) >= MAX_ORDERS_PER_TURN:
+            if len(accepted.orders) >= MAX_ORDERS_PER_TURN:
                 raise IllegalOrderError(f"no more than {MAX_ORDERS_PER_TURN} orders in a turn")
             validate(self.world, self.state, order, accepted)
-            accepted.append(order)
+            accepted.add(order)
         state, events = resolve_turn(
-            self.world, self.state, compile_orders(self.world, [accepted]), [self.seed]
+            self.world, self.state, compile_orders(self.world, [accepted.orders]), [self.seed]
         )
         self.states.append(state)
         self.events.append(events[0])
-        self.orders.append(tuple(accepted))
+        self.orders.append(tuple(accepted.orders))
         self.pending = []
         return events[0]
 
@@ -163,6 +166,7 @@ class Game:
             "format": SAVE_FORMAT,
             "version": SAVE_VERSION,
             "engine": ENGINE_VERSION,
+            "rules": RULES_VERSION,
             "scenario": {
                 "id": self.scenario.id,
                 "digest": self.world.digest,
@@ -185,7 +189,7 @@ class Game:
     @classmethod
     def load(cls, path: str | Path, *, scenario: Scenario | None = None) -> Game:
         """Load a save and replay it, checking every turn's digest; raises :class:`SaveError`."""
-        return cls.from_data(read_save(Path(path)), scenario=scenario, name=str(path))
+        return cls.from_data(read_save(Path(path)), scenario=scenario, name=escaped(str(path)))
 
     @classmethod
     def from_data(
@@ -194,65 +198,121 @@ class Game:
         """A game rebuilt from save data (of any version read) by replaying its orders.
 
         The checksum is not checked here but by :func:`read_save`, which reads the file."""
+        replay = Replay.start(data, scenario=scenario, name=name)
+        for number, _, saved in replay.turns():
+            if replay.game.digest() != saved:
+                raise replay.mismatch(number)
+        return replay.finish()
+
+
+@dataclass
+class Replay:
+    """A save being replayed turn by turn: loading a save, ``frontlines replay`` and
+    forecasts from a save all go through it.
+
+    :meth:`start` checks the header and the scenario and sets up the game at its start;
+    :meth:`turns` plays the saved turns one by one; :meth:`finish` gives the pending orders
+    back. Orders are checked as they were when given (incrementally: a turn of many orders
+    costs no more per order than a turn of few)."""
+
+    game: Game
+    data: dict[str, Any]
+    name: str
+
+    @classmethod
+    def start(
+        cls, data: dict[str, Any], *, scenario: Scenario | None = None, name: str = "save"
+    ) -> Replay:
+        """Check save data and set its game up at the start; raises :class:`SaveError`."""
         data = migrate_save(data, name)
         header = check_save_header(data, name)
+        saved_id = shown(header["id"])
         given = scenario is not None
         if scenario is not None and scenario.id != header["id"]:
             raise SaveError(
-                f"{name}: this save is a game of scenario '{header['id']}', not of "
-                f"'{scenario.id}'; load it with scenario '{header['id']}'"
+                f"{name}: this save is a game of scenario {saved_id}, not of "
+                f"'{scenario.id}'; load it with scenario {saved_id}"
             )
         if scenario is None:
+            reference = header["source"] or header["id"]
             try:
-                scenario = load_scenario(header["source"] or header["id"])
+                scenario = load_scenario(reference)
             except ScenarioError as exc:
+                first = exc.diagnostics[0].render() if exc.diagnostics else str(exc)
+                more = len(exc.diagnostics) - 1
                 raise SaveError(
-                    f"{name}: the save is for scenario '{header['id']}', which cannot be loaded:\n"
-                    f"{exc}"
+                    f"{name}: the save is for scenario {saved_id}, which cannot be loaded: "
+                    f"{brief(first)}" + (f" (and {more:,} more problems)" if more > 0 else "")
                 ) from None
+            if scenario.id != header["id"]:
+                raise SaveError(
+                    f"{name}: damaged save: it names scenario {saved_id}, but its scenario "
+                    f"file {shown(reference)} holds scenario '{scenario.id}'; {LOAD_ANOTHER}"
+                )
         try:
-            game = cls.new(
+            game = Game.new(
                 scenario, seed=data["seed"], variant=header["variant"], source=header["source"]
             )
         except (ValueError, KeyError) as exc:
-            raise SaveError(f"{name}: damaged save: {exc}") from None
+            raise SaveError(f"{name}: damaged save: {brief(str(exc))}") from None
         if game.world.digest != header["digest"]:
             raise SaveError(_scenario_mismatch(name, header, game.world.digest, given=given))
+        replay = cls(game, data, name)
         if data.get("start_digest") not in (None, game.states[0].digest()):
-            raise SaveError(
-                f"{name}: the starting position differs from when the game was saved "
-                "(the rules have changed since); load it with the Frontlines version that "
-                "saved it"
-            )
-        for number, turn in enumerate(data["turns"], start=1):
+            raise replay.mismatch(0)
+        return replay
+
+    def turns(self) -> Iterator[tuple[int, tuple[Event, ...], str]]:
+        """Play the saved turns; yields each turn's number, events and saved digest."""
+        for number, turn in enumerate(self.data["turns"], start=1):
             try:
-                game.end_turn(order_from_data(o) for o in turn["orders"])
+                events = self.game.end_turn(order_from_data(o) for o in turn["orders"])
             except (IllegalOrderError, ValueError, KeyError, TypeError, OverflowError) as exc:
-                raise SaveError(f"{name}: turn {number} cannot be replayed: {exc}") from None
-            if game.digest() != turn["digest"]:
                 raise SaveError(
-                    f"{name}: turn {number} replays differently from when it was saved "
-                    "(the save was edited, or the rules have changed)"
-                )
-        for order in data.get("pending", []):
+                    f"{self.name}: turn {number} cannot be replayed: {brief(str(exc))}"
+                ) from None
+            yield number, events, turn["digest"]
+
+    def mismatch(self, number: int) -> SaveError:
+        """Why turn ``number`` (0: the start) replays differently from when it was saved."""
+        when = (
+            "the starting position differs from when the game was saved"
+            if number == 0
+            else f"turn {number} replays differently from when it was saved"
+        )
+        saved = self.data.get("rules", RULES_VERSION)
+        if saved != RULES_VERSION:
+            return SaveError(
+                f"{self.name}: {when}: this game was played under rules version "
+                f"{shown(saved)}, and this Frontlines plays rules version {RULES_VERSION}; "
+                f"load it with a Frontlines of rules version {shown(saved)}"
+            )
+        return SaveError(f"{self.name}: {when} (the save was edited or damaged); {LOAD_ANOTHER}")
+
+    def finish(self) -> Game:
+        """The replayed game with the save's pending orders given again."""
+        for order in self.data.get("pending", []):
             try:
-                game.issue(order_from_data(order))
+                self.game.issue(order_from_data(order))
             except (IllegalOrderError, ValueError, TypeError, OverflowError) as exc:
-                raise SaveError(f"{name}: a pending order is not valid: {exc}") from None
-        return game
+                raise SaveError(
+                    f"{self.name}: a pending order is not valid: {brief(str(exc))}"
+                ) from None
+        return self.game
 
 
 def _scenario_mismatch(name: str, header: dict[str, Any], digest: str, *, given: bool) -> str:
     """Why a save's scenario digest differs from the scenario's, and what to do."""
+    saved_id, expected = shown(header["id"]), shown(header["digest"])
     if given:
         return (
             f"{name}: this save was played with a different version of scenario "
-            f"'{header['id']}' than the one given (digest {digest}, the save expects "
-            f"{header['digest']}); load it with the scenario file it was played with"
+            f"{saved_id} than the one given (digest {digest}, the save expects "
+            f"{expected}); load it with the scenario file it was played with"
         )
     return (
-        f"{name}: scenario '{header['id']}' has changed since this game was saved "
-        f"(digest {digest}, the save expects {header['digest']}); load it with the scenario "
+        f"{name}: scenario {saved_id} has changed since this game was saved "
+        f"(digest {digest}, the save expects {expected}); load it with the scenario "
         "file it was played with"
     )
 
@@ -276,18 +336,20 @@ def save_checksum(data: dict[str, Any]) -> str:
 def read_save(path: Path) -> dict[str, Any]:
     """Read a save file: JSON, checked against its checksum, migrated to the current version
     and without the checksum; raises :class:`SaveError` saying what is wrong and what to do."""
-    name = str(path)
+    name = escaped(str(path))
+    if not str(path):
+        raise SaveError("an empty name is not a save file")
     try:
         if not path.is_file():
             raise SaveError(
-                f"{path}: not a save file" if path.exists() else f"{path}: no such file"
+                f"{name}: not a save file" if path.exists() else f"{name}: no such file"
             )
         with path.open("rb") as handle:
             raw = handle.read(MAX_SAVE_BYTES + 1)
     except OSError as exc:
-        raise SaveError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise SaveError(f"{name}: cannot read: {brief(exc.strerror or str(exc))}") from None
     if len(raw) > MAX_SAVE_BYTES:
-        raise SaveError(f"{path}: too large for a save (over {MAX_SAVE_BYTES:,} bytes)")
+        raise SaveError(f"{name}: too large for a save (over {MAX_SAVE_BYTES:,} bytes)")
     data = parse_save(raw, name)
     if check_save_version(data, name) >= 2:
         verify_checksum(data, name)
@@ -353,7 +415,7 @@ def check_save_version(data: dict[str, Any], name: str) -> int:
         raise SaveError(f"{name}: not a Frontlines save")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise SaveError(f"{name}: damaged save: {version!r} is not a save format version")
+        raise SaveError(f"{name}: damaged save: {shown(version)} is not a save format version")
     if version > SAVE_VERSION:
         raise SaveError(
             f"{name}: save format version {version} is newer than this Frontlines reads "
@@ -382,7 +444,15 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 2}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Versions 1 and 2 were written under the first rules, before saves recorded them."""
+    return {**data, "version": 3, "rules": 1}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _from_version_1,
+    2: _from_version_2,
+}
 """For each older save version, the function that turns its data into the next version's."""
 
 
@@ -422,6 +492,8 @@ def check_save_header(data: dict[str, Any], name: str) -> dict[str, Any]:
         )
         and isinstance(data.get("pending", []), list)
         and text_or_none(data.get("start_digest"))
+        and isinstance(data.get("rules"), int)
+        and not isinstance(data.get("rules"), bool)
     ):
         raise SaveError(f"{name}: damaged save: its header or turns are incomplete; {LOAD_ANOTHER}")
     return {

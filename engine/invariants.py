@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engine.audit import audit_turn
 from engine.events import Battle, Event
 from engine.state import DRAW, NO_WINNER, State
 from engine.world import World
@@ -49,7 +50,8 @@ def check_state(world: World, state: State) -> None:
 def check_turn(
     world: World, before: State, after: State, events: Sequence[Sequence[Event]] = ()
 ) -> None:
-    """Invariants of one turn: the state checks, plus what a turn may change."""
+    """Invariants of one turn: the state checks, plus what a turn may change; with the events
+    of each run, that they account for everything the turn changed (:mod:`engine.audit`)."""
     check_state(world, after)
     problems: list[str] = []
     if after.turn != before.turn + 1:
@@ -64,14 +66,10 @@ def check_turn(
         for event in run_events:
             if not isinstance(event, Battle):
                 continue
-            for a in event.attacker_ids:
-                for d in event.defender_ids:
-                    i, j = world.faction_index(a), world.faction_index(d)
-                    if after.allied[run, i, j]:  # alliances as they stood in the battle
-                        problems.append(f"allies {a} and {d} fought at {event.place}")
             if event.attacker_losses > event.attacker_strength + 1e-9:
                 problems.append(f"attackers at {event.place} lost more than they had")
             if event.defender_losses > event.defender_strength + 1e-9:
                 problems.append(f"defenders at {event.place} lost more than they had")
+        problems += audit_turn(world, before.run(run), after.run(run), run_events)
     if problems:
         raise InvariantError("; ".join(problems))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from engine.state import State
+from engine.text import shown
 from engine.world import FloatArray, World
 
 
@@ -96,7 +97,7 @@ def order_from_data(data: dict[str, Any]) -> Order:
         fields = {k: v for k, v in data.items() if k != "kind"}
         order = cls(**fields)
     except (KeyError, TypeError) as exc:
-        raise ValueError(f"not an order: {data!r}") from exc
+        raise ValueError(f"not an order: {shown(data)}") from exc
     return order
 
 
@@ -154,17 +155,55 @@ def available_sorties(world: World, state: State) -> np.ndarray:
     return np.where(base_ok & ~state.done[:, np.newaxis], state.sortie_rate, 0)
 
 
-def validate(world: World, state: State, order: Order, pending: Sequence[Order] = ()) -> None:
+@dataclass
+class Ledger:
+    """What the orders already given this turn have used up, kept up to date order by
+    order, so that checking each new order costs the same however many came before.
+
+    ``committed[(faction, origin)]`` is the strength sent from a place, ``sorties[entry]``
+    the sorties an air-support entry flies, ``attackers[target]`` the factions attacking a
+    place. Sums are made in the order the orders came, as summing the list would."""
+
+    orders: list[Order] = field(default_factory=list)
+    committed: dict[tuple[str, str], float] = field(default_factory=dict)
+    sorties: dict[str, int] = field(default_factory=dict)
+    attackers: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, orders: Iterable[Order]) -> Ledger:
+        """The ledger of orders already checked, in the order given."""
+        ledger = cls()
+        for order in orders:
+            ledger.add(order)
+        return ledger
+
+    def add(self, order: Order) -> None:
+        """Count an order that has passed :func:`validate`."""
+        self.orders.append(order)
+        if isinstance(order, Attack | Move):
+            key = (order.faction, order.origin)
+            self.committed[key] = self.committed.get(key, 0) + order.amount
+            if isinstance(order, Attack):
+                self.attackers.setdefault(order.target, set()).add(order.faction)
+        else:
+            self.sorties[order.air_support] = self.sorties.get(order.air_support, 0) + order.sorties
+
+
+def validate(
+    world: World, state: State, order: Order, pending: Sequence[Order] | Ledger = ()
+) -> None:
     """Raise :class:`IllegalOrderError` unless ``order`` is legal in game 0 of ``state``,
-    given the orders already ``pending`` this turn."""
+    given the orders already ``pending`` this turn (a list, or their :class:`Ledger` when
+    many orders are checked one after another)."""
     if bool(state.done[0]):
         raise IllegalOrderError("the game is over")
     faction = _index(world.lookup["factions"], order.faction, "faction")
     target = _index(world.lookup["locations"], order.target, "location")
+    ledger = pending if isinstance(pending, Ledger) else Ledger.of(pending)
     if isinstance(order, Attack | Move):
-        _validate_ground(world, state, order, faction, target, pending)
+        _validate_ground(world, state, order, faction, target, ledger)
     else:
-        _validate_air(world, state, order, faction, target, pending)
+        _validate_air(world, state, order, faction, target, ledger)
 
 
 def _validate_ground(
@@ -173,28 +212,24 @@ def _validate_ground(
     order: Attack | Move,
     faction: int,
     target: int,
-    pending: Sequence[Order],
+    pending: Ledger,
 ) -> None:
     origin = _index(world.lookup["locations"], order.origin, "location")
     amount = order.amount
     if isinstance(amount, bool) or not isinstance(amount, int | float):
-        raise IllegalOrderError(f"the amount must be a number, not {amount!r}")
+        raise IllegalOrderError(f"the amount must be a number, not {shown(amount)}")
     try:
         finite = math.isfinite(float(amount))
     except OverflowError:
         finite = False
     if not finite:
-        raise IllegalOrderError(f"the amount must be a finite number, not {amount!r}")
+        raise IllegalOrderError(f"the amount must be a finite number, not {shown(amount)}")
     if order.amount <= 0:
         raise IllegalOrderError("the amount must be more than 0")
     if world.arc_index(order.origin, order.target) is None:
         raise IllegalOrderError(f"no route joins {order.origin} and {order.target}")
     present = float(state.forces[0, faction, origin])
-    committed = sum(
-        p.amount
-        for p in pending
-        if isinstance(p, Attack | Move) and p.faction == order.faction and p.origin == order.origin
-    )
+    committed = pending.committed.get((order.faction, order.origin), 0)
     if order.amount > present - committed + 1e-9:
         raise IllegalOrderError(
             f"{order.faction} has {present:g} at {order.origin}"
@@ -221,7 +256,7 @@ def _validate_air(
     order: Airstrike | CloseSupport,
     faction: int,
     target: int,
-    pending: Sequence[Order],
+    pending: Ledger,
 ) -> None:
     entry = _index(world.lookup["air"], order.air_support, "air-support entry")
     if int(world.air_provider[entry]) != faction:
@@ -230,11 +265,11 @@ def _validate_air(
             f"not {order.faction}"
         )
     if not isinstance(order.sorties, int) or isinstance(order.sorties, bool) or order.sorties <= 0:
-        raise IllegalOrderError(f"sorties must be a whole number above 0, not {order.sorties!r}")
-    left = int(available_sorties(world, state)[0, entry]) - sum(
-        p.sorties
-        for p in pending
-        if isinstance(p, Airstrike | CloseSupport) and p.air_support == order.air_support
+        raise IllegalOrderError(
+            f"sorties must be a whole number above 0, not {shown(order.sorties)}"
+        )
+    left = int(available_sorties(world, state)[0, entry]) - pending.sorties.get(
+        order.air_support, 0
     )
     if order.sorties > left:
         raise IllegalOrderError(
@@ -260,7 +295,7 @@ def _validate_air(
 
 
 def _threatened(
-    world: World, state: State, side: int, target: int, name: str, pending: Sequence[Order]
+    world: World, state: State, side: int, target: int, name: str, pending: Ledger
 ) -> bool:
     """Whether a battle involving ``side`` may be fought at ``target`` this turn."""
     holds = bool(state.allied[0, side, state.controller[0, target]])
@@ -269,20 +304,20 @@ def _threatened(
     if holds and enemy_next_door.any():
         return True
     return any(
-        isinstance(p, Attack)
-        and p.target == name
-        and bool(state.allied[0, side, world.lookup["factions"][p.faction]])
-        for p in pending
+        bool(state.allied[0, side, world.lookup["factions"][faction]])
+        for faction in sorted(pending.attackers.get(name, ()))
     )
 
 
 def _index(ids: dict[Any, int], key: object, what: str) -> int:
     if not isinstance(key, str) or key not in ids:
-        raise IllegalOrderError(f"unknown {what} {key!r}")
+        raise IllegalOrderError(f"unknown {what} {shown(key)}")
     return ids[key]
 
 
-def is_legal(world: World, state: State, order: Order, pending: Sequence[Order] = ()) -> bool:
+def is_legal(
+    world: World, state: State, order: Order, pending: Sequence[Order] | Ledger = ()
+) -> bool:
     """Whether :func:`validate` accepts the order."""
     try:
         validate(world, state, order, pending)

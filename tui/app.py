@@ -4,19 +4,59 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
+from textual.command import CommandListItem, CommandPalette, SimpleProvider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import ThemeProvider
+from textual.widget import AwaitMount
+from textual.worker import WorkerFailed
 
 from engine.game import SaveError
 from engine.scenario import Scenario, load_scenario, shipped_ids
+from engine.text import escaped
 from tui.screens.load import LoadScreen
 from tui.screens.main import MainScreen
+from tui.screens.once import GamePalette, done
 from tui.screens.picker import FactionPicker, ScenarioPicker
 from tui.session import DEFAULT_DIFFICULTY, Session, data_dir
+
+
+@dataclass(frozen=True)
+class Crash:
+    """The error that stopped the app, in brief, and the file with its full traceback."""
+
+    summary: str
+    log: Path | None
+
+
+def write_crash_log(error: BaseException, folder: Path | None) -> Path | None:
+    """Write ``error``'s traceback to a new ``crash-*.log`` in ``folder`` (else the system's
+    temporary folder); ``None`` if it cannot be written."""
+    stamp = datetime.now()
+    text = f"Frontlines stopped on an internal error, {stamp:%Y-%m-%d %H:%M:%S}.\n\n"
+    text += "".join(traceback.format_exception(error))
+    name = f"crash-{stamp:%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    path = (folder or Path(tempfile.gettempdir())) / name
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        return None
+    return path
+
+
+def error_line(error: BaseException) -> str:
+    """An error's type and message on one short line, escaped (it may quote anything)."""
+    message = escaped(" ".join(str(error)[:1000].split()))
+    line = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return line if len(line) <= 200 else line[:199] + "…"
 
 
 class FrontlinesApp(App[None]):
@@ -48,6 +88,7 @@ class FrontlinesApp(App[None]):
         self.seed = seed
         self.difficulty = difficulty
         self.saves = saves
+        self.crash: Crash | None = None
 
     def on_mount(self) -> None:
         if self.warning:
@@ -93,6 +134,45 @@ class FrontlinesApp(App[None]):
                 )
             else:
                 yield command
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the top screen, unless it is the game's (only ever replaced, by loading)."""
+        if isinstance(self.screen, MainScreen):
+            self.log.warning("refused to pop the game screen")
+            return done()
+        return super().pop_screen()
+
+    def action_command_palette(self) -> None:
+        """Open the command palette (ctrl+p), one at a time."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(GamePalette(id="--command-palette"))
+
+    def search_commands(
+        self, commands: Sequence[CommandListItem], placeholder: str = "Search for commands…"
+    ) -> AwaitMount:
+        """A palette of ``commands`` (the ``/`` place finder)."""
+        provider = SimpleProvider(self.screen, list(commands))
+        # As in Textual's own search_commands: a provider instance, which its types omit.
+        palette = GamePalette(providers=[provider], placeholder=placeholder)  # type: ignore[list-item]
+        return self.push_screen(palette)
+
+    def search_themes(self) -> None:
+        """A palette of the themes (the palette's "Theme" command)."""
+        self.push_screen(GamePalette(providers=[ThemeProvider], placeholder="Search for themes…"))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Keep the first error that stops the app, with its traceback in a crash log."""
+        if self.crash is None:
+            cause = error.error if isinstance(error, WorkerFailed) else error
+            self.crash = Crash(error_line(cause), write_crash_log(cause, self.saves))
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """Textual's traceback on the terminal, unless it is in the crash log (the command
+        line then says where, in one line)."""
+        if self.crash is not None and self.crash.log is not None:
+            self._exit_renderables.clear()
+        super()._print_error_renderables()
 
     async def action_quit(self) -> None:
         """Quit; in a game, ask first if orders given this turn would be lost, whatever
@@ -146,6 +226,8 @@ class FrontlinesApp(App[None]):
         self.push_screen(FactionPicker(scenario, self.difficulty), chosen)
 
     def start(self, session: Session) -> None:
+        if self.session is not None and self.session is not session:
+            self.session.close()  # its autosave names are free for the next game
         self.session = session
         self.push_screen(MainScreen(session))
 

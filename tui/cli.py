@@ -13,10 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.scenario.base import ID_MAX_LENGTH, ID_PATTERN
+from engine.text import escaped, shown
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_CRASH = 3
+"""``play`` stopped on an internal error (a bug): one line says where its traceback is."""
 MAX_SHOWN = 200
 """Most diagnostics printed for one file; the first ones are the ones to fix first."""
 
@@ -124,7 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"frontlines: error: {message}", file=sys.stderr)
+    """One line on stderr: whatever a message quotes is escaped (file names included)."""
+    print(f"frontlines: error: {escaped(message)}", file=sys.stderr)
 
 
 def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
@@ -149,7 +153,7 @@ def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
                 shown.add(line)
         if len(result.diagnostics) > MAX_SHOWN:
             hidden = len(result.diagnostics) - MAX_SHOWN
-            print(f"{name}: note: {hidden:,} more problems not shown", file=sys.stderr)
+            print(f"{escaped(name)}: note: {hidden:,} more problems not shown", file=sys.stderr)
         if not result.ok or result.scenario is None:
             invalid += 1
         elif not quiet:
@@ -163,7 +167,7 @@ def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
                     (s.variants, "variant"),
                 )
             )
-            print(f"{name}: ok ({s.id}: {counts})")
+            print(f"{escaped(name)}: ok ({s.id}: {counts})")
     if invalid and len(names) > 1:
         print(f"{invalid} of {len(names)} files invalid", file=sys.stderr)
     return EXIT_INVALID if invalid else EXIT_OK
@@ -183,7 +187,7 @@ def _expand_folders(paths: Sequence[str]) -> tuple[list[str], int]:
         try:
             found = (
                 sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-                if folder.is_dir()
+                if name and folder.is_dir()  # ("" is no folder, though Path makes it ".")
                 else None
             )
         except OSError:
@@ -191,7 +195,7 @@ def _expand_folders(paths: Sequence[str]) -> tuple[list[str], int]:
         if found is None:
             names.append(name)
         elif not found:
-            print(f"{name}: error: no .yaml files in this folder", file=sys.stderr)
+            print(f"{escaped(name)}: error: no .yaml files in this folder", file=sys.stderr)
             empty += 1
         else:
             names += [str(p) for p in found]
@@ -217,7 +221,7 @@ def cmd_new(name: str) -> int:
     scenario_id = target.stem
     if not re.fullmatch(ID_PATTERN, scenario_id) or len(scenario_id) > ID_MAX_LENGTH:
         _error(
-            f"'{scenario_id}' is not a valid scenario id: use lower-case letters, digits, '-' "
+            f"{shown(scenario_id)} is not a valid scenario id: use lower-case letters, digits, '-' "
             f"and '_', starting with a letter, at most {ID_MAX_LENGTH} characters "
             "(for example: border-war)"
         )
@@ -243,47 +247,37 @@ def cmd_new(name: str) -> int:
     except OSError as exc:
         _error(f"cannot write {target}: {exc.strerror or exc}")
         return EXIT_INVALID
-    print(f"wrote {target}; check it with: frontlines validate {target}")
+    print(f"wrote {target}; check it with: frontlines validate {target}")  # (a valid id)
     return EXIT_OK
 
 
 def cmd_replay(save: str, *, verify: bool = False) -> int:
     """Replay a saved game turn by turn; with ``verify``, fail unless every digest matches."""
-    from engine.game import Game, SaveError, check_save_header, read_save
+    from engine.game import Replay, SaveError, read_save
 
+    name = escaped(save)
     try:
-        data = read_save(Path(save))
-        game = Game.from_data({**data, "turns": [], "pending": []}, name=save)
-        check_save_header(data, save)
+        replay = Replay.start(read_save(Path(save)), name=name)
+        scenario = replay.game.scenario
+        print(f"{name}: {scenario.title} ({scenario.id}), seed {replay.game.seed}")
+        for number, events, saved in replay.turns():
+            digest = replay.game.digest()
+            match = digest == saved
+            print(
+                f"turn {number}: {len(events)} events, digest {digest}"
+                + ("" if match else f" (saved {shown(saved)})")
+            )
+            for event in events:
+                print(f"  {event.describe()}")
+            if verify and not match:
+                _error(f"{name}: turn {number} does not match the save")
+                return EXIT_INVALID
+        if verify:
+            replay.finish()
+            print(f"verified: all {len(replay.data['turns'])} turns match")
     except SaveError as exc:
-        print(f"frontlines: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_INVALID
-    from engine.orders import IllegalOrderError, order_from_data
-
-    print(f"{save}: {game.scenario.title} ({game.scenario.id}), seed {game.seed}")
-    for number, turn in enumerate(data["turns"], start=1):
-        try:
-            events = game.end_turn(order_from_data(o) for o in turn["orders"])
-        except (IllegalOrderError, ValueError, KeyError, TypeError, OverflowError) as exc:
-            print(
-                f"frontlines: error: {save}: turn {number} cannot be replayed: {exc}",
-                file=sys.stderr,
-            )
-            return EXIT_INVALID
-        match = game.digest() == turn.get("digest")
-        print(
-            f"turn {number}: {len(events)} events, digest {game.digest()}"
-            + ("" if match else f" (saved {turn.get('digest')})")
-        )
-        for event in events:
-            print(f"  {event.describe()}")
-        if verify and not match:
-            print(
-                f"frontlines: error: {save}: turn {number} does not match the save", file=sys.stderr
-            )
-            return EXIT_INVALID
-    if verify:
-        print(f"verified: all {len(data['turns'])} turns match")
     return EXIT_OK
 
 
@@ -296,7 +290,8 @@ def cmd_play(
     difficulty: str = "normal",
 ) -> int:
     """Play in the terminal. When output is not a terminal (a pipe, a script), print the
-    scenario's starting situation instead."""
+    scenario's starting situation instead. A bug that stops the game gives ``EXIT_CRASH``
+    and one line naming the crash log; the autosave of the last turn is kept."""
     from engine.game import SaveError
     from engine.scenario import ScenarioError, load_scenario, shipped_ids
 
@@ -305,7 +300,7 @@ def cmd_play(
         return EXIT_USAGE
     scenario = None
     if load is None:
-        reference = scenario_ref or shipped_ids()[0]
+        reference = shipped_ids()[0] if scenario_ref is None else scenario_ref  # ('' is no id)
         try:
             scenario = load_scenario(reference)
         except ScenarioError as exc:
@@ -316,7 +311,7 @@ def cmd_play(
             from engine.scenario.diagnostics import suggest
 
             _error(
-                f"'{faction}' is not a playable faction of {scenario.id}"
+                f"{shown(faction)} is not a playable faction of {scenario.id}"
                 f"{suggest(faction, playable)}; choose one of: {', '.join(playable)}"
             )
             return EXIT_USAGE
@@ -345,6 +340,14 @@ def cmd_play(
         _error(str(exc))
         return EXIT_INVALID
     app.run()
+    if app.crash is not None:
+        where = (
+            f"the full traceback is in {app.crash.log}"
+            if app.crash.log is not None
+            else "its traceback is above"
+        )
+        _error(f"the game stopped on an internal error ({app.crash.summary}); {where}")
+        return EXIT_CRASH
     return EXIT_OK
 
 

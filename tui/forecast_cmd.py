@@ -8,6 +8,8 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from engine.text import escaped, shown
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 DEFAULT_RUNS = 1000
@@ -37,7 +39,7 @@ def cmd_forecast(
     try:
         request = _request(scenario_ref, runs, turns, seed, variants, from_save)
     except ForecastUsageError as exc:
-        print(exc if exc.located else f"frontlines: error: {exc}", file=sys.stderr)
+        print(exc if exc.located else f"frontlines: error: {escaped(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     from engine.forecast import forecast
 
@@ -92,24 +94,26 @@ def _request(
         if name not in known:
             choices = ", ".join(known) if known else "(this scenario has none)"
             raise ForecastUsageError(
-                f"{scenario.id} has no variant '{name}'{suggest(name, known)}; "
+                f"{scenario.id} has no variant {shown(name)}{suggest(name, known)}; "
                 f"its variants: {choices}"
             )
         if name in seen:
-            raise ForecastUsageError(f"variant '{name}' is given twice")
+            raise ForecastUsageError(f"variant {shown(name)} is given twice")
         seen.add(name)
     played = start[0].scenario if start else scenario  # a save may be of a variant
     start_turn = start[1].turn if start else 0
     left = played.max_turns - start_turn
     if left <= 0:
-        raise ForecastUsageError(f"{from_save}: the game is over; nothing to forecast")
+        over = escaped(str(from_save))
+        raise ForecastUsageError(f"{over}: the game is over; nothing to forecast")
     if turns is None:
         turns = left
     if not 1 <= turns <= left:
         raise ForecastUsageError(
             f"--turns must be from 1 to {left} (the turns left in {scenario.id}), not {turns}"
         )
-    return ForecastRequest(scenario, runs, turns, seed, tuple(variants), start, from_save)
+    source = None if from_save is None else escaped(from_save)  # as printed: no raw bytes
+    return ForecastRequest(scenario, runs, turns, seed, tuple(variants), start, source)
 
 
 def _from_save(path: str, scenario: Any) -> Any:
@@ -118,19 +122,20 @@ def _from_save(path: str, scenario: Any) -> Any:
 
     from engine.game import Game, SaveError, check_save_header, read_save
 
+    name = escaped(path)
     try:
         data = read_save(Path(path))
-        header = check_save_header(data, path)
+        header = check_save_header(data, name)
         if header["id"] != scenario.id:
             raise ForecastUsageError(
-                f"{path} is a game of {header['id']}, not {scenario.id}; "
-                f"run: frontlines forecast {header['id']} --from {path}"
+                f"{name} is a game of {shown(header['id'])}, not {scenario.id}; "
+                f"run: frontlines forecast {shown(header['id'])} --from {name}"
             )
-        game = Game.from_data(data, scenario=scenario, name=path)
+        game = Game.from_data(data, scenario=scenario, name=name)
     except SaveError as exc:
         raise ForecastUsageError(" ".join(str(exc).split())) from None
     if game.over:
-        raise ForecastUsageError(f"{path}: the game is over; nothing to forecast")
+        raise ForecastUsageError(f"{name}: the game is over; nothing to forecast")
     return game.world, game.state
 
 

@@ -3,12 +3,13 @@ computer plays, and where the game is saved. No Textual here, so it is tested on
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from engine.ai import LEVELS, choose_orders
 from engine.events import Event
@@ -20,8 +21,11 @@ from engine.scenario import Scenario
 DEFAULT_DIFFICULTY = "normal"
 AUTOSAVE_NAME = "autosave"
 AUTOSAVES_KEPT = 5
-"""Autosaves kept per scenario, newest first: ``<id>-autosave.json`` (after the last turn),
+"""Autosaves kept per game, newest first: ``<id>-autosave.json`` (after the last turn),
 then ``<id>-autosave.1.json`` (a turn earlier) to ``<id>-autosave.4.json``."""
+AUTOSAVE_SLOTS = 9
+"""Games of one scenario that may run at once, each autosaving under names of its own: the
+first as ``<id>-autosave.json``, a second at the same time as ``<id>-autosave-2.json``..."""
 
 
 def data_dir() -> Path:
@@ -43,9 +47,11 @@ class Session:
     saves: Path | None = None
     saved_turn: int = 0
     last_autosave_error: str | None = None
+    """Why the last autosave failed, for the player to see; ``None`` once one succeeds."""
     saved_path: Path | None = None
     """The file this game was last written to or loaded from."""
-    """Why the last autosave failed, for the player to see; ``None`` once one succeeds."""
+    slot: tuple[str, IO[str]] | None = None
+    """The autosave names this game has claimed, and the open lock file that claims them."""
 
     @classmethod
     def new(
@@ -146,12 +152,41 @@ class Session:
 
     @property
     def autosave_paths(self) -> list[Path]:
-        """Where the kept autosaves go, newest first; empty when autosave is off."""
+        """Where the kept autosaves go, newest first; empty when autosave is off.
+
+        The first time, the game claims the first autosave names no other running game of
+        its scenario holds (a lock on a hidden file beside them, which the system drops when
+        the game ends), so that two games of one scenario never overwrite each other."""
         if self.saves is None:
             return []
-        stem = f"{self.game.scenario.id}-{AUTOSAVE_NAME}"
+        stem = self._autosave_stem(self.saves)
         older = [self.saves / f"{stem}.{n}.json" for n in range(1, AUTOSAVES_KEPT)]
         return [self.saves / f"{stem}.json", *older]
+
+    def _autosave_stem(self, folder: Path) -> str:
+        if self.slot is not None:
+            return self.slot[0]
+        base = f"{self.game.scenario.id}-{AUTOSAVE_NAME}"
+        stems = [base, *(f"{base}-{n}" for n in range(2, AUTOSAVE_SLOTS + 1))]
+        for stem in stems:
+            try:
+                lock = (folder / f".{stem}.lock").open("a")
+            except OSError:
+                return base  # the folder cannot be written: autosaving will say so
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.close()  # another game of this scenario autosaves under these names
+                continue
+            self.slot = (stem, lock)
+            return stem
+        return base  # every slot taken: share the first, as before slots existed
+
+    def close(self) -> None:
+        """Give up this game's autosave names (they are given up anyway when it ends)."""
+        if self.slot is not None:
+            self.slot[1].close()
+            self.slot = None
 
     def autosave(self) -> Path | None:
         """Save to the autosave file after every turn, keeping the previous ones; returns

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from engine.ai.convert import orders_of_run
 from engine.ai.heuristic import ParamArrays, Params, heuristic_orders, merge
 from engine.ai.lookahead import LEVELS, Level, evaluate, lookahead_orders
-from engine.orders import IllegalOrderError, Order, compile_orders, validate
+from engine.orders import IllegalOrderError, Ledger, Order, compile_orders, validate
 from engine.state import State
 from engine.world import World
 
@@ -60,13 +60,13 @@ def choose_orders(
         return []
     given = compile_orders(world, [pending]) if pending else None
     arrays = lookahead_orders(world, state.run(0), indices, LEVELS[level], seed, given)
-    accepted = list(pending)
+    accepted = Ledger.of(pending)
     chosen: list[Order] = []
     for order in orders_of_run(world, state, arrays, 0):
         try:
             validate(world, state, order, accepted)
         except IllegalOrderError:
             continue  # never expected; a test checks that the policy gives legal orders
-        accepted.append(order)
+        accepted.add(order)
         chosen.append(order)
     return chosen

@@ -3,3 +3,9 @@
 Phases run in this order (see :func:`engine.turn.resolve_turn`): scripted events, air,
 movement, ground combat, capture and retreat, supply, morale, reinforcement, victory.
 """
+
+RULES_VERSION = 1
+"""Which rules this engine plays. Raise it with any change of the rules that changes what a
+game gives (the golden games' digests): saves record it, and a save made under other rules
+is refused, naming both versions, unless it still replays the same. ``make repin`` refuses
+to re-pin changed golden games while it is unchanged."""

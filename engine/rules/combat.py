@@ -41,6 +41,8 @@ LOG_COLUMNS = (
     "defender_luck",
     "attacker_noise",  # lognormal multiplier on each side's losses
     "defender_noise",
+    "attacker_loss",  # fraction of each side lost
+    "defender_loss",
 )
 """The values of each battle that :attr:`BattleLog.columns` holds, in its order."""
 
@@ -48,7 +50,7 @@ LOG_COLUMNS = (
 @dataclass(frozen=True)
 class BattleLog:
     """What only the event log reads: the n battles of the turn, run by run (``runs``,
-    ``places``), with one row of :data:`LOG_COLUMNS` values each (``columns``, 15 x n), and
+    ``places``), with one row of :data:`LOG_COLUMNS` values each (``columns``, 17 x n), and
     per faction (``n x F``) its strength before the battle, whether it attacked, what it lost
     and the quality, morale and supply multipliers of its power (``factors``)."""
 
@@ -226,6 +228,8 @@ def resolve_combat(
             "defender_luck": d_luck,
             "attacker_noise": a_noise,
             "defender_noise": d_noise,
+            "attacker_loss": a_loss,
+            "defender_loss": d_loss,
         }
         factors = {
             "quality": np.repeat(world.quality[np.newaxis], runs.size, axis=0),

@@ -15,9 +15,15 @@ from engine.world import BoolArray, FloatArray, IntArray, World
 
 @dataclass(frozen=True)
 class MoraleResult:
-    """Factions that collapsed this turn (``B x F``)."""
+    """What moved each faction's morale this turn (all ``B x F``): the value of the places
+    it lost and took, the recovery of a turn without losses, its morale before this phase,
+    and whether it collapsed this turn."""
 
     collapsed_now: BoolArray
+    lost: FloatArray
+    taken: FloatArray
+    recovery: FloatArray
+    before: FloatArray
 
 
 def resolve_morale(
@@ -35,7 +41,7 @@ def resolve_morale(
     if np.count_nonzero(state.done):
         morale = np.where(state.done[:, np.newaxis], state.morale, morale)
     collapsed = state.collapsed | (morale < r.collapse_below)
-    result = MoraleResult(collapsed & ~state.collapsed)
+    result = MoraleResult(collapsed & ~state.collapsed, lost, taken, recovery, state.morale)
     return state.evolve(morale=morale, collapsed=collapsed), result
 
 

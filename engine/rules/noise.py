@@ -80,38 +80,6 @@ def uniform(
     return values.reshape((len(seeds), *shape))
 
 
-_DENSE_LIMIT = 4096
-"""Below this many draws, drawing them all is cheaper than picking the ones needed."""
-
-
-def uniform_where(
-    seeds: npt.NDArray[np.uint64],
-    turn: int,
-    stream: Stream,
-    shape: tuple[int, ...],
-    where: npt.NDArray[np.bool_],
-) -> npt.NDArray[np.float64]:
-    """The draws :func:`uniform` would give, computed only where ``where`` (``B x *shape[1:]``)
-    is set and 0.5 elsewhere: the same numbers at a fraction of the cost when few are needed.
-
-    ``shape[0]`` is the number of draws per place; ``where`` applies to all of them.
-    """
-    batch = len(seeds)
-    if batch * int(np.prod(shape, dtype=np.int64)) <= _DENSE_LIMIT:
-        dense = uniform(seeds, turn, stream, shape)
-        return np.where(where[:, np.newaxis], dense, 0.5)
-    out = np.full((batch, *shape), 0.5)
-    runs, *rest = np.nonzero(where)
-    if runs.size == 0:
-        return out
-    inner = np.ravel_multi_index(tuple(rest), shape[1:]) if rest else np.zeros_like(runs)
-    drawn = uniform_at(seeds, turn, stream, shape, runs, inner)
-    for k in range(shape[0]):  # a handful of draws per place
-        index: tuple[Any, ...] = (runs, k, *rest)
-        out[index] = drawn[k]
-    return out
-
-
 def draw_order(*rows: int) -> npt.NDArray[np.int64]:
     """Rows of :func:`uniform_at` (its ``draws``) in the order a rule wants them."""
     order = np.array(rows, dtype=np.int64)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from engine.scenario.model import Effect, Trigger
 from engine.state import State
-from engine.world import BoolArray, World
+from engine.world import BoolArray, FloatArray, World
 
 
 @dataclass(frozen=True)
 class Fired:
-    """Which runs each scripted event fired in this turn: ``mask[e]`` is ``B`` booleans."""
+    """Which runs each scripted event fired in this turn (``mask``, ``B x N``), and what its
+    effects on strength and sorties changed: ``applied[(e, k)]`` is the change effect k of
+    event e made in each run (``B``; zero where it did not fire), after the floor at zero."""
 
     mask: BoolArray  # B x N
+    applied: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
 
 
 def trigger_holds(world: World, state: State, trigger: Trigger, turn: int) -> BoolArray:
@@ -53,6 +56,7 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
     turn = state.turn + 1
     events = world.scenario.events
     fired = np.zeros((state.batch, len(events)), dtype=bool)
+    applied: dict[tuple[int, int], FloatArray] = {}
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
@@ -67,14 +71,16 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         if not np.count_nonzero(mask):
             continue
         fired[:, e] = mask
-        for effect in event.effects:
+        for k, effect in enumerate(event.effects):
             if effect.message is not None:  # the event log posts it; nothing changes
                 continue
             if not copied:
                 forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
                 allied = allied.copy()
                 copied = True
-            _apply(world, effect, mask, forces, morale, rate, allied)
+            change = _apply(world, effect, mask, forces, morale, rate, allied)
+            if change is not None:
+                applied[(e, k)] = change
     new = state.evolve(
         forces=forces,
         morale=morale.clip(0.0, 1.0),
@@ -82,7 +88,7 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         allied=allied,
         fired=state.fired | fired,
     )
-    return new, Fired(fired)
+    return new, Fired(fired, applied)
 
 
 def _apply(
@@ -93,17 +99,25 @@ def _apply(
     morale: np.ndarray,
     rate: np.ndarray,
     allied: np.ndarray,
-) -> None:
+) -> FloatArray | None:
+    """Apply one effect where ``mask`` is set; returns the change it made to sorties or
+    strength in each run (``B``), or ``None`` for other effects."""
     if effect.sorties is not None:
         a = world.air_index(effect.sorties.air_support)
+        before = rate[:, a].astype(np.float64)
         if effect.sorties.set is not None:
             rate[mask, a] = effect.sorties.set
         else:
             rate[mask, a] = np.maximum(0, rate[mask, a] + (effect.sorties.change or 0))
+        sortie_change: FloatArray = rate[:, a] - before
+        return sortie_change
     if effect.forces is not None:
         f = world.faction_index(effect.forces.faction)
         loc = world.location_index(effect.forces.location)
+        before = forces[:, f, loc].copy()
         forces[mask, f, loc] = np.maximum(0.0, forces[mask, f, loc] + effect.forces.change)
+        force_change: FloatArray = forces[:, f, loc] - before
+        return force_change
     if effect.morale is not None:
         f = world.faction_index(effect.morale.faction)
         morale[mask, f] += effect.morale.change
@@ -121,3 +135,4 @@ def _apply(
         one = np.array([who], dtype=np.int64)
         allied[np.ix_(runs, one, others)] = change.join is not None
         allied[np.ix_(runs, others, one)] = change.join is not None
+    return None

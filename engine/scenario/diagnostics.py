@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from engine.text import brief, escaped
+
 MAX_DIAGNOSTICS = 200
 """Lines reported for one file at most. Past it a report holds the first problems in file
 order and a last line that counts the rest: a file with thousands of mistakes gets a readable
@@ -19,6 +21,8 @@ length that a misspelt word is weighed against costs 1; comparing the two with d
 only for the names that could be the closest, costs more the longer they are (see
 :func:`_difflib_cost`). A unit is about a microsecond of work, so hints add 0.1 s at most: about
 30 hints among 2,700 similar place ids, and every hint of a file of normal size."""
+PATH_MAX = 4096
+"""The longest file name shown (the longest path the system opens): longer names are cut."""
 CUTOFF = 0.6
 """How similar a name must be to be suggested: difflib's ratio, as in get_close_matches."""
 
@@ -48,11 +52,11 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def render(self) -> str:
-        """``PATH:LINE:COL: error: MESSAGE``, the format editors and CI logs understand."""
-        where = (
-            self.file if self.mark is None else f"{self.file}:{self.mark.line}:{self.mark.column}"
-        )
-        return f"{where}: {self.severity}: {self.message}"
+        """``PATH:LINE:COL: error: MESSAGE``, the format editors and CI logs understand, on
+        one line whatever the file's name holds."""
+        file = brief(self.file, PATH_MAX)
+        where = file if self.mark is None else f"{file}:{self.mark.line}:{self.mark.column}"
+        return f"{where}: {self.severity}: {escaped(self.message)}"
 
     @property
     def sort_key(self) -> tuple[str, int, int]:

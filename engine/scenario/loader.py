@@ -28,6 +28,7 @@ from engine.scenario.errors import Found, describe_value, report
 from engine.scenario.facts import known_facts
 from engine.scenario.model import LIST_SECTIONS, Scenario
 from engine.scenario.yamlio import decode, dump_yaml, parse_document, read_text
+from engine.text import shown
 
 FEATURED = ("aleppo-2024", "hama-2024", "two-rivers")
 """Shipped scenarios in the order a picker shows them: the seed scenario first."""
@@ -60,6 +61,10 @@ def shipped_ids() -> list[str]:
 
 def resolve(path_or_id: str | Path) -> Path:
     """A scenario file from a path, or from the id of a shipped scenario."""
+    if not str(path_or_id):  # (``Path("")`` is the working folder)
+        raise ScenarioError(
+            [Diagnostic("''", None, "an empty name is neither a file nor a shipped scenario")]
+        )
     path = Path(path_or_id)
     try:
         if path.exists():
@@ -78,7 +83,7 @@ def resolve(path_or_id: str | Path) -> Path:
                 Diagnostic(
                     text,
                     None,
-                    f"no such file, and no shipped scenario '{text}'"
+                    f"no such file, and no shipped scenario {shown(text)}"
                     f"{suggest(text, shipped_ids())}; shipped: {', '.join(shipped_ids())}",
                 )
             ]

@@ -112,3 +112,20 @@ def test_orders_survive_a_trip_through_save_data() -> None:
         assert order_from_data(order_to_data(order)) == order
     with pytest.raises(ValueError, match="not an order"):
         order_from_data({"kind": "teleport"})
+
+
+def test_close_support_over_an_empty_enemy_place_needs_an_attack_on_it_first() -> None:
+    game = Game.new(load_scenario("aleppo-2024"), seed=1)
+    aleppo = game.world.location_index("aleppo")
+    forces = game.state.forces.copy()
+    forces[0, :, aleppo] = 0.0  # nobody defends Aleppo
+    game.states[-1] = game.state.evolve(forces=forces)
+    support = CloseSupport("opposition", "opposition-drones", "aleppo", 2)
+    with pytest.raises(IllegalOrderError, match="no battle is possible for opposition at aleppo"):
+        game.issue(support)
+    game.issue(Attack("opposition", "western-aleppo", "saraqib", 1.0))  # elsewhere: no help
+    with pytest.raises(IllegalOrderError, match="no battle is possible"):
+        game.issue(support)
+    game.issue(Attack("opposition", "western-aleppo", "aleppo", 1.0))
+    game.issue(support)  # the pending attack makes a battle possible
+    assert game.pending[-1] == support

@@ -1,4 +1,6 @@
-"""The fixed order lists of the golden games (turn by turn), kept apart from the results."""
+"""The fixed order lists of the golden games (turn by turn), kept apart from the results.
+
+A key is a shipped scenario's id or the name of a file in ``scenarios/`` beside this one."""
 
 from __future__ import annotations
 
@@ -35,6 +37,23 @@ GOLDEN_ORDERS: dict[str, tuple[int, list[list[Order]]]] = {
             ],
             [CloseSupport("russia", "russian-air", "hama", 12)],
             [],
+        ],
+    ),
+    # Red takes three hills from Blue in one turn (one of them Blue's air base) and leaves
+    # the Pocket cut off, with single-sortie strikes on it; see scenarios/rare-paths.yaml.
+    "rare-paths": (
+        5,
+        [
+            [
+                Attack("red", "ford", "hill-a", 6.0),
+                Attack("red", "ford", "hill-b", 6.0),
+                Attack("red", "ford", "hill-c", 6.0),
+                Airstrike("red", "red-air", "pocket", 1),
+                Airstrike("blue", "blue-air", "ford", 6),
+                CloseSupport("grey", "grey-air", "hill-b", 3),
+            ],
+            [Airstrike("red", "red-air", "pocket", 1), Move("red", "ford", "hill-a", 2.0)],
+            [Attack("red", "hill-a", "pocket", 4.0)],
         ],
     ),
     "two-rivers": (

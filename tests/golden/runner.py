@@ -1,43 +1,106 @@
-"""Golden games: a fixed scenario, seed and order list, with the exact outcome pinned.
+"""Golden games: a fixed scenario, seed and order list, with the exact outcome pinned: every
+turn's digest, who holds what, every force and every event (battles with their factors,
+losses by faction, retreats, strikes, civilian casualties, morale).
 
-``python -m tests.golden.runner --write`` records the current outcomes in ``expected.json``
-(do that only when a rules change is meant to change them, and say so in the commit).
+``python -m tests.golden.runner --write`` (or ``make repin``) records the current outcomes
+in ``expected.json``, after a change of the rules that is meant to change them. It refuses
+while the digests changed but ``RULES_VERSION`` did not: saves made under the old rules would
+then be taken for saves of the new ones.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from engine import Game, load_scenario
-from engine.events import Battle, Reinforcement
+from engine import events as ev
+from engine.orders import available_sorties
+from engine.rules import RULES_VERSION
+from engine.scenario import Scenario, shipped_ids
 from tests.golden.orders import GOLDEN_ORDERS
 
 EXPECTED = Path(__file__).with_name("expected.json")
+SCENARIOS = Path(__file__).with_name("scenarios")
+"""Scenarios made for golden games, beside the shipped ones."""
+DIGITS = 9
+"""Decimals kept of each number in an event (the digests pin the state exactly)."""
 
 
-def play_golden(scenario_id: str) -> dict[str, Any]:
+def golden_scenario(key: str) -> Scenario:
+    """A shipped scenario by id, or one of the golden games' own by file name."""
+    own = SCENARIOS / f"{key}.yaml"
+    return load_scenario(own if own.is_file() else key)
+
+
+def _plain(value: Any) -> Any:
+    """An event's field as JSON data, numbers rounded to :data:`DIGITS` decimals."""
+    if isinstance(value, float):
+        return round(value, DIGITS)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def event_data(event: ev.Event) -> dict[str, Any]:
+    """An event as JSON data: its kind, then every field."""
+    return {"kind": type(event).__name__, **_plain(event)}
+
+
+def play_golden(key: str) -> dict[str, Any]:
     """Play a golden game to its end; returns what is pinned about it."""
-    seed, turns = GOLDEN_ORDERS[scenario_id]
-    game = Game.new(load_scenario(scenario_id), seed=seed)
+    seed, turns = GOLDEN_ORDERS[key]
+    game = Game.new(golden_scenario(key), seed=seed)
     world = game.world
     record: list[dict[str, Any]] = []
-    # Losses: what each faction had, plus what arrived, minus what it has at the end.
-    losses = dict(zip(world.faction_ids, game.state.forces[0].sum(axis=1).tolist(), strict=True))
+    reached = {
+        "factions": world.n_factions,
+        "most_places_lost_in_a_turn": 0,
+        "most_turns_cut_off": 0,
+        "one_sortie_strikes": 0,
+        "air_entries_grounded": [],
+        "captures": 0,
+        "retreats_destroyed": 0,
+        "reinforcements_turned_back": 0,
+        "scripted_effects": [],
+    }
+    effects: set[str] = set()
     while not game.over:
         orders = turns[game.turn] if game.turn < len(turns) else []
+        before = game.state
         events = game.end_turn(orders)
-        for event in events:
-            if isinstance(event, Reinforcement) and event.arrived:
-                entry = next(
-                    r
-                    for r in game.scenario.reinforcements
-                    if r.turn == event.turn and r.location == event.location
-                )
-                losses[entry.faction] += entry.strength
         state = game.state
+        lost = [e.from_id for e in events if isinstance(e, ev.Capture)]
+        most = max((lost.count(f) for f in set(lost)), default=0)
+        reached["most_places_lost_in_a_turn"] = max(reached["most_places_lost_in_a_turn"], most)
+        reached["most_turns_cut_off"] = max(
+            reached["most_turns_cut_off"], int(state.unsupplied.max())
+        )
+        reached["one_sortie_strikes"] += sum(
+            isinstance(e, ev.Airstrike) and e.sorties == 1 for e in events
+        )
+        reached["captures"] += len(lost)
+        reached["retreats_destroyed"] += sum(
+            isinstance(e, ev.Retreat) and e.to is None for e in events
+        )
+        reached["reinforcements_turned_back"] += sum(
+            isinstance(e, ev.Reinforcement) and not e.arrived for e in events
+        )
+        effects |= {type(e).__name__ for e in events if type(e).__name__.startswith("Scripted")}
+        grounded = (available_sorties(world, state)[0] == 0) & (state.sortie_rate[0] > 0)
+        grounded &= ~state.done[0]
+        was = available_sorties(world, before)[0] > 0
+        reached["air_entries_grounded"] += [
+            world.air_ids[a] for a in np.flatnonzero(grounded & was).tolist()
+        ]
         record.append(
             {
                 "turn": state.turn,
@@ -54,22 +117,21 @@ def play_golden(scenario_id: str) -> dict[str, Any]:
                     }
                     for fi, f in enumerate(world.faction_ids)
                 },
-                "battles": sum(isinstance(e, Battle) for e in events),
+                "morale": {
+                    f: round(float(state.morale[0, fi]), DIGITS)
+                    for fi, f in enumerate(world.faction_ids)
+                },
+                "events": [event_data(e) for e in events],
             }
         )
-    for f, remaining in zip(world.faction_ids, game.state.forces[0].sum(axis=1), strict=True):
-        losses[f] -= float(remaining)
+    reached["scripted_effects"] = sorted(effects)
     winner = int(game.state.winner[0])
-    facts = {}
-    if "aleppo" in world.location_ids and len(record) >= 4:
-        facts["aleppo_on_day_4"] = record[3]["controller"]["aleppo"]
     return {
-        "facts": facts,
         "seed": seed,
         "final_digest": game.digest(),
         "turns_played": game.turn,
         "winner": world.faction_ids[winner] if winner >= 0 else "draw",
-        "losses": {f: round(v, 3) for f, v in losses.items()},
+        "reached": reached,
         "turns": record,
     }
 
@@ -77,9 +139,14 @@ def play_golden(scenario_id: str) -> dict[str, Any]:
 def first_divergence(expected: dict[str, Any], actual: dict[str, Any]) -> str:
     """Where two golden records first differ, in words."""
     for exp, act in zip(expected["turns"], actual["turns"], strict=False):
-        if exp["digest"] == act["digest"]:
-            continue
         turn = exp["turn"]
+        if exp["digest"] == act["digest"]:
+            if exp != act:
+                for a, b in zip(exp["events"], act["events"], strict=False):
+                    if a != b:
+                        return f"turn {turn}: the events differ first at {b}, expected {a}"
+                return f"turn {turn}: the same state, but the events differ"
+            continue
         for loc, holder in exp["controller"].items():
             if act["controller"].get(loc) != holder:
                 return (
@@ -93,21 +160,64 @@ def first_divergence(expected: dict[str, Any], actual: dict[str, Any]) -> str:
         return f"turn {turn}: the state differs (morale, supply or other counters)"
     if len(expected["turns"]) != len(actual["turns"]):
         return f"the game lasted {len(actual['turns'])} turns, expected {len(expected['turns'])}"
+    if expected != actual:
+        return "the same turns, but the summary differs"
     return "no difference"
+
+
+def all_games() -> dict[str, Any]:
+    """Every golden game played now, with the rules version that played them."""
+    return {
+        "rules_version": RULES_VERSION,
+        "games": {key: play_golden(key) for key in GOLDEN_ORDERS},
+    }
+
+
+def changed_digests(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The golden games whose states differ between two records."""
+    return [
+        key
+        for key, game in new["games"].items()
+        if [t["digest"] for t in old.get("games", {}).get(key, {}).get("turns", [])]
+        != [t["digest"] for t in game["turns"]]
+    ]
+
+
+def write(*, quiet: bool = False) -> int:
+    """Record the golden games now; 1 (writing nothing) if their states changed while the
+    rules version did not."""
+    old = json.loads(EXPECTED.read_text()) if EXPECTED.is_file() else {"games": {}}
+    new = all_games()
+    changed = changed_digests(old, new)
+    if changed and old.get("rules_version") == RULES_VERSION:
+        print(
+            f"golden games changed ({', '.join(changed)}) but RULES_VERSION is still "
+            f"{RULES_VERSION}: raise it in engine/rules/__init__.py (saves made under the old "
+            "rules must be told apart), then re-pin",
+            file=sys.stderr,
+        )
+        return 1
+    for key, game in new["games"].items():
+        before = old.get("games", {}).get(key)
+        what = "new" if before is None else first_divergence(before, game)
+        if not quiet:
+            print(f"golden {key}: {what}")
+    EXPECTED.write_text(json.dumps(new, indent=1, sort_keys=True) + "\n")
+    return 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="record the current outcomes")
     args = parser.parse_args()
-    results = {sid: play_golden(sid) for sid in GOLDEN_ORDERS}
     if args.write:
-        EXPECTED.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-        print(f"wrote {EXPECTED}")
-    else:
-        expected = json.loads(EXPECTED.read_text())
-        for sid, result in results.items():
-            print(sid, first_divergence(expected[sid], result))
+        sys.exit(write())
+    expected = json.loads(EXPECTED.read_text())
+    for key, game in all_games()["games"].items():
+        print(key, first_divergence(expected["games"][key], game))
+    missing = set(shipped_ids()) - set(GOLDEN_ORDERS)
+    if missing:
+        print(f"shipped scenarios without a golden game: {', '.join(sorted(missing))}")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def loads_or_refuses(path: Path, raw: bytes) -> None:
     """The property: a game (and a player's session) or a SaveError naming the file, in
     reasonable time."""
     path.write_bytes(raw)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not make it grow
     try:
         game = Game.load(path)
         assert Session.load(path).game.digest() == game.digest()
@@ -68,7 +68,7 @@ def loads_or_refuses(path: Path, raw: bytes) -> None:
     else:
         assert len(game.states) == len(game.orders) + 1
         event("loaded")
-    assert time.perf_counter() - started < LOAD_SECONDS
+    assert time.process_time() - started < LOAD_SECONDS
 
 
 # -- damage to the bytes ---------------------------------------------------------------------

@@ -282,7 +282,7 @@ def test_hostile_variants_are_reported_within_bounds(label: str, tmp_path: Path)
     path = tmp_path / f"{label}.yaml"
     path.write_text(contents(), encoding="utf-8")
     result, seconds, peak_mb = run_validate(path)
-    print(f"{label}: {seconds:.3f} s (with start-up), {peak_mb:.1f} MB")
+    print(f"{label}: {seconds:.3f} CPU s (with start-up), {peak_mb:.1f} MB")
 
     lines = result.stderr.splitlines()
     assert result.returncode == 1

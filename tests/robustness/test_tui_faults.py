@@ -8,9 +8,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
-from tui.app import FrontlinesApp, make_app, writable_saves
+from tui.app import FrontlinesApp, error_line, make_app, writable_saves, write_crash_log
 from tui.screens.main import MainScreen
+from tui.session import Session
 from tui.widgets.map import MapView
 
 SIZE = (120, 40)
@@ -145,3 +147,57 @@ async def test_an_autosave_that_fails_mid_game_warns_and_the_game_goes_on(
         screen = app.screen
         assert isinstance(screen, MainScreen) and screen.session.game.turn == 2
         assert app.notices[-1].startswith("Could not autosave to")
+
+
+def test_a_crash_stops_play_with_one_line_a_crash_log_and_the_autosave_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui import cli
+
+    async def play_a_turn_then_crash(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("question_mark")  # the help is broken: a bug in Frontlines
+
+    def broken_help(self: MainScreen) -> None:
+        raise RuntimeError("the help\nfell over")
+
+    real_run = FrontlinesApp.run
+
+    def run_headless(app: FrontlinesApp) -> None:
+        real_run(app, headless=True, size=SIZE, auto_pilot=play_a_turn_then_crash)
+
+    monkeypatch.setenv("FRONTLINES_DATA", str(tmp_path))
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr(FrontlinesApp, "run", run_headless)
+    monkeypatch.setattr(MainScreen, "action_help", broken_help)
+    code = cli.main(
+        ["play", "aleppo-2024", "--faction", "opposition", "--seed", "7", "--difficulty", "easy"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 3
+    (line,) = err.splitlines()
+    (log,) = tmp_path.glob("crash-*.log")
+    assert line == (
+        "frontlines: error: the game stopped on an internal error (RuntimeError: the help fell "
+        f"over); the full traceback is in {log}"
+    )
+    assert "Traceback" not in out + err
+    report = log.read_text()
+    assert "Traceback (most recent call last)" in report and "in broken_help" in report
+    resumed = Session.load(tmp_path / "aleppo-2024-autosave.json")
+    assert resumed.game.turn == 1 and resumed.player == "opposition"
+
+
+def test_a_crash_log_that_cannot_be_written_is_reported_as_none(tmp_path: Path) -> None:
+    try:
+        raise ValueError("x" * 500)
+    except ValueError as exc:
+        error = exc
+    assert write_crash_log(error, tmp_path / "no" / "such" / "folder") is None
+    log = write_crash_log(error, tmp_path)
+    assert log is not None and log.parent == tmp_path and "ValueError" in log.read_text()
+    assert error_line(error) == "ValueError: " + "x" * 187 + "…"
+    assert error_line(RuntimeError()) == "RuntimeError"

@@ -163,7 +163,7 @@ def test_a_save_of_another_scenario_is_one_line(
     path = tmp_path / "rivers.json"
     saved_game(path, "two-rivers", turns=1)
     result = forecast_cli(capsys, "aleppo-2024", "--from", str(path))
-    assert_one_error_line(*result, "is a game of two-rivers, not aleppo-2024")
+    assert_one_error_line(*result, "is a game of 'two-rivers', not aleppo-2024")
 
 
 def test_a_save_cannot_be_combined_with_a_variant(

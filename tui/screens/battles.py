@@ -16,6 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.events import Battle, Event
+from tui.screens.once import ClosesOnce
 
 
 def battle_breakdown(battle: Battle) -> Group:
@@ -47,7 +48,7 @@ def battle_breakdown(battle: Battle) -> Group:
     return Group(heading, table)
 
 
-class BattlesScreen(ModalScreen[None]):
+class BattlesScreen(ClosesOnce[None], ModalScreen[None]):
     """Pick a battle from the game so far to see its factor breakdown (latest first)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,b,q", "close", "Close")]

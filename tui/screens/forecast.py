@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from engine.forecast import ForecastRequest, forecast
+from tui.screens.once import ClosesOnce
 from tui.session import Session
 from tui.widgets.map import MapView
 
@@ -33,7 +34,7 @@ def chances_table(report: dict[str, Any], names: dict[str, str]) -> Table:
     return table
 
 
-class ForecastScreen(Screen[None]):
+class ForecastScreen(ClosesOnce[None], Screen[None]):
     """What the next turns are likely to bring, if both sides play as the computer does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from engine.events import CivilianCasualties, Victory
+from tui.screens.once import ClosesOnce
 from tui.session import Session
 from tui.widgets.chart import territory_chart, value_shares
 
@@ -70,7 +71,7 @@ def civilian_toll(session: Session) -> Text:
     )
 
 
-class GameOverScreen(ModalScreen[None]):
+class GameOverScreen(ClosesOnce[None], ModalScreen[None]):
     """Shown when the game ends; escape goes back to look at the map, q quits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

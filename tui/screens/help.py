@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from tui.screens.once import ClosesOnce
+
 HELP = """\
 # Frontlines: how to play
 
@@ -46,7 +48,7 @@ summary shows who won, how the map changed hands turn by turn, and where the sav
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ClosesOnce[None], ModalScreen[None]):
     """The keys and the rules in brief."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close", "Close")]

@@ -16,6 +16,8 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from engine.game import SaveError, read_save
+from engine.text import brief, escaped
+from tui.screens.once import ClosesOnce
 
 MAX_LISTED = 200
 """Saves listed at most (the newest)."""
@@ -46,24 +48,27 @@ def list_saves(folder: Path | None) -> list[SaveEntry]:
             stamp = datetime.fromtimestamp(path.stat().st_mtime)
             data = read_save(path)
         except (OSError, SaveError) as exc:
-            entries.append(SaveEntry(path, path.name, str(exc).removeprefix(f"{path}: ")))
+            name = escaped(path.name)
+            entries.append(SaveEntry(path, name, str(exc).removeprefix(f"{escaped(str(path))}: ")))
             continue
         scenario = data.get("scenario")
         player = data.get("player")
         turns = data.get("turns")
         if not isinstance(scenario, dict) or not isinstance(turns, list):
-            entries.append(SaveEntry(path, path.name, "not a Frontlines save"))
+            entries.append(SaveEntry(path, escaped(path.name), "not a Frontlines save"))
             continue
         side = player.get("faction") if isinstance(player, dict) else None
+        # What a save says of itself is quoted escaped and short, as in any message.
+        saved_id, saved_side = brief(str(scenario.get("id")), 48), brief(str(side or "no side"), 48)
         label = (
-            f"{path.stem}: {scenario.get('id')}, {side or 'no side'}, after turn {len(turns)}"
+            f"{escaped(path.stem)}: {saved_id}, {saved_side}, after turn {len(turns)}"
             f" — {stamp:%d %b %Y %H:%M}"
         )
         entries.append(SaveEntry(path, label))
     return entries
 
 
-class LoadScreen(ModalScreen[Path | None]):
+class LoadScreen(ClosesOnce[Path | None], ModalScreen[Path | None]):
     """Pick a save to resume; dismisses with its path, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]

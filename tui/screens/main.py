@@ -153,6 +153,11 @@ class MainScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No key works before the panels are composed (a key typed as a loaded game
+        replaces this screen): the actions look for them."""
+        return self.is_mounted
+
     def action_next_place(self, step: int) -> None:
         ids = list(self.session.game.world.location_ids)
         index = ids.index(self.selected) if self.selected in ids else -step
@@ -329,6 +334,7 @@ class MainScreen(Screen[None]):
         except SaveError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
+        self.session.close()  # its autosave names are free for the next game
         self.app.session = session  # type: ignore[attr-defined]
         self.app.switch_screen(MainScreen(session))
 

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from engine.orders import Airstrike, Attack, CloseSupport, Move, Order
 from engine.state import State
 from engine.world import World
+from tui.screens.once import ClosesOnce
 
 KINDS: dict[str, tuple[type, ...]] = {
     "attack": (Attack,),
@@ -86,7 +87,7 @@ def with_amount(order: Order, text: str) -> Order:
     return replace(order, sorties=int(text))
 
 
-class OrderDialog(ModalScreen[Order | None]):
+class OrderDialog(ClosesOnce[Order | None], ModalScreen[Order | None]):
     """Choose one of the offered orders and its amount; dismisses with the order or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]

@@ -16,6 +16,7 @@ from engine.ai import LEVELS
 from engine.scenario import Scenario, ScenarioError
 from engine.scenario.facts import FactSheet, load_sheets, shipped_seeds_dir
 from engine.scenario.model import VictoryCondition
+from tui.screens.once import ClosesOnce
 
 
 def scenario_card(scenario: Scenario) -> Text:
@@ -86,7 +87,7 @@ def _shipped_sheets() -> tuple[FactSheet, ...]:
         return ()
 
 
-class ScenarioPicker(Screen[Scenario]):
+class ScenarioPicker(ClosesOnce[Scenario], Screen[Scenario]):
     """Pick one of the shipped scenarios; dismisses with it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -121,7 +122,7 @@ class ScenarioPicker(Screen[Scenario]):
         self.dismiss(self.scenarios[event.option_index])
 
 
-class FactionPicker(Screen[tuple[str, str]]):
+class FactionPicker(ClosesOnce[tuple[str, str]], Screen[tuple[str, str]]):
     """Pick a faction, then a difficulty; dismisses with (faction id, level)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]

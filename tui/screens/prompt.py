@@ -11,11 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from tui.screens.once import ClosesOnce
+
 SAVE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
 """A save's name: a file name on every system, never hidden, never a path."""
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(ClosesOnce[bool], ModalScreen[bool]):
     """A yes-or-no question."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,7 +46,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class SaveNameScreen(ModalScreen[str | None]):
+class SaveNameScreen(ClosesOnce[str | None], ModalScreen[str | None]):
     """Ask for the name to save the game under."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]

@@ -10,10 +10,18 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from engine.events import Battle, Event
+from engine.events import Battle, Event, MoraleShift
 
 BATTLE_MARK = "▸ "
 """Starts the line of a battle, which opens its breakdown."""
+
+
+def newsworthy(event: Event) -> bool:
+    """Whether the log tells of ``event``: all but morale recovering on a quiet day, which
+    would add a line every turn."""
+    if isinstance(event, MoraleShift):
+        return bool(event.lost_value or event.taken_value)
+    return True
 
 
 class NewsLog(OptionList):
@@ -41,9 +49,9 @@ class NewsLog(OptionList):
         self._follow()
 
     def report(self, turn: int, events: Sequence[Event]) -> None:
-        """Add a turn's heading and one line per event."""
+        """Add a turn's heading and one line per event worth telling."""
         self.add_option(Option(Text(f"— Turn {turn} —", style="bold")))
-        for event in events:
+        for event in filter(newsworthy, events):
             if isinstance(event, Battle):
                 key = f"battle-{len(self.battles)}"
                 self.battles[key] = event

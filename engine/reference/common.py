@@ -1,0 +1,85 @@
+"""What every reference phase needs: one game's view of the State, and plain arithmetic.
+
+The functions of numbers go through numpy (``np.exp`` of one number, and so on): numpy's
+functions can differ in the last bit from the ``math`` module's, and the engine uses numpy's.
+Plain ``+ - * /`` on Python floats are the same IEEE operations as numpy's.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from engine.scenario.rules import Rules
+from engine.state import State
+
+CLOSE = 1e-9
+"""Two sides of a decision closer than this, relative to the larger, are a close call."""
+
+
+def one_game(state: State) -> None:
+    """Raise ``ValueError`` unless ``state`` holds exactly one game (B = 1)."""
+    if state.batch != 1:
+        raise ValueError(f"the reference plays one game at a time, not {state.batch}")
+
+
+def ally(state: State, f: int, g: int) -> bool:
+    """Whether factions ``f`` and ``g`` are on the same side (every faction is its own ally)."""
+    return bool(state.allied[0, f, g])
+
+
+def holder(state: State, place: int) -> int:
+    """The faction that holds ``place``."""
+    return int(state.controller[0, place])
+
+
+def hostile_at(state: State, f: int, place: int) -> bool:
+    """Whether faction ``f`` is hostile to the holder of ``place``."""
+    return not ally(state, f, holder(state, place))
+
+
+def close_call(left: float, right: float) -> bool:
+    """Whether two numbers that a rule compares differ, but by so little that the same
+    arithmetic done in another order (as the engine may) could put them the other way round.
+
+    Exact ties are not close calls: both sides of a tie are computed the same way."""
+    return left != right and abs(left - right) <= CLOSE * max(abs(left), abs(right))
+
+
+def exp(x: float) -> float:
+    return float(np.exp(x))
+
+
+def log(x: float) -> float:
+    return float(np.log(x))
+
+
+def power(x: float, y: float) -> float:
+    return float(np.power(x, y))
+
+
+def lognormal(u: float, v: float, sigma: float) -> float:
+    """``exp(sigma * z)`` with ``z`` standard normal from two uniforms (Box-Muller)."""
+    z = float(np.sqrt(-2.0 * log(u))) * float(np.cos(2.0 * math.pi * v))
+    return exp(sigma * z)
+
+
+def morale_factor(rules: Rules, morale: float, collapsed: bool) -> float:
+    """``M(f)``: the combat multiplier of a faction's morale."""
+    r = rules.morale
+    if collapsed:
+        return r.panic
+    if morale >= r.high_from:
+        return r.high
+    if morale >= r.steady_from:
+        return r.steady
+    if morale >= r.shaken_from:
+        return r.shaken
+    return r.wavering
+
+
+def supply_factor(rules: Rules, turns_cut_off: int) -> float:
+    """``S(f, l)``: the combat multiplier of forces cut off for some turns."""
+    s = rules.supply
+    return max(s.unsupplied_floor, 1.0 - s.unsupplied_decay * turns_cut_off)

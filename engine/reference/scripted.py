@@ -1,0 +1,112 @@
+"""Phase 1, plainly: the scenario's scripted events, checked against the start of the turn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.reference.common import ally, holder, one_game
+from engine.scenario.model import Effect, Trigger
+from engine.state import State
+from engine.world import BoolArray, World
+
+
+@dataclass(frozen=True)
+class ScriptedOutcome:
+    """Which events fired (``N``), and the change each sorties or forces effect of a fired
+    event made (after the floor at zero), by (event, effect) index."""
+
+    fired: BoolArray
+    applied: dict[tuple[int, int], float]
+
+
+def trigger_holds(world: World, state: State, trigger: Trigger, turn: int) -> bool:
+    """Whether every part the trigger gives holds, for the turn ``turn`` about to be played."""
+    parts: list[bool] = []
+    if trigger.turn is not None:
+        parts.append(turn == trigger.turn)
+    if trigger.controlled is not None:
+        c = trigger.controlled
+        by = world.faction_ids.index(c.by)
+        held_by = holder(state, world.location_ids.index(c.location))
+        parts.append(ally(state, by, held_by) if c.or_allies else held_by == by)
+    if trigger.morale_below is not None:
+        m = trigger.morale_below
+        parts.append(float(state.morale[0, world.faction_ids.index(m.faction)]) < m.below)
+    if trigger.all is not None:
+        parts.append(all(trigger_holds(world, state, sub, turn) for sub in trigger.all))
+    if trigger.any is not None:
+        parts.append(any(trigger_holds(world, state, sub, turn) for sub in trigger.any))
+    return all(parts)
+
+
+def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]:
+    """Fire every enabled event whose trigger holds (once-only events only the first time)
+    and apply its effects in order; morale is kept within 0..1 at the end."""
+    one_game(state)
+    turn = state.turn + 1
+    events = world.scenario.events
+    fired = np.zeros(len(events), dtype=bool)
+    applied: dict[tuple[int, int], float] = {}
+    forces = state.forces[0].copy()
+    morale = state.morale[0].copy()
+    rate = state.sortie_rate[0].copy()
+    allied = state.allied[0].copy()
+    for e, event in enumerate(events):
+        if bool(state.done[0]) or not event.enabled:
+            continue
+        if event.once and bool(state.fired[0, e]):
+            continue
+        if not trigger_holds(world, state, event.when, turn):  # the start-of-turn state
+            continue
+        fired[e] = True
+        for k, effect in enumerate(event.effects):
+            change = _apply(world, effect, forces, morale, rate, allied)
+            if change is not None:
+                applied[(e, k)] = change
+    new = state.evolve(
+        forces=forces[np.newaxis],
+        morale=np.clip(morale, 0.0, 1.0)[np.newaxis],
+        sortie_rate=rate[np.newaxis],
+        allied=allied[np.newaxis],
+        fired=(state.fired[0] | fired)[np.newaxis],
+    )
+    return new, ScriptedOutcome(fired, applied)
+
+
+def _apply(
+    world: World,
+    effect: Effect,
+    forces: np.ndarray,
+    morale: np.ndarray,
+    rate: np.ndarray,
+    allied: np.ndarray,
+) -> float | None:
+    """Apply one effect to one game's arrays; the change it made to sorties or strength."""
+    if effect.sorties is not None:
+        a = world.air_ids.index(effect.sorties.air_support)
+        before = int(rate[a])
+        if effect.sorties.set is not None:
+            rate[a] = effect.sorties.set
+        else:
+            rate[a] = max(0, before + (effect.sorties.change or 0))
+        return float(int(rate[a]) - before)
+    if effect.forces is not None:
+        f = world.faction_ids.index(effect.forces.faction)
+        place = world.location_ids.index(effect.forces.location)
+        before_strength = float(forces[f, place])
+        forces[f, place] = max(0.0, before_strength + effect.forces.change)
+        return float(forces[f, place]) - before_strength
+    if effect.morale is not None:
+        f = world.faction_ids.index(effect.morale.faction)
+        morale[f] += effect.morale.change
+    if effect.alliance is not None:
+        change = effect.alliance
+        who = world.faction_ids.index(change.join or change.leave or "")
+        listed = next(a for a in world.scenario.alliances if a.id == change.alliance)
+        for member_id in listed.members:  # the members the scenario lists, not later joiners
+            member = world.faction_ids.index(member_id)
+            if member != who:
+                allied[who, member] = allied[member, who] = change.join is not None
+    return None

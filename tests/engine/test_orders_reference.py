@@ -1,0 +1,242 @@
+"""Order legality against a plain reading of docs/rules.md ("Orders and legality"): for
+random orders, legal and not, given after random pending orders, ``validate`` accepts exactly
+what the documented rules accept; ``legal_orders`` lists exactly what they list; and
+``compile_orders`` adds up what the orders say."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine import Airstrike, Attack, CloseSupport, Game, Move, load_scenario
+from engine import strategies as fst
+from engine.orders import Order, compile_orders, is_legal, legal_orders
+from engine.scenario.checks import great_circle_km
+from engine.world import World
+
+
+def _allied(game: Game, a: str, b: str) -> bool:
+    world = game.world
+    return bool(game.state.allied[0, world.faction_index(a), world.faction_index(b)])
+
+
+def _holder(game: Game, place: str) -> str:
+    world = game.world
+    return world.faction_ids[int(game.state.controller[0, world.location_index(place)])]
+
+
+def _strength(game: Game, faction: str, place: str) -> float:
+    world = game.world
+    return float(game.state.forces[0, world.faction_index(faction), world.location_index(place)])
+
+
+def _routes(world: World) -> set[tuple[str, str]]:
+    routes = set()
+    for route in world.scenario.routes:
+        routes |= {(route.from_, route.to), (route.to, route.from_)}
+    return routes
+
+
+def _sorties_available(game: Game, entry: Any) -> int:
+    if entry.base is not None and not _allied(game, entry.provider, _holder(game, entry.base)):
+        return 0
+    return int(game.state.sortie_rate[0, game.world.air_index(entry.id)])
+
+
+def _in_range(game: Game, entry: Any, place: str) -> bool:
+    if entry.base is None:
+        return True
+    locations = {loc.id: loc for loc in game.scenario.locations}
+    base, target = locations[entry.base], locations[place]
+    return great_circle_km(base.lat, base.lon, target.lat, target.lon) <= entry.range_km
+
+
+def _enemy_forces_at(game: Game, side: str, place: str) -> bool:
+    return any(
+        not _allied(game, side, f.id) and _strength(game, f.id, place) > 0
+        for f in game.scenario.factions
+    )
+
+
+def reference_legal(game: Game, order: Order, pending: list[Order]) -> bool:
+    """Whether the rules as docs/rules.md states them allow ``order`` after ``pending``."""
+    if game.over:
+        return False
+    factions = {f.id for f in game.scenario.factions}
+    places = {loc.id for loc in game.scenario.locations}
+    if order.faction not in factions or order.target not in places:
+        return False
+    if isinstance(order, Attack | Move):
+        if order.origin not in places:
+            return False
+        amount = order.amount
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            return False
+        if not math.isfinite(amount) or amount <= 0:
+            return False
+        if (order.origin, order.target) not in _routes(game.world):
+            return False
+        sent = sum(
+            p.amount
+            for p in pending
+            if isinstance(p, Attack | Move)
+            and (p.faction, p.origin) == (order.faction, order.origin)
+        )
+        if amount > _strength(game, order.faction, order.origin) - sent + 1e-9:
+            return False
+        friendly = _allied(game, order.faction, _holder(game, order.target))
+        return friendly == isinstance(order, Move)
+    entries = {e.id: e for e in game.scenario.air_support}
+    entry = entries.get(order.air_support)
+    if entry is None or entry.provider != order.faction:
+        return False
+    sorties = order.sorties
+    if isinstance(sorties, bool) or not isinstance(sorties, int) or sorties <= 0:
+        return False
+    flown = sum(
+        p.sorties
+        for p in pending
+        if isinstance(p, Airstrike | CloseSupport) and p.air_support == entry.id
+    )
+    if sorties > _sorties_available(game, entry) - flown:
+        return False
+    if not _in_range(game, entry, order.target):
+        return False
+    side = entry.beneficiary
+    if _enemy_forces_at(game, side, order.target):
+        return True
+    if isinstance(order, Airstrike):
+        return False
+    next_door = [b for a, b in _routes(game.world) if a == order.target]
+    if _allied(game, side, _holder(game, order.target)) and any(
+        _enemy_forces_at(game, side, n) for n in next_door
+    ):
+        return True
+    return any(
+        isinstance(p, Attack) and p.target == order.target and _allied(game, side, p.faction)
+        for p in pending
+    )
+
+
+def reference_listing(game: Game, faction: str) -> list[Order]:
+    """The orders docs/rules.md says ``legal_orders`` lists, in its order."""
+    if game.over:
+        return []
+    listed: list[Order] = []
+    world = game.world
+    for arc in range(world.n_arcs):
+        origin = world.location_ids[int(world.arc_src[arc])]
+        target = world.location_ids[int(world.arc_dst[arc])]
+        strength = _strength(game, faction, origin)
+        if strength <= 0:
+            continue
+        kind = Move if _allied(game, faction, _holder(game, target)) else Attack
+        listed.append(kind(faction, origin, target, strength))
+    for entry in game.scenario.air_support:
+        count = _sorties_available(game, entry)
+        if entry.provider != faction or count <= 0:
+            continue
+        for loc in game.scenario.locations:
+            if _in_range(game, entry, loc.id) and _enemy_forces_at(game, entry.beneficiary, loc.id):
+                listed.append(Airstrike(faction, entry.id, loc.id, count))
+                listed.append(CloseSupport(faction, entry.id, loc.id, count))
+    return listed
+
+
+SHIPPED = st.sampled_from(["aleppo-2024", "hama-2024", "two-rivers"]).map(load_scenario)
+games = fst.played_games(
+    scenario_strategy=st.one_of(SHIPPED, fst.scenarios(max_locations=7)), max_turns=4
+)
+
+
+@st.composite
+def candidate_orders(draw: st.DrawFn, game: Game) -> Order:
+    """An order that may or may not be legal: a listed one, changed in one or two ways."""
+    world = game.world
+    ids = {
+        "faction": st.sampled_from([*world.faction_ids, "nobody"]),
+        "place": st.sampled_from([*world.location_ids, "nowhere"]),
+        "air": st.sampled_from([*world.air_ids, "no-air"]),
+    }
+    options = [o for f in world.faction_ids for o in legal_orders(world, game.state, f)]
+    if options and draw(st.booleans()):
+        order = draw(st.sampled_from(options))
+    else:
+        kind = draw(st.sampled_from([Attack, Move, Airstrike, CloseSupport]))
+        if kind in (Attack, Move):
+            order = kind(draw(ids["faction"]), draw(ids["place"]), draw(ids["place"]), 1.0)
+        else:
+            order = kind(draw(ids["faction"]), draw(ids["air"]), draw(ids["place"]), 1)
+    if isinstance(order, Attack | Move):
+        scale = draw(st.sampled_from([1.0, 0.5, 0.999999, 1.000001, 2.0, 0.0, -1.0]))
+        amount: Any = order.amount * scale
+        amount = draw(st.sampled_from([amount, amount, float("nan"), float("inf"), True, "1"]))
+        order = replace(order, amount=amount)
+        if draw(st.booleans()):
+            order = replace(order, target=draw(ids["place"]))
+        if draw(st.booleans()):
+            flipped = Move if isinstance(order, Attack) else Attack
+            order = flipped(order.faction, order.origin, order.target, order.amount)
+    else:
+        sorties = draw(st.sampled_from([order.sorties, 1, 0, -1, order.sorties + 1, 1000, True]))
+        order = replace(order, sorties=sorties)
+        if draw(st.booleans()):
+            order = replace(order, target=draw(ids["place"]))
+        if draw(st.booleans()):
+            flipped2 = CloseSupport if isinstance(order, Airstrike) else Airstrike
+            order = flipped2(order.faction, order.air_support, order.target, order.sorties)
+    if draw(st.integers(0, 5)) == 0:
+        order = replace(order, faction=draw(ids["faction"]))
+    return order
+
+
+@settings(max_examples=150, deadline=None)
+@given(game=games, data=st.data())
+def test_validate_accepts_exactly_what_the_rules_allow(game: Game, data: st.DataObject) -> None:
+    pending: list[Order] = []
+    for _ in range(data.draw(st.integers(1, 12))):
+        order = data.draw(candidate_orders(game))
+        expected = reference_legal(game, order, pending)
+        assert is_legal(game.world, game.state, order, pending) == expected, (order, pending)
+        if expected:
+            pending.append(order)
+
+
+@settings(max_examples=100, deadline=None)
+@given(game=games)
+def test_legal_orders_lists_what_the_rules_say(game: Game) -> None:
+    for faction in game.world.faction_ids:
+        assert legal_orders(game.world, game.state, faction) == reference_listing(game, faction)
+
+
+@settings(max_examples=100, deadline=None)
+@given(game=games, data=st.data())
+def test_compiled_orders_add_up_what_the_orders_say(game: Game, data: st.DataObject) -> None:
+    runs = [data.draw(fst.turn_orders(game)) for _ in range(data.draw(st.integers(1, 3)))]
+    arrays = compile_orders(game.world, runs)
+    world = game.world
+    for b, orders in enumerate(runs):
+        flow = np.zeros((world.n_factions, world.n_arcs))
+        strike = np.zeros((len(world.air_ids), world.n_locations))
+        support = np.zeros_like(strike)
+        for order in orders:
+            if isinstance(order, Attack | Move):
+                arc = next(
+                    d
+                    for d in range(world.n_arcs)
+                    if world.location_ids[int(world.arc_src[d])] == order.origin
+                    and world.location_ids[int(world.arc_dst[d])] == order.target
+                )
+                flow[world.faction_index(order.faction), arc] += order.amount
+            else:
+                into = strike if isinstance(order, Airstrike) else support
+                into[world.air_index(order.air_support), world.location_index(order.target)] += (
+                    order.sorties
+                )
+        assert (arrays.flow[b] == flow).all()
+        assert (arrays.strike[b] == strike).all() and (arrays.support[b] == support).all()
