@@ -3,7 +3,7 @@ is turned into combat power for the ground battle that follows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,7 +19,7 @@ class AirResult:
     """What the air phase did, for the combat phase and the event log (all ``B x A x L``).
 
     Without recording, ``destroyed``, ``killed`` and ``injured`` (read only by the event log)
-    are zeros."""
+    are zeros, and ``cells`` and ``destroyed_by`` empty."""
 
     strike: FloatArray  # sorties flown on strikes
     support: FloatArray  # sorties flown in close support
@@ -27,6 +27,10 @@ class AirResult:
     killed: FloatArray  # civilians reported killed
     injured: FloatArray  # civilians reported injured
     support_power: FloatArray  # combat power the support sorties add, before the caps
+    cells: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """The flat ``B x A x L`` cells struck, in order (only when recording)."""
+    destroyed_by: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """``n x F``: the strength of each faction each struck cell destroyed."""
 
 
 def _requests(
@@ -58,6 +62,10 @@ def _requests(
 
 
 _PAIRED = draw_order(0, 3, 1, 4, 2)
+
+# The log of the strength a strike keeps when it keeps nothing: far below the log of any
+# positive double (about -745), so its exp is exactly 0, yet finite, so 0 times it is 0.
+LOG_NOTHING_LEFT = -1.0e4
 
 
 def resolve_air(
@@ -115,7 +123,9 @@ def resolve_air(
     through = 1.0 - world.air_defence[places] * holder_hostile
     effect = air.weather * through * world.air_strike[entries]
     keep = np.power(1.0 - air.strike_damage, s_flown[flown] * effect)
-    log_keep = np.log(keep)
+    # A strike that leaves nothing (``keep`` underflows to 0) gets a finite log far below any
+    # double's, whose exp is exactly 0: -inf would turn into NaN where it is multiplied by 0.
+    log_keep = np.log(keep, out=np.full_like(keep, LOG_NOTHING_LEFT), where=keep > 0)
     enemy = ~state.allied[runs, beneficiary]  # n x F
     # Sum the log-effects on each faction at each place over the entries striking it, entry
     # by entry in order (as ``einsum`` over every entry would), and scale forces by their exp.
@@ -137,15 +147,18 @@ def resolve_air(
     # civilian harm. Only struck places have any (the event log reads nothing else).
     if max(n_a, n_f) > SEQUENTIAL_SUM_MAX:  # numpy would sum such axes in another order
         where = (runs, entries, places)
-        destroyed = _destroyed_dense(state, forces, strike, log_keep, where, world.air_beneficiary)
+        destroyed, destroyed_by = _destroyed_dense(
+            state, forces, strike, log_keep, where, world.air_beneficiary
+        )
     else:
         hit = (state.forces - forces).reshape(-1)[targets]  # n x F
         weight = -log_keep[:, np.newaxis] * enemy
         total = np.bincount(targets.ravel(), weights=weight.ravel(), minlength=forces.size)
         total = total[targets]
         share = np.where(total > 0, weight / np.maximum(total, 1e-300), 0.0)
+        destroyed_by = share * hit
         destroyed = nothing.copy()
-        destroyed.reshape(-1)[cells] = sum_axis1(share * hit)
+        destroyed.reshape(-1)[cells] = sum_axis1(destroyed_by)
     # Draws 0-1 are the noise on the killed, 2 their rounding, 3-4 the noise on the injured;
     # they come in the order 0, 3, 1, 4, 2, so that each pair's first and second draws lie
     # together.
@@ -165,7 +178,7 @@ def resolve_air(
     harm.reshape(2, -1)[:, cells] = np.concatenate(
         (dead, np.floor(injured_mean * injured_noise + 0.5))
     ).reshape(2, -1)
-    result = AirResult(strike, support, destroyed, harm[0], harm[1], power)
+    result = AirResult(strike, support, destroyed, harm[0], harm[1], power, cells, destroyed_by)
     return state.evolve(forces=forces), result
 
 
@@ -176,8 +189,9 @@ def _destroyed_dense(
     log_keep: FloatArray,
     where: tuple[IntArray, IntArray, IntArray],
     beneficiary: IntArray,
-) -> FloatArray:
-    """Strength each entry destroyed (``B x A x L``), over every entry, faction and place."""
+) -> tuple[FloatArray, FloatArray]:
+    """Strength each entry destroyed (``B x A x L``), over every entry, faction and place;
+    and of each faction at the struck cells ``where`` (``n x F``)."""
     hit = state.forces - forces  # B x F x L
     weight = np.zeros_like(strike)  # B x A x L
     weight[where] = log_keep
@@ -186,5 +200,7 @@ def _destroyed_dense(
     hostile_weight = weight[:, :, np.newaxis, :] * hostile_to[:, :, :, np.newaxis]  # B x A x F x L
     total_weight = hostile_weight.sum(axis=1, keepdims=True)
     share = np.where(total_weight > 0, hostile_weight / np.maximum(total_weight, 1e-300), 0.0)
-    destroyed: FloatArray = (share * hit[:, np.newaxis, :, :]).sum(axis=2)
-    return destroyed
+    by_faction = share * hit[:, np.newaxis, :, :]  # B x A x F x L
+    destroyed: FloatArray = by_faction.sum(axis=2)
+    runs, entries, places = where
+    return destroyed, by_faction[runs, entries, :, places]

@@ -670,13 +670,6 @@ WIPE_OUT = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a strike that leaves nothing ((1 - strike_damage) ** (sorties * "
-    "effect) underflows to 0) gives log(0) = -inf, and -inf times 0 makes the flyers' own "
-    "side NaN at the place",
-)
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_a_strike_that_leaves_nothing_keeps_allied_forces() -> None:
     world = compile_world(Scenario.model_validate(WIPE_OUT))
     state = initial_state(world)
