@@ -17,6 +17,7 @@ from engine.rules.morale import MoraleResult
 from engine.rules.reinforcement import ReinforcementResult
 from engine.rules.scripted import Fired
 from engine.state import DRAW, NO_WINNER, State
+from engine.text import counted
 from engine.world import World
 
 
@@ -198,10 +199,9 @@ class Airstrike:
     destroyed_by: tuple[tuple[str, float], ...]  # (faction id, strength) of each faction hit
 
     def describe(self) -> str:
-        return (
-            f"{self.sorties} strike sorties by {self.provider} hit {self.place}, destroying "
-            f"{self.destroyed:.1f} strength."
-        )
+        flown = counted(self.sorties, "strike sortie")
+        destroyed = f"destroying {self.destroyed:.1f} strength"
+        return f"{flown} by {self.provider} hit {self.place}, {destroyed}."
 
 
 @dataclass(frozen=True)
@@ -645,8 +645,12 @@ def _battles(
     # always summed them (numpy adds more than seven terms pairwise: the layout matters).
     terms = np.concatenate((by_side.reshape(n, 4, n_f), weighted.reshape(n, 2 * k, n_f)), axis=1)
     sums = np.add.reduce(terms, axis=2)  # n x (4 + 2k)
-    totals = np.maximum(sums[:, :2], 1e-300)
-    means = sums[:, 4:].reshape(n, 2, k) / totals[:, :, np.newaxis]  # battle x side x factor
+    # Each side's factors weighted by its strength (exact even for the tiniest strengths; 0
+    # for a side with none).
+    totals = np.broadcast_to(sums[:, :2, np.newaxis], (n, 2, k))
+    means = np.divide(
+        sums[:, 4:].reshape(n, 2, k), totals, out=np.zeros((n, 2, k)), where=totals > 0
+    )  # battle x side x factor
     on_side = (by_side[:, 0] > 0).tolist()  # n x 2 x F: who fought on each side
 
     # The log's columns, then each side's air support factor and a row of ones; a gather
@@ -654,7 +658,8 @@ def _battles(
     columns = log.columns[:, at]
     ground = columns[_ROW["attacker_ground"] :][:2]
     air = columns[_ROW["attacker_air"] :][:2]
-    with_air = (ground + air) / np.maximum(ground, 1e-12)
+    # Close support over ground power (1 for a side with no ground power to support).
+    with_air = np.divide(ground + air, ground, out=np.ones_like(ground), where=ground > 0)
     fixed = np.concatenate((columns, with_air, np.ones((1, n))))[_FIXED_FACTOR_ROWS]  # 2 x 6 x n
     factors = np.concatenate((means, fixed.transpose(2, 0, 1)), axis=2).tolist()  # n x 2 x 9
     factor_names = (*names, *_FIXED_FACTORS)

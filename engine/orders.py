@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from engine.state import State
-from engine.text import shown
+from engine.text import counted, shown
 from engine.world import FloatArray, World
 
 
@@ -59,7 +59,9 @@ class Airstrike:
     sorties: int
 
     def describe(self) -> str:
-        return f"Airstrike on {self.target}: {self.sorties} sorties of {self.air_support}"
+        return (
+            f"Airstrike on {self.target}: {counted(self.sorties, 'sortie')} of {self.air_support}"
+        )
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ class CloseSupport:
     sorties: int
 
     def describe(self) -> str:
-        return f"Close support at {self.target}: {self.sorties} sorties of {self.air_support}"
+        sorties = counted(self.sorties, "sortie")
+        return f"Close support at {self.target}: {sorties} of {self.air_support}"
 
 
 Order = Attack | Move | Airstrike | CloseSupport

@@ -67,3 +67,8 @@ def brief(message: str, limit: int = MESSAGE_CHARACTERS) -> str:
     if len(message) <= limit:
         return text
     return f"{text[:limit]}... ({len(message) - limit:,} more characters)"
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one: "1 sortie", "4 sorties"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

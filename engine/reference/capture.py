@@ -68,16 +68,15 @@ def capture(world: World, state: State, battles: CombatOutcome) -> tuple[State, 
         if not captured[p]:
             continue
         was = int(old[p])
-        best, best_score = -1, 0.0
+        best, best_score = -1, -1.0
         scores: list[float] = []
         for n in _neighbours(world, p):
             if not ally(state, was, int(controller[n])):
                 continue
-            side = 0.0
+            score = 0.0
             for f in range(n_f):
                 if ally(state, was, f):
-                    side += float(x[f, n])
-            score = 1.0 + side
+                    score += float(x[f, n])
             scores.append(score)
             if score > best_score:
                 best, best_score = n, score

@@ -129,7 +129,7 @@ def combat(
                 a_ground += weighted * (c.surprise_factor if surprised[f] else 1.0)
             else:
                 d_sum += weighted
-        surprise = a_ground / max(plain, 1e-300) if a_ground > 0 else 1.0
+        surprise = a_ground / plain if a_ground > 0 else 1.0  # (then plain > 0 too)
         override = float(world.posture_override[p])
         posture = float(world.faction_posture[holder(state, p)]) if np.isnan(override) else override
         terrain = float(world.terrain[p])

@@ -73,9 +73,9 @@ def resolve_capture(
     side = state.allied[runs, holder].astype(np.float64)  # n x F
     there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
     strength = np.einsum("nf,nkf->nk", side, there)
-    score = np.where(friendly, 1.0 + strength, 0.0)
-    best = score.argmax(axis=1)
-    refuge = score.max(axis=1) > 0
+    # The strongest friendly neighbour, the first on ties; -1 ranks the others below any.
+    best = np.where(friendly, strength, -1.0).argmax(axis=1)
+    refuge = np.any(friendly, axis=1)
     dest = nbr_safe[np.arange(runs.size), best]
     retreat_to[runs, places] = np.where(refuge, dest, -1)
     moving = leaving * (1.0 - c.retreat_loss) * refuge[:, np.newaxis]

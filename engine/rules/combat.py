@@ -167,7 +167,9 @@ def resolve_combat(
     surprise_f = np.where(surprise_on & attacked, c.surprise_factor, 1.0)  # B x F
     a_weighted = attackers * per_faction
     a_ground = sum_axis1(a_weighted * surprise_f[runs])
-    surprise = np.where(a_ground > 0, a_ground / np.maximum(sum_axis1(a_weighted), 1e-300), 1.0)
+    # (Exact even for the tiniest strengths: a positive a_ground has a positive sum.)
+    weighted_sum = sum_axis1(a_weighted)
+    surprise = np.divide(a_ground, weighted_sum, out=np.ones_like(a_ground), where=a_ground > 0)
     override = world.posture_override[places]
     holder_posture = world.faction_posture[state.controller[runs, places]]
     posture = np.where(np.isnan(override), holder_posture, override)

@@ -47,8 +47,6 @@ def resolve_victory(world: World, state: State) -> State:
     winner = state.winner.copy()
     open_ = ~state.done
     for index, condition in enumerate(world.scenario.victory):
-        if not _in_time(world, state.turn, condition):  # it holds nowhere this turn
-            continue
         met = open_ & (winner == NO_WINNER) & condition_met(world, state, index)
         if np.count_nonzero(met):
             winner[met] = world.faction_index(condition.faction)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine import Airstrike, Attack, CloseSupport, Game, IllegalOrderError, Move, load_scenario
-from engine.orders import is_legal, order_from_data, order_to_data
+from engine.orders import Order, is_legal, order_from_data, order_to_data
 
 
 @pytest.fixture
@@ -129,3 +129,26 @@ def test_close_support_over_an_empty_enemy_place_needs_an_attack_on_it_first() -
     game.issue(Attack("opposition", "western-aleppo", "aleppo", 1.0))
     game.issue(support)  # the pending attack makes a battle possible
     assert game.pending[-1] == support
+
+
+@pytest.mark.parametrize(
+    ("order", "text"),
+    [
+        (
+            Attack("opposition", "western-aleppo", "aleppo", 2.5),
+            "Attack aleppo from western-aleppo with 2.5",
+        ),
+        (Move("opposition", "idlib", "rural-idlib", 3.0), "Move 3 from idlib to rural-idlib"),
+        (
+            Airstrike("government", "russian-vks", "idlib", 4),
+            "Airstrike on idlib: 4 sorties of russian-vks",
+        ),
+        (
+            CloseSupport("opposition", "opposition-drones", "aleppo", 1),
+            "Close support at aleppo: 1 sortie of opposition-drones",
+        ),
+    ],
+)
+def test_each_order_says_what_it_does(order: Order, text: str) -> None:
+    """The pending orders list shows exactly this text (one sortie, not "1 sorties")."""
+    assert order.describe() == text
