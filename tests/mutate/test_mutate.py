@@ -187,4 +187,6 @@ def test_a_cpu_bound_mutant_is_stopped_and_counted_as_a_timeout(
     assert judge_tests(verdict, outcome) is False
     assert verdict.status == TIMEOUT
     assert outcome.timed_out and not outcome.hung
-    assert 0.9 <= outcome.cpu < 4
+    # The kernel sends SIGXCPU by its own tick count, which can run ahead of the usage the
+    # parent reads back by a tenth of a second or more on a busy machine.
+    assert 0.5 <= outcome.cpu < 4
