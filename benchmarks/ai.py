@@ -26,13 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from engine import load_scenario
-from engine.ai import choose_orders, heuristic_orders
-from engine.forecast import play_out, run_seeds
-from engine.game import Game
-from engine.state import initial_state
-from engine.turn import resolve_turn
-from engine.world import compile_world
+from frontlines.engine import load_scenario
+from frontlines.engine.ai import choose_orders, heuristic_orders
+from frontlines.engine.forecast import play_out, run_seeds
+from frontlines.engine.game import Game
+from frontlines.engine.state import initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import compile_world
 
 SEED_SCENARIO = "aleppo-2024"
 RUNS = 1000

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 
 from benchmarks.generated import generated_scenario
-from engine import load_scenario
-from engine.orders import (
+from frontlines.engine import load_scenario
+from frontlines.engine.orders import (
     Airstrike,
     Attack,
     CloseSupport,
@@ -47,9 +47,9 @@ from engine.orders import (
     is_legal,
     legal_orders,
 )
-from engine.state import State, initial_state
-from engine.turn import resolve_turn
-from engine.world import World, compile_world
+from frontlines.engine.state import State, initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import World, compile_world
 
 SEED_SCENARIO = "aleppo-2024"
 BATCH = 1000

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.scenario.model import Scenario
+from frontlines.engine.scenario.model import Scenario
 
 SPACING_DEG = 0.05
 """Grid spacing in degrees (about 5 km), so that routes stay short."""

@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from benchmarks.measure import hostile_inputs, run_validate
-from engine.scenario import check_file
-from engine.scenario.loader import shipped_dir, shipped_ids
-from engine.scenario.yamlio import DEFAULT_LOADER
+from frontlines.engine.scenario import check_file
+from frontlines.engine.scenario.loader import shipped_dir, shipped_ids
+from frontlines.engine.scenario.yamlio import DEFAULT_LOADER
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 # clock, does not grow when other programs keep the machine busy.
 _MEASURED_MAIN = """
 import os, sys
-from tui.cli import main
+from frontlines.tui.cli import main
 try:
     code = main(sys.argv[2:])
 finally:

@@ -24,10 +24,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from engine import Game, Move, load_scenario
-from engine.game import MAX_ORDERS_PER_TURN, MAX_SAVE_BYTES, save_text
-from engine.orders import order_to_data
-from tui.cli import main as cli
+from frontlines.engine import Game, Move, load_scenario
+from frontlines.engine.game import MAX_ORDERS_PER_TURN, MAX_SAVE_BYTES, save_text
+from frontlines.engine.orders import order_to_data
+from frontlines.tui.cli import main as cli
 
 SCENARIO = "aleppo-2024"
 TINY = 1e-6

@@ -17,8 +17,8 @@ import sys
 import time
 from typing import Any
 
-from engine.ai.matches import RANDOM, play_match
-from engine.scenario import load_scenario, shipped_ids
+from frontlines.engine.ai.matches import RANDOM, play_match
+from frontlines.engine.scenario import load_scenario, shipped_ids
 
 LEVELS = ("easy", "normal", "hard")
 

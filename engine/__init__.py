@@ -8,12 +8,13 @@ The public API (scripts and tests outside the project rely on these names)::
     events = game.end_turn()
 """
 
-from engine.game import Game, SaveError
-from engine.orders import Airstrike, Attack, CloseSupport, IllegalOrderError, Move, Order
-from engine.scenario import Scenario, ScenarioError, load_scenario
-from engine.state import State, initial_state
-from engine.turn import resolve_turn
-from engine.world import World, compile_world
+from frontlines import __version__
+from frontlines.engine.game import Game, SaveError
+from frontlines.engine.orders import Airstrike, Attack, CloseSupport, IllegalOrderError, Move, Order
+from frontlines.engine.scenario import Scenario, ScenarioError, load_scenario
+from frontlines.engine.state import State, initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import World, compile_world
 
 __all__ = [
     "Airstrike",
@@ -28,9 +29,9 @@ __all__ = [
     "ScenarioError",
     "State",
     "World",
+    "__version__",
     "compile_world",
     "initial_state",
     "load_scenario",
     "resolve_turn",
 ]
-__version__ = "0.1.0"

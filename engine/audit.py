@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from engine.events import (
+from frontlines.engine.events import (
     Airstrike,
     Battle,
     Capture,
@@ -42,8 +42,8 @@ from engine.events import (
     ScriptedSorties,
     Victory,
 )
-from engine.state import State
-from engine.world import BoolArray, World
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, World
 
 E = TypeVar("E")
 

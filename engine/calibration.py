@@ -18,8 +18,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from engine.forecast import ForecastRequest, forecast
-from engine.scenario import load_scenario
+from frontlines.engine.forecast import ForecastRequest, forecast
+from frontlines.engine.scenario import load_scenario
 
 SCENARIO = "aleppo-2024"
 PLAUSIBLE = (0.10, 0.90)

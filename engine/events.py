@@ -10,15 +10,15 @@ from itertools import compress
 
 import numpy as np
 
-from engine.rules.air import AirResult
-from engine.rules.capture import CaptureResult
-from engine.rules.combat import LOG_COLUMNS, BattleLog, BattleResult
-from engine.rules.morale import MoraleResult
-from engine.rules.reinforcement import ReinforcementResult
-from engine.rules.scripted import Fired
-from engine.state import DRAW, NO_WINNER, State
-from engine.text import counted
-from engine.world import World
+from frontlines.engine.rules.air import AirResult
+from frontlines.engine.rules.capture import CaptureResult
+from frontlines.engine.rules.combat import LOG_COLUMNS, BattleLog, BattleResult
+from frontlines.engine.rules.morale import MoraleResult
+from frontlines.engine.rules.reinforcement import ReinforcementResult
+from frontlines.engine.rules.scripted import Fired
+from frontlines.engine.state import DRAW, NO_WINNER, State
+from frontlines.engine.text import counted
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

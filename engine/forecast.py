@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from engine.ai.heuristic import heuristic_orders, varied_params
-from engine.rules.noise import mix
-from engine.scenario import Scenario
-from engine.state import DRAW, NO_WINNER, State, initial_state
-from engine.turn import resolve_turn
-from engine.world import IntArray, World, compile_world
+from frontlines.engine.ai.heuristic import heuristic_orders, varied_params
+from frontlines.engine.rules.noise import mix
+from frontlines.engine.scenario import Scenario
+from frontlines.engine.state import DRAW, NO_WINNER, State, initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import IntArray, World, compile_world
 
 COMMANDER_SIGMA = 0.25
 """Spread of the commanders' boldness from run to run (see ``varied_params``)."""

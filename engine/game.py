@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.events import Event
-from engine.fileio import write_atomic
-from engine.orders import (
+from frontlines import __version__
+from frontlines.engine.events import Event
+from frontlines.engine.fileio import write_atomic
+from frontlines.engine.orders import (
     IllegalOrderError,
     Ledger,
     Order,
@@ -22,18 +23,18 @@ from engine.orders import (
     order_to_data,
     validate,
 )
-from engine.rules import RULES_VERSION
-from engine.scenario import Scenario, ScenarioError, load_scenario
-from engine.state import State, initial_state
-from engine.text import brief, escaped, shown
-from engine.turn import resolve_turn
-from engine.world import World, compile_world
+from frontlines.engine.rules import RULES_VERSION
+from frontlines.engine.scenario import Scenario, ScenarioError, load_scenario
+from frontlines.engine.state import State, initial_state
+from frontlines.engine.text import brief, escaped, shown
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import World, compile_world
 
 SAVE_FORMAT = "frontlines-save"
 SAVE_VERSION = 3
 """Version 2 added the checksum, version 3 the rules version; older versions are read
 through :data:`MIGRATIONS`."""
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = __version__
 MAX_SAVE_BYTES = 16 * 1024 * 1024
 MAX_PENDING_ORDERS = 2000
 """Orders one side may give in a turn (more than any side needs)."""

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from engine.audit import audit_turn
-from engine.events import Battle, Event
-from engine.state import DRAW, NO_WINNER, State
-from engine.world import World
+from frontlines.engine.audit import audit_turn
+from frontlines.engine.events import Battle, Event
+from frontlines.engine.state import DRAW, NO_WINNER, State
+from frontlines.engine.world import World
 
 
 class InvariantError(AssertionError):
@@ -51,7 +51,8 @@ def check_turn(
     world: World, before: State, after: State, events: Sequence[Sequence[Event]] = ()
 ) -> None:
     """Invariants of one turn: the state checks, plus what a turn may change; with the events
-    of each run, that they account for everything the turn changed (:mod:`engine.audit`)."""
+    of each run, that they account for everything the turn changed
+    (:mod:`frontlines.engine.audit`)."""
     check_state(world, after)
     problems: list[str] = []
     if after.turn != before.turn + 1:

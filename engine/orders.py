@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from engine.state import State
-from engine.text import counted, shown
-from engine.world import FloatArray, World
+from frontlines.engine.state import State
+from frontlines.engine.text import counted, shown
+from frontlines.engine.world import FloatArray, World
 
 
 class IllegalOrderError(ValueError):

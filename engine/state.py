@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
 
 NO_WINNER = -1
 DRAW = -2

@@ -3,7 +3,7 @@
 Rule authors compose these in property tests::
 
     from hypothesis import given
-    from engine import strategies as fst
+    from frontlines.engine import strategies as fst
 
     @given(fst.scenarios(max_locations=6))
     def test_every_location_has_a_controller(scenario): ...
@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hypothesis import strategies as st
 
-from engine.scenario.model import LocationKind, Posture, RouteKind, Scenario, Terrain
+from frontlines.engine.scenario.model import LocationKind, Posture, RouteKind, Scenario, Terrain
 
 if TYPE_CHECKING:
-    from engine.game import Game
-    from engine.orders import Order, OrderArrays
-    from engine.state import State
-    from engine.world import World
+    from frontlines.engine.game import Game
+    from frontlines.engine.orders import Order, OrderArrays
+    from frontlines.engine.state import State
+    from frontlines.engine.world import World
 
 __all__ = [
     "YAML_LOOKALIKES",
@@ -571,7 +571,7 @@ def turn_orders(
     factions: st.SearchStrategy[list[str]] | None = None,
     shares: st.SearchStrategy[float] | None = None,
 ) -> list[Order]:
-    """A list of legal orders for the current turn of ``game`` (an :class:`engine.Game`):
+    """A list of legal orders for the current turn of ``game`` (an :class:`frontlines.engine.Game`):
     for some factions, some of their legal orders with a drawn share of what is available,
     and close support where the beneficiary's side will fight (the target of an attack it
     gave, or a place where it and its enemies stand).
@@ -582,7 +582,7 @@ def turn_orders(
 
     import numpy as np
 
-    from engine.orders import (
+    from frontlines.engine.orders import (
         Airstrike,
         Attack,
         CloseSupport,
@@ -659,8 +659,8 @@ def played_games(
     seeds: st.SearchStrategy[int] | None = None,
     max_turns: int = 6,
 ) -> Game:
-    """An :class:`engine.Game` after up to ``max_turns`` turns of random legal play."""
-    from engine.game import Game
+    """An :class:`frontlines.engine.Game` after up to ``max_turns`` turns of random legal play."""
+    from frontlines.engine.game import Game
 
     scenario = draw(scenario_strategy if scenario_strategy is not None else scenarios())
     seed = draw(seeds if seeds is not None else st.integers(0, 2**32 - 1))
@@ -711,10 +711,10 @@ def turns(
     max_turns: int = 4,
 ) -> PlayedTurn:
     """A turn of a game reached by up to ``max_turns`` turns of legal play: the State before
-    it, the legal orders given, the State after :func:`~engine.turn.resolve_turn` and the
+    it, the legal orders given, the State after :func:`~frontlines.engine.turn.resolve_turn` and the
     turn's events."""
-    from engine.orders import compile_orders
-    from engine.turn import resolve_turn
+    from frontlines.engine.orders import compile_orders
+    from frontlines.engine.turn import resolve_turn
 
     game = draw(played_games(scenario_strategy=scenario_strategy, seeds=seeds, max_turns=max_turns))
     if game.over and game.turn > 0 and draw(st.integers(0, 3)) > 0:
@@ -732,7 +732,7 @@ def _stacked(states: Sequence[State], turn: int) -> State:
     """The games of ``states`` (each B = 1) as one batch, all after ``turn`` turns."""
     import numpy as np
 
-    from engine.state import State
+    from frontlines.engine.state import State
 
     arrays = {
         name: np.concatenate([getattr(s, name) for s in states])
@@ -754,11 +754,11 @@ def batched_turns(
 ) -> BatchTurn:
     """A turn of B games of one scenario at once, each with its own seed and its own legal
     play before (all for the same number of turns; a game that ended stays as it was)."""
-    from engine.game import Game
-    from engine.orders import compile_orders
-    from engine.state import initial_state
-    from engine.turn import resolve_turn
-    from engine.world import compile_world
+    from frontlines.engine.game import Game
+    from frontlines.engine.orders import compile_orders
+    from frontlines.engine.state import initial_state
+    from frontlines.engine.turn import resolve_turn
+    from frontlines.engine.world import compile_world
 
     scenario = draw(scenario_strategy if scenario_strategy is not None else scenarios())
     world = compile_world(scenario)
@@ -790,7 +790,7 @@ def order_arrays(
     """Order arrays that were never validated, as AI policies and forecasts may give: a few
     cells of each array set to anything (negative, NaN, infinite, fractional sorties, more
     than is present or available, out of range)."""
-    from engine.orders import no_orders
+    from frontlines.engine.orders import no_orders
 
     arrays = no_orders(world, batch)
     amount = st.sampled_from(_ODD_AMOUNTS) | _floats(0.0, 60.0)

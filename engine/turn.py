@@ -7,20 +7,20 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from engine.events import Event, TurnRecord, build_events
-from engine.orders import OrderArrays
-from engine.rules.air import resolve_air
-from engine.rules.capture import resolve_capture
-from engine.rules.combat import resolve_combat
-from engine.rules.common import hostile_here
-from engine.rules.morale import resolve_morale
-from engine.rules.movement import resolve_movement
-from engine.rules.reinforcement import resolve_reinforcements
-from engine.rules.scripted import run_scripted_events
-from engine.rules.supply import resolve_supply
-from engine.rules.victory import resolve_victory
-from engine.state import State
-from engine.world import World
+from frontlines.engine.events import Event, TurnRecord, build_events
+from frontlines.engine.orders import OrderArrays
+from frontlines.engine.rules.air import resolve_air
+from frontlines.engine.rules.capture import resolve_capture
+from frontlines.engine.rules.combat import resolve_combat
+from frontlines.engine.rules.common import hostile_here
+from frontlines.engine.rules.morale import resolve_morale
+from frontlines.engine.rules.movement import resolve_movement
+from frontlines.engine.rules.reinforcement import resolve_reinforcements
+from frontlines.engine.rules.scripted import run_scripted_events
+from frontlines.engine.rules.supply import resolve_supply
+from frontlines.engine.rules.victory import resolve_victory
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 Events = tuple[Event, ...]
 

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from engine.scenario.checks import great_circle_km
-from engine.scenario.model import Scenario
-from engine.scenario.rules import Rules
+from frontlines.engine.scenario.checks import great_circle_km
+from frontlines.engine.scenario.model import Scenario
+from frontlines.engine.scenario.rules import Rules
 
 FactionId = str
 LocationId = str
@@ -89,13 +89,13 @@ class World:
     def sum_at_origins(self, values: FloatArray) -> FloatArray:
         """Sum ``values[..., arc]`` into the location each arc starts from (``... x L``),
         always in the same order, so that results do not depend on the batch size."""
-        from engine.rules.common import scatter_add
+        from frontlines.engine.rules.common import scatter_add
 
         return scatter_add(values, self.arc_src, self.n_locations)
 
     def sum_at_ends(self, values: FloatArray) -> FloatArray:
         """Sum ``values[..., arc]`` into the location each arc leads to (``... x L``)."""
-        from engine.rules.common import scatter_add
+        from frontlines.engine.rules.common import scatter_add
 
         return scatter_add(values, self.arc_dst, self.n_locations)
 

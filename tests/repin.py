@@ -64,7 +64,7 @@ def _corpus() -> None:
 
 
 def _schema() -> None:
-    from engine.scenario.schema import SCHEMA_FILE, schema_text
+    from frontlines.engine.scenario.schema import SCHEMA_FILE, schema_text
 
     (ROOT / "scenarios" / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
 
@@ -99,7 +99,9 @@ def main() -> None:
         ),
     )
     changed += _step(
-        "README picture", lambda: [picture], lambda: _run("-m", "tui.screenshot", str(picture))
+        "README picture",
+        lambda: [picture],
+        lambda: _run("-m", "frontlines.tui.screenshot", str(picture)),
     )
     print(f"{len(changed)} file(s) re-pinned" + (": review them with git diff" if changed else ""))
 

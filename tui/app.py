@@ -19,14 +19,14 @@ from textual.theme import ThemeProvider
 from textual.widget import AwaitMount
 from textual.worker import WorkerFailed
 
-from engine.game import SaveError
-from engine.scenario import Scenario, load_scenario, shipped_ids
-from engine.text import escaped
-from tui.screens.load import LoadScreen
-from tui.screens.main import MainScreen
-from tui.screens.once import GamePalette, done
-from tui.screens.picker import FactionPicker, ScenarioPicker
-from tui.session import DEFAULT_DIFFICULTY, Session, data_dir
+from frontlines.engine.game import SaveError
+from frontlines.engine.scenario import Scenario, load_scenario, shipped_ids
+from frontlines.engine.text import escaped
+from frontlines.tui.screens.load import LoadScreen
+from frontlines.tui.screens.main import MainScreen
+from frontlines.tui.screens.once import GamePalette, done
+from frontlines.tui.screens.picker import FactionPicker, ScenarioPicker
+from frontlines.tui.session import DEFAULT_DIFFICULTY, Session, data_dir
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.scenario.base import ID_MAX_LENGTH, ID_PATTERN
-from engine.text import escaped, shown
+from frontlines.engine.scenario.base import ID_MAX_LENGTH, ID_PATTERN
+from frontlines.engine.text import escaped, shown
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "replay":
             return cmd_replay(args.save, verify=args.verify)
         if args.command == "forecast":
-            from tui.forecast_cmd import cmd_forecast
+            from frontlines.tui.forecast_cmd import cmd_forecast
 
             return cmd_forecast(
                 args.scenario,
@@ -133,7 +133,7 @@ def _error(message: str) -> None:
 
 def cmd_validate(paths: Sequence[str], *, quiet: bool = False) -> int:
     """Check every file; problems on stderr as PATH:LINE:COL: error: MESSAGE."""
-    from engine.scenario import ScenarioError, check_file, resolve
+    from frontlines.engine.scenario import ScenarioError, check_file, resolve
 
     names, invalid = _expand_folders(paths)
     shown: set[str] = set()  # a broken fact sheet is reported once, not once per scenario
@@ -204,7 +204,7 @@ def _expand_folders(paths: Sequence[str]) -> tuple[list[str], int]:
 
 def cmd_schema() -> int:
     """Print the scenario JSON Schema."""
-    from engine.scenario.schema import schema_text
+    from frontlines.engine.scenario.schema import schema_text
 
     sys.stdout.write(schema_text())
     return EXIT_OK
@@ -212,10 +212,10 @@ def cmd_schema() -> int:
 
 def cmd_new(name: str) -> int:
     """Write a starter scenario named NAME (or at the path NAME.yaml)."""
-    from engine.fileio import write_atomic
-    from engine.scenario.loader import shipped_dir
-    from engine.scenario.schema import SCHEMA_FILE
-    from engine.scenario.template import starter_scenario
+    from frontlines.engine.fileio import write_atomic
+    from frontlines.engine.scenario.loader import shipped_dir
+    from frontlines.engine.scenario.schema import SCHEMA_FILE
+    from frontlines.engine.scenario.template import starter_scenario
 
     target = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     scenario_id = target.stem
@@ -253,7 +253,7 @@ def cmd_new(name: str) -> int:
 
 def cmd_replay(save: str, *, verify: bool = False) -> int:
     """Replay a saved game turn by turn; with ``verify``, fail unless every digest matches."""
-    from engine.game import Replay, SaveError, read_save
+    from frontlines.engine.game import Replay, SaveError, read_save
 
     name = escaped(save)
     try:
@@ -292,8 +292,8 @@ def cmd_play(
     """Play in the terminal. When output is not a terminal (a pipe, a script), print the
     scenario's starting situation instead. A bug that stops the game gives ``EXIT_CRASH``
     and one line naming the crash log; the autosave of the last turn is kept."""
-    from engine.game import SaveError
-    from engine.scenario import ScenarioError, load_scenario, shipped_ids
+    from frontlines.engine.game import SaveError
+    from frontlines.engine.scenario import ScenarioError, load_scenario, shipped_ids
 
     if not 0 <= seed < 2**64:
         _error(f"--seed must be a whole number from 0 to 2**64 - 1, not {seed}")
@@ -308,7 +308,7 @@ def cmd_play(
             return EXIT_INVALID
         playable = [f.id for f in scenario.factions if f.playable]
         if faction is not None and faction not in playable:
-            from engine.scenario.diagnostics import suggest
+            from frontlines.engine.scenario.diagnostics import suggest
 
             _error(
                 f"{shown(faction)} is not a playable faction of {scenario.id}"
@@ -319,11 +319,11 @@ def cmd_play(
         if scenario is None:
             _error("--load needs a terminal to play in")
             return EXIT_USAGE
-        from tui.summary import print_summary
+        from frontlines.tui.summary import print_summary
 
         print_summary(scenario, faction=faction)
         return EXIT_OK
-    from tui.app import make_app
+    from frontlines.tui.app import make_app
 
     try:
         app = make_app(

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from engine.orders import Attack, Move
-from tui.screens.order import amount_text, order_title
+from frontlines.engine.orders import Attack, Move
+from frontlines.tui.screens.order import amount_text, order_title
 
 if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+    from frontlines.tui.screens.main import MainScreen
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class GameCommands(Provider):
     """Orders, places and actions for the palette, built when it opens."""
 
     async def startup(self) -> None:
-        from tui.screens.main import MainScreen
+        from frontlines.tui.screens.main import MainScreen
 
         screen = self.screen
         self.commands = all_commands(screen) if isinstance(screen, MainScreen) else []

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from engine.text import escaped, shown
+from frontlines.engine.text import escaped, shown
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -41,7 +41,7 @@ def cmd_forecast(
     except ForecastUsageError as exc:
         print(exc if exc.located else f"frontlines: error: {escaped(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
-    from engine.forecast import forecast
+    from frontlines.engine.forecast import forecast
 
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     started = time.perf_counter()
@@ -68,9 +68,9 @@ def _request(
     variants: Sequence[str],
     from_save: str | None,
 ) -> Any:
-    from engine.forecast import MAX_RUNS, ForecastRequest
-    from engine.scenario import ScenarioError, load_scenario
-    from engine.scenario.diagnostics import suggest
+    from frontlines.engine.forecast import MAX_RUNS, ForecastRequest
+    from frontlines.engine.scenario import ScenarioError, load_scenario
+    from frontlines.engine.scenario.diagnostics import suggest
 
     if not 1 <= runs <= MAX_RUNS:
         raise ForecastUsageError(f"--runs must be from 1 to {MAX_RUNS:,}, not {runs}")
@@ -120,7 +120,7 @@ def _from_save(path: str, scenario: Any) -> Any:
     """The saved game's world and position, replayed with the SCENARIO given."""
     from pathlib import Path
 
-    from engine.game import Game, SaveError, check_save_header, read_save
+    from frontlines.engine.game import Game, SaveError, check_save_header, read_save
 
     name = escaped(path)
     try:

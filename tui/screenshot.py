@@ -11,8 +11,8 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from tui.app import make_app
-from tui.widgets.map import MapView
+from frontlines.tui.app import make_app
+from frontlines.tui.widgets.map import MapView
 
 
 async def take(path: Path, size: tuple[int, int]) -> None:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from engine.ai import LEVELS, choose_orders
-from engine.events import Event
-from engine.fileio import write_atomic
-from engine.game import Game, SaveError, read_save, save_text
-from engine.orders import Order
-from engine.scenario import Scenario
+from frontlines.engine.ai import LEVELS, choose_orders
+from frontlines.engine.events import Event
+from frontlines.engine.fileio import write_atomic
+from frontlines.engine.game import Game, SaveError, read_save, save_text
+from frontlines.engine.orders import Order
+from frontlines.engine.scenario import Scenario
 
 DEFAULT_DIFFICULTY = "normal"
 AUTOSAVE_NAME = "autosave"
@@ -94,7 +94,7 @@ class Session:
         return [f for f in self.game.world.faction_ids if f != self.player]
 
     def issue(self, order: Order) -> None:
-        """Give an order; raises :class:`engine.IllegalOrderError` with the reason."""
+        """Give an order; raises :class:`frontlines.engine.IllegalOrderError` with the reason."""
         self.game.issue(order)
 
     def withdraw(self, order: Order) -> list[Order]:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from engine.scenario import Scenario
+from frontlines.engine.scenario import Scenario
 
 
 def print_summary(

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.ai.convert import orders_of_run
-from engine.ai.heuristic import ParamArrays, Params, heuristic_orders, merge
-from engine.ai.lookahead import LEVELS, Level, evaluate, lookahead_orders
-from engine.orders import IllegalOrderError, Ledger, Order, compile_orders, validate
-from engine.state import State
-from engine.world import World
+from frontlines.engine.ai.convert import orders_of_run
+from frontlines.engine.ai.heuristic import ParamArrays, Params, heuristic_orders, merge
+from frontlines.engine.ai.lookahead import LEVELS, Level, evaluate, lookahead_orders
+from frontlines.engine.orders import IllegalOrderError, Ledger, Order, compile_orders, validate
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 __all__ = [
     "LEVELS",
@@ -46,7 +46,7 @@ def choose_orders(
     """The orders the computer gives for ``factions`` in game 0 of ``state``.
 
     ``pending`` are orders already given this turn (an allied player's, say); the computer
-    coordinates with them. Every returned order has passed :func:`engine.orders.validate`
+    coordinates with them. Every returned order has passed :func:`frontlines.engine.orders.validate`
     after ``pending``; raises ``ValueError`` for an unknown level or faction.
     """
     if level not in LEVELS:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.orders import Airstrike, Attack, CloseSupport, Move, Order, OrderArrays
-from engine.rules.common import hostile_here
-from engine.state import State
-from engine.world import World
+from frontlines.engine.orders import Airstrike, Attack, CloseSupport, Move, Order, OrderArrays
+from frontlines.engine.rules.common import hostile_here
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 
 def orders_of_run(world: World, state: State, orders: OrderArrays, run: int = 0) -> list[Order]:

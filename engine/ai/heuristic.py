@@ -29,11 +29,11 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from engine.orders import OrderArrays, available_sorties
-from engine.rules.common import hostile_here, morale_factor, supply_factor
-from engine.rules.noise import Stream, lognormal_from, uniform
-from engine.state import State
-from engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.orders import OrderArrays, available_sorties
+from frontlines.engine.rules.common import hostile_here, morale_factor, supply_factor
+from frontlines.engine.rules.noise import Stream, lognormal_from, uniform
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
 
 MIN_AMOUNT = 0.05
 """Smaller amounts are not worth an order."""

@@ -16,12 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.ai.heuristic import ParamArrays, Params, faction_mask, heuristic_orders, merge
-from engine.orders import OrderArrays
-from engine.rules.noise import mix
-from engine.state import State
-from engine.turn import resolve_turn
-from engine.world import BoolArray, FloatArray, World
+from frontlines.engine.ai.heuristic import (
+    ParamArrays,
+    Params,
+    faction_mask,
+    heuristic_orders,
+    merge,
+)
+from frontlines.engine.orders import OrderArrays
+from frontlines.engine.rules.noise import mix
+from frontlines.engine.state import State
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import BoolArray, FloatArray, World
 
 ROLLOUT_SALT = 0x524F4C4C4F555453
 """Keeps rollout seeds apart from the game's own seeds."""

@@ -13,11 +13,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.ai import choose_orders, evaluate
-from engine.game import Game
-from engine.orders import Airstrike, Attack, CloseSupport, Move, Order, is_legal, legal_orders
-from engine.scenario import Scenario
-from engine.state import DRAW, NO_WINNER
+from frontlines.engine.ai import choose_orders, evaluate
+from frontlines.engine.game import Game
+from frontlines.engine.orders import (
+    Airstrike,
+    Attack,
+    CloseSupport,
+    Move,
+    Order,
+    is_legal,
+    legal_orders,
+)
+from frontlines.engine.scenario import Scenario
+from frontlines.engine.state import DRAW, NO_WINNER
 
 RANDOM = "random"
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.reference.common import ally, holder, log, lognormal, one_game, power
-from engine.reference.orders import PlainOrders, available_sorties
-from engine.rules.noise import Stream, uniform
-from engine.state import State
-from engine.world import FloatArray, World
+from frontlines.engine.reference.common import ally, holder, log, lognormal, one_game, power
+from frontlines.engine.reference.orders import PlainOrders, available_sorties
+from frontlines.engine.rules.noise import Stream, uniform
+from frontlines.engine.state import State
+from frontlines.engine.world import FloatArray, World
 
 
 @dataclass(frozen=True)

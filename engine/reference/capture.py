@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.reference.combat import CombatOutcome
-from engine.reference.common import ally, close_call, one_game
-from engine.state import State
-from engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.reference.combat import CombatOutcome
+from frontlines.engine.reference.common import ally, close_call, one_game
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.reference.common import (
+from frontlines.engine.reference.common import (
     ally,
     holder,
     hostile_at,
@@ -16,9 +16,9 @@ from engine.reference.common import (
     power,
     supply_factor,
 )
-from engine.rules.noise import Stream, uniform
-from engine.state import State
-from engine.world import BoolArray, FloatArray, World
+from frontlines.engine.rules.noise import Stream, uniform
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, World
 
 
 @dataclass(frozen=True)

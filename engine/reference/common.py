@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from engine.scenario.rules import Rules
-from engine.state import State
+from frontlines.engine.scenario.rules import Rules
+from frontlines.engine.state import State
 
 CLOSE = 1e-9
 """Two sides of a decision closer than this, relative to the larger, are a close call."""

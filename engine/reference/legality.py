@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from engine.orders import Airstrike, Attack, CloseSupport, Move, Order
-from engine.reference.common import ally, holder, one_game
-from engine.reference.orders import available_sorties
-from engine.state import State
-from engine.world import World
+from frontlines.engine.orders import Airstrike, Attack, CloseSupport, Move, Order
+from frontlines.engine.reference.common import ally, holder, one_game
+from frontlines.engine.reference.orders import available_sorties
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 REASONS = {
     "over": "the game is over",

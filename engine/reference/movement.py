@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.reference.common import hostile_at, one_game
-from engine.reference.orders import PlainOrders
-from engine.state import State
-from engine.world import BoolArray, FloatArray, World
+from frontlines.engine.reference.common import hostile_at, one_game
+from frontlines.engine.reference.orders import PlainOrders
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, World
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.orders import Airstrike, Attack, Move, Order, OrderArrays
-from engine.reference.common import ally, holder
-from engine.state import State
-from engine.world import FloatArray, World
+from frontlines.engine.orders import Airstrike, Attack, Move, Order, OrderArrays
+from frontlines.engine.reference.common import ally, holder
+from frontlines.engine.state import State
+from frontlines.engine.world import FloatArray, World
 
 
 @dataclass(frozen=True)

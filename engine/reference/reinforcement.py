@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.reference.common import ally, holder, one_game
-from engine.state import State
-from engine.world import BoolArray, World
+from frontlines.engine.reference.common import ally, holder, one_game
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, World
 
 
 @dataclass(frozen=True)

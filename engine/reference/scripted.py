@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.reference.common import ally, holder, one_game
-from engine.scenario.model import Effect, Trigger
-from engine.state import State
-from engine.world import BoolArray, World
+from frontlines.engine.reference.common import ally, holder, one_game
+from frontlines.engine.scenario.model import Effect, Trigger
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, World
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.orders import Order, OrderArrays
-from engine.reference.air import AirOutcome, air
-from engine.reference.capture import CaptureOutcome, capture
-from engine.reference.combat import CombatOutcome, combat
-from engine.reference.morale import MoraleOutcome, morale
-from engine.reference.movement import MovementOutcome, movement
-from engine.reference.orders import plain_orders
-from engine.reference.reinforcement import ReinforcementOutcome, reinforcements
-from engine.reference.scripted import ScriptedOutcome, scripted_events
-from engine.reference.supply import SupplyOutcome, supply
-from engine.reference.victory import VictoryOutcome, victory
-from engine.state import State
-from engine.world import World
+from frontlines.engine.orders import Order, OrderArrays
+from frontlines.engine.reference.air import AirOutcome, air
+from frontlines.engine.reference.capture import CaptureOutcome, capture
+from frontlines.engine.reference.combat import CombatOutcome, combat
+from frontlines.engine.reference.morale import MoraleOutcome, morale
+from frontlines.engine.reference.movement import MovementOutcome, movement
+from frontlines.engine.reference.orders import plain_orders
+from frontlines.engine.reference.reinforcement import ReinforcementOutcome, reinforcements
+from frontlines.engine.reference.scripted import ScriptedOutcome, scripted_events
+from frontlines.engine.reference.supply import SupplyOutcome, supply
+from frontlines.engine.reference.victory import VictoryOutcome, victory
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class TurnTrace:
     @property
     def close_calls(self) -> tuple[str, ...]:
         """Every decision of the turn whose two sides were a close call (see
-        :func:`~engine.reference.common.close_call`)."""
+        :func:`~frontlines.engine.reference.common.close_call`)."""
         return self.capture.close_calls + self.morale.close_calls + self.victory.close_calls
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.reference.common import ally, close_call, holder, one_game
-from engine.scenario.model import VictoryCondition
-from engine.state import DRAW, NO_WINNER, State
-from engine.world import World
+from frontlines.engine.reference.common import ally, close_call, holder, one_game
+from frontlines.engine.scenario.model import VictoryCondition
+from frontlines.engine.state import DRAW, NO_WINNER, State
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

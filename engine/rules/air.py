@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.orders import OrderArrays, available_sorties
-from engine.rules.common import ORDER_FREE_TERMS, SEQUENTIAL_SUM_MAX, hostile_here, sum_axis1
-from engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
-from engine.state import State
-from engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.orders import OrderArrays, available_sorties
+from frontlines.engine.rules.common import (
+    ORDER_FREE_TERMS,
+    SEQUENTIAL_SUM_MAX,
+    hostile_here,
+    sum_axis1,
+)
+from frontlines.engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,8 @@ def resolve_air(
 ) -> tuple[State, AirResult]:
     """Fly the ordered sorties (no more than each entry has) and apply their strikes.
 
-    ``hostile`` is :func:`~engine.rules.common.hostile_here` of ``state`` if the caller has
-    it. With ``record=False`` the strike losses per entry and the civilian harm, which only the
+    ``hostile`` is :func:`~frontlines.engine.rules.common.hostile_here` of ``state`` if the caller
+    has it. With ``record=False`` the strike losses per entry and the civilian harm, which only the
     event log reads, are left as zeros."""
     air = world.rules.air
     turn = state.turn + 1

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.rules.combat import BattleResult
-from engine.rules.common import where_set
-from engine.state import State
-from engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.rules.combat import BattleResult
+from frontlines.engine.rules.common import where_set
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
 
 
 @dataclass(frozen=True)

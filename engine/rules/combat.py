@@ -13,17 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.rules.air import AirResult
-from engine.rules.common import (
+from frontlines.engine.rules.air import AirResult
+from frontlines.engine.rules.common import (
     hostile_here,
     morale_factor,
     sum_axis1,
     supply_factor,
     where_set,
 )
-from engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
-from engine.state import State
-from engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
 
 LOG_COLUMNS = (
     "attacker_strength",  # before losses
@@ -140,8 +140,8 @@ def resolve_combat(
 ) -> tuple[State, BattleResult]:
     """Fight every battle at once and apply the losses.
 
-    ``hostile`` is :func:`~engine.rules.common.hostile_here` of ``state`` if the caller has
-    it. Battles are few, so everything past finding them is worked out for them alone."""
+    ``hostile`` is :func:`~frontlines.engine.rules.common.hostile_here` of ``state`` if the caller
+    has it. Battles are few, so everything past finding them is worked out for them alone."""
     rules = world.rules
     c = rules.combat
     turn = state.turn + 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.scenario.rules import Rules
-from engine.state import State
-from engine.world import BoolArray, FloatArray, IntArray
+from frontlines.engine.scenario.rules import Rules
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, IntArray
 
 
 def friendly_here(allied: BoolArray, controller: IntArray) -> BoolArray:

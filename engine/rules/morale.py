@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.rules.common import ORDER_FREE_TERMS, where_set
-from engine.state import State
-from engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.rules.common import ORDER_FREE_TERMS, where_set
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.orders import OrderArrays
-from engine.rules.common import hostile_here
-from engine.state import State
-from engine.world import BoolArray, World
+from frontlines.engine.orders import OrderArrays
+from frontlines.engine.rules.common import hostile_here
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, World
 
 
 def resolve_movement(
@@ -17,8 +17,8 @@ def resolve_movement(
     """Apply every flow (never more than is present); returns the new state and which
     factions attacked (``B x F``).
 
-    ``hostile`` is :func:`~engine.rules.common.hostile_here` of ``state`` if the caller has
-    it. Flows are few, so only the arcs that carry something are looked at: their amounts are
+    ``hostile`` is :func:`~frontlines.engine.rules.common.hostile_here` of ``state`` if the caller
+    has it. Flows are few, so only the arcs that carry something are looked at: their amounts are
     summed per place in arc order, as summing every arc would (adding zeros changes no sum).
     """
     n_b, n_f, n_d = orders.flow.shape

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.state import State
-from engine.world import BoolArray, World
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, World
 
 
 @dataclass(frozen=True)

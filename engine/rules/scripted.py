@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.scenario.model import Effect, Trigger
-from engine.state import State
-from engine.world import BoolArray, FloatArray, World
+from frontlines.engine.scenario.model import Effect, Trigger
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, FloatArray, World
 
 
 @dataclass(frozen=True)

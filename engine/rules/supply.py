@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.rules.common import friendly_here
-from engine.state import State
-from engine.world import BoolArray, IntArray, World
+from frontlines.engine.rules.common import friendly_here
+from frontlines.engine.state import State
+from frontlines.engine.world import BoolArray, IntArray, World
 
 
 def supplied(world: World, state: State) -> BoolArray:

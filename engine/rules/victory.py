@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.rules.common import allied_to_holder
-from engine.scenario.model import VictoryCondition
-from engine.state import DRAW, NO_WINNER, State
-from engine.world import BoolArray, World
+from frontlines.engine.rules.common import allied_to_holder
+from frontlines.engine.scenario.model import VictoryCondition
+from frontlines.engine.state import DRAW, NO_WINNER, State
+from frontlines.engine.world import BoolArray, World
 
 
 def _in_time(world: World, turn: int, v: VictoryCondition) -> bool:

@@ -1,7 +1,7 @@
 """The scenario format: hardened YAML in, validated immutable models out."""
 
-from engine.scenario.diagnostics import Diagnostic, Mark, ScenarioError, Severity
-from engine.scenario.loader import (
+from frontlines.engine.scenario.diagnostics import Diagnostic, Mark, ScenarioError, Severity
+from frontlines.engine.scenario.loader import (
     CheckResult,
     check_bytes,
     check_file,
@@ -12,7 +12,7 @@ from engine.scenario.loader import (
     resolve,
     shipped_ids,
 )
-from engine.scenario.model import Scenario
+from frontlines.engine.scenario.model import Scenario
 
 __all__ = [
     "CheckResult",

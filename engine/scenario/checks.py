@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from engine.scenario.diagnostics import (
+from frontlines.engine.scenario.diagnostics import (
     Candidates,
     DataPath,
     Problem,
@@ -22,7 +22,7 @@ from engine.scenario.diagnostics import (
 )
 
 if TYPE_CHECKING:
-    from engine.scenario.model import Effect, Scenario, Trigger
+    from frontlines.engine.scenario.model import Effect, Scenario, Trigger
 
 _NOUNS = {
     "factions": "faction",
@@ -456,7 +456,7 @@ class _Checker:
                     )
 
     def _variants(self, known: set[str]) -> Iterator[Problem]:
-        from engine.scenario.variants import base_data, check_variant
+        from frontlines.engine.scenario.variants import base_data, check_variant
 
         base = base_data(self.s) if self.s.variants else {}
         for i, variant in enumerate(self.s.variants):
@@ -465,7 +465,7 @@ class _Checker:
 
 def citations(scenario: Scenario) -> Iterator[tuple[DataPath, list[str]]]:
     """Every ``sources`` list in the scenario, with the path of the entity that holds it."""
-    from engine.scenario.model import LIST_SECTIONS
+    from frontlines.engine.scenario.model import LIST_SECTIONS
 
     yield (), scenario.sources
     for section in LIST_SECTIONS:

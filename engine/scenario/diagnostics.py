@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from engine.text import brief, escaped
+from frontlines.engine.text import brief, escaped
 
 MAX_DIAGNOSTICS = 200
 """Lines reported for one file at most. Past it a report holds the first problems in file

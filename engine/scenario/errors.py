@@ -12,8 +12,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from engine.scenario.base import COLOUR_PATTERN, FACT_ID_PATTERN, ID_PATTERN, SCHEMA_VERSION
-from engine.scenario.diagnostics import (
+from frontlines.engine.scenario.base import (
+    COLOUR_PATTERN,
+    FACT_ID_PATTERN,
+    ID_PATTERN,
+    SCHEMA_VERSION,
+)
+from frontlines.engine.scenario.diagnostics import (
     MAX_DIAGNOSTICS,
     DataPath,
     Diagnostic,
@@ -26,7 +31,7 @@ from engine.scenario.diagnostics import (
 )
 
 if TYPE_CHECKING:
-    from engine.scenario.yamlio import Document
+    from frontlines.engine.scenario.yamlio import Document
 
 Found = Problem | ErrorDetails
 """A problem found in a file: checked already, or a pydantic error not yet put into words."""
@@ -67,7 +72,7 @@ def problems_from_validation(
     """One :class:`Problem` per error pydantic found validating ``root`` (a scenario unless
     given), in the order it found them."""
     if root is None:
-        from engine.scenario.model import Scenario
+        from frontlines.engine.scenario.model import Scenario
 
         root = Scenario
     return [_problem(detail, root, budget) for detail in error.errors(include_url=False)]

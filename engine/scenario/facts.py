@@ -15,8 +15,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
-from engine.scenario.base import ID_PATTERN, Name, Spec, Text
-from engine.scenario.diagnostics import (
+from frontlines.engine.scenario.base import ID_PATTERN, Name, Spec, Text
+from frontlines.engine.scenario.diagnostics import (
     Diagnostic,
     Omission,
     ScenarioError,
@@ -24,7 +24,7 @@ from engine.scenario.diagnostics import (
     YamlInputError,
     one_line,
 )
-from engine.scenario.yamlio import parse_document, read_text
+from frontlines.engine.scenario.yamlio import parse_document, read_text
 
 
 class Fact(Spec):
@@ -74,12 +74,12 @@ class FactSheet(Spec):
 
 def shipped_seeds_dir() -> Path:
     """The ``seeds/`` folder that ships with Frontlines."""
-    return Path(str(importlib.resources.files("seeds")))
+    return Path(str(importlib.resources.files("frontlines.seeds")))
 
 
 def load_sheet(path: Path) -> FactSheet:
     """Read one fact sheet; raises :class:`ScenarioError` if it is malformed."""
-    from engine.scenario.errors import report
+    from frontlines.engine.scenario.errors import report
 
     name = str(path)
     try:

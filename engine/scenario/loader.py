@@ -11,9 +11,9 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from engine.scenario.base import ID_PATTERN
-from engine.scenario.checks import CheckContext
-from engine.scenario.diagnostics import (
+from frontlines.engine.scenario.base import ID_PATTERN
+from frontlines.engine.scenario.checks import CheckContext
+from frontlines.engine.scenario.diagnostics import (
     DataPath,
     Diagnostic,
     Problem,
@@ -24,11 +24,11 @@ from engine.scenario.diagnostics import (
     one_line,
     suggest,
 )
-from engine.scenario.errors import Found, describe_value, report
-from engine.scenario.facts import known_facts
-from engine.scenario.model import LIST_SECTIONS, Scenario
-from engine.scenario.yamlio import decode, dump_yaml, parse_document, read_text
-from engine.text import shown
+from frontlines.engine.scenario.errors import Found, describe_value, report
+from frontlines.engine.scenario.facts import known_facts
+from frontlines.engine.scenario.model import LIST_SECTIONS, Scenario
+from frontlines.engine.scenario.yamlio import decode, dump_yaml, parse_document, read_text
+from frontlines.engine.text import shown
 
 FEATURED = ("aleppo-2024", "hama-2024", "two-rivers")
 """Shipped scenarios in the order a picker shows them: the seed scenario first."""
@@ -50,7 +50,7 @@ class CheckResult:
 
 def shipped_dir() -> Path:
     """The folder of shipped scenarios and the JSON Schema."""
-    return Path(str(importlib.resources.files("scenarios")))
+    return Path(str(importlib.resources.files("frontlines.scenarios")))
 
 
 def shipped_ids() -> list[str]:

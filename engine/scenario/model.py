@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
-from engine.scenario.base import (
+from frontlines.engine.scenario.base import (
     AirSupportId,
     AllianceId,
     Colour,
@@ -24,8 +24,8 @@ from engine.scenario.base import (
     Text,
     VariantId,
 )
-from engine.scenario.errors import describe_value
-from engine.scenario.rules import Rules
+from frontlines.engine.scenario.errors import describe_value
+from frontlines.engine.scenario.rules import Rules
 
 MAX_VARIANTS = 20
 """Each variant is checked as a whole scenario, so their number is capped."""
@@ -391,7 +391,7 @@ class Scenario(Sourced):
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> Self:
-        from engine.scenario.checks import CheckContext, cross_check
+        from frontlines.engine.scenario.checks import CheckContext, cross_check
 
         context = info.context
         if isinstance(context, CheckContext):
@@ -422,7 +422,7 @@ class Scenario(Sourced):
 
     def with_variant(self, variant_id: str) -> Scenario:
         """This scenario with a variant's changes applied (and no variants of its own)."""
-        from engine.scenario.variants import apply_variant
+        from frontlines.engine.scenario.variants import apply_variant
 
         return apply_variant(self, variant_id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.scenario.model import Scenario
+from frontlines.engine.scenario.model import Scenario
 
 SCHEMA_FILE = "scenario.schema.json"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from engine.scenario.base import EXTENSION_PREFIX
-from engine.scenario.diagnostics import (
+from frontlines.engine.scenario.base import EXTENSION_PREFIX
+from frontlines.engine.scenario.diagnostics import (
     Candidates,
     DataPath,
     Problem,
@@ -28,8 +28,8 @@ from engine.scenario.diagnostics import (
 )
 
 if TYPE_CHECKING:
-    from engine.scenario.checks import CheckContext
-    from engine.scenario.model import Scenario, Variant
+    from frontlines.engine.scenario.checks import CheckContext
+    from frontlines.engine.scenario.model import Scenario, Variant
 
 PATCHABLE_SECTIONS = ("factions", "alliances", "locations", "air_support", "events")
 REPLACED_FIELDS = ("title", "description", "start_date", "turn_length_days", "max_turns")
@@ -62,7 +62,7 @@ def merge_changes(
         if key.startswith(EXTENSION_PREFIX):
             continue
         if key not in CHANGEABLE:
-            from engine.scenario.model import Scenario
+            from frontlines.engine.scenario.model import Scenario
 
             sections = {info.alias or name for name, info in Scenario.model_fields.items()}
             hint = "" if key in sections else suggest(key, CHANGEABLE, budget)
@@ -171,7 +171,7 @@ def base_data(scenario: Scenario) -> dict[str, Any]:
 
 def apply_variant(scenario: Scenario, variant_id: str) -> Scenario:
     """The scenario with the variant's changes applied; raises :class:`UnknownVariantError`."""
-    from engine.scenario.model import Scenario
+    from frontlines.engine.scenario.model import Scenario
 
     known = scenario.variant_ids()
     if variant_id not in known:
@@ -194,9 +194,9 @@ def check_variant(
     Problems outside the changed values that the base scenario already has (``known``, as
     described by :meth:`Problem.describe`) are not repeated.
     """
-    from engine.scenario.checks import CheckContext
-    from engine.scenario.errors import problems_from_validation
-    from engine.scenario.model import Scenario
+    from frontlines.engine.scenario.checks import CheckContext
+    from frontlines.engine.scenario.errors import problems_from_validation
+    from frontlines.engine.scenario.model import Scenario
 
     prefix: DataPath = ("variants", index, "changes")
     if not variant.changes:

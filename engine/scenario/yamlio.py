@@ -25,7 +25,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from engine.scenario.diagnostics import DataPath, Mark, YamlInputError
+from frontlines.engine.scenario.diagnostics import DataPath, Mark, YamlInputError
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest scenario file accepted, in bytes."""

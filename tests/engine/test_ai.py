@@ -15,8 +15,8 @@ from functools import cache
 import numpy as np
 import pytest
 
-from engine import Attack, Game, Move, load_scenario
-from engine.ai import (
+from frontlines.engine import Attack, Game, Move, load_scenario
+from frontlines.engine.ai import (
     LEVELS,
     ParamArrays,
     choose_orders,
@@ -24,9 +24,9 @@ from engine.ai import (
     lookahead_orders,
     orders_of_run,
 )
-from engine.ai.lookahead import rollout_seeds
-from engine.ai.matches import play_match, side_of
-from engine.orders import (
+from frontlines.engine.ai.lookahead import rollout_seeds
+from frontlines.engine.ai.matches import play_match, side_of
+from frontlines.engine.orders import (
     Airstrike,
     CloseSupport,
     IllegalOrderError,
@@ -36,10 +36,10 @@ from engine.orders import (
     compile_orders,
     validate,
 )
-from engine.scenario import Scenario
-from engine.state import State, initial_state
-from engine.turn import resolve_turn
-from engine.world import World, compile_world
+from frontlines.engine.scenario import Scenario
+from frontlines.engine.state import State, initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import World, compile_world
 
 SHIPPED = ["aleppo-2024", "hama-2024", "two-rivers"]
 LEVEL_NAMES = ["easy", "normal", "hard"]

@@ -3,7 +3,7 @@ in between 10% and 90% of computer-vs-computer games (docs/calibration.md)."""
 
 from __future__ import annotations
 
-from engine.calibration import MILESTONES, PLAUSIBLE, calibrate
+from frontlines.engine.calibration import MILESTONES, PLAUSIBLE, calibrate
 
 RUNS = 1000
 

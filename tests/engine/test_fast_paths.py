@@ -19,28 +19,28 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import load_scenario
-from engine import reference as ref
-from engine import strategies as fst
-from engine.orders import no_orders
-from engine.rules import air as air_rules
-from engine.rules.air import _requests, resolve_air
-from engine.rules.capture import resolve_capture
-from engine.rules.combat import resolve_combat
-from engine.rules.common import (
+from frontlines.engine import load_scenario
+from frontlines.engine import reference as ref
+from frontlines.engine import strategies as fst
+from frontlines.engine.orders import no_orders
+from frontlines.engine.rules import air as air_rules
+from frontlines.engine.rules.air import _requests, resolve_air
+from frontlines.engine.rules.capture import resolve_capture
+from frontlines.engine.rules.combat import resolve_combat
+from frontlines.engine.rules.common import (
     allied_to_holder,
     friendly_here,
     scatter_add,
     sum_axis1,
     where_set,
 )
-from engine.rules.morale import _changed_hands
-from engine.rules.noise import Stream, draw_order, uniform, uniform_at
-from engine.rules.reinforcement import resolve_reinforcements
-from engine.rules.supply import _next_to, supplied
-from engine.rules.victory import resolve_victory
-from engine.state import DRAW, NO_WINNER, State, initial_state
-from engine.world import World, compile_world
+from frontlines.engine.rules.morale import _changed_hands
+from frontlines.engine.rules.noise import Stream, draw_order, uniform, uniform_at
+from frontlines.engine.rules.reinforcement import resolve_reinforcements
+from frontlines.engine.rules.supply import _next_to, supplied
+from frontlines.engine.rules.victory import resolve_victory
+from frontlines.engine.state import DRAW, NO_WINNER, State, initial_state
+from frontlines.engine.world import World, compile_world
 
 SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
 rng_seeds = st.integers(0, 2**32 - 1)

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 import yaml
 
-import engine.forecast
-from engine import Game, load_scenario
-from engine.ai import choose_orders
-from engine.forecast import ForecastRequest, forecast, run_seeds
-from engine.scenario import Scenario, load_scenario_text
-from engine.scenario.loader import shipped_dir
+import frontlines.engine.forecast
+from frontlines.engine import Game, load_scenario
+from frontlines.engine.ai import choose_orders
+from frontlines.engine.forecast import ForecastRequest, forecast, run_seeds
+from frontlines.engine.scenario import Scenario, load_scenario_text
+from frontlines.engine.scenario.loader import shipped_dir
 
 
 @cache
@@ -57,7 +57,7 @@ def test_forecasts_with_different_seeds_share_no_runs() -> None:
 def test_the_report_does_not_depend_on_the_chunk_size(monkeypatch: pytest.MonkeyPatch) -> None:
     request = ForecastRequest(aleppo(), runs=20, turns=14, seed=3, variants=("no-russian-air",))
     whole = forecast(request)
-    monkeypatch.setattr(engine.forecast, "CHUNK", 7)
+    monkeypatch.setattr(frontlines.engine.forecast, "CHUNK", 7)
     assert forecast(request) == whole
 
 

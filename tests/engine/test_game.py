@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from engine import Attack, CloseSupport, Game, Move, SaveError, load_scenario
-from engine.events import Battle, Message
-from engine.game import save_text
-from engine.orders import is_legal
-from tui.cli import main
+from frontlines.engine import Attack, CloseSupport, Game, Move, SaveError, load_scenario
+from frontlines.engine.events import Battle, Message
+from frontlines.engine.game import save_text
+from frontlines.engine.orders import is_legal
+from frontlines.tui.cli import main
 
 
 def played(turns: int = 3) -> Game:

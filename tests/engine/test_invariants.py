@@ -9,11 +9,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from engine import Airstrike, Attack, CloseSupport, Game, load_scenario
-from engine import events as ev
-from engine.invariants import InvariantError, check_state, check_turn
-from engine.state import DRAW, State
-from engine.world import World
+from frontlines.engine import Airstrike, Attack, CloseSupport, Game, load_scenario
+from frontlines.engine import events as ev
+from frontlines.engine.invariants import InvariantError, check_state, check_turn
+from frontlines.engine.state import DRAW, State
+from frontlines.engine.world import World
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Airstrike, Attack, CloseSupport, Game, IllegalOrderError, Move, load_scenario
-from engine.orders import Order, is_legal, order_from_data, order_to_data
+from frontlines.engine import (
+    Airstrike,
+    Attack,
+    CloseSupport,
+    Game,
+    IllegalOrderError,
+    Move,
+    load_scenario,
+)
+from frontlines.engine.orders import Order, is_legal, order_from_data, order_to_data
 
 
 @pytest.fixture

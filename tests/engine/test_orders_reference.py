@@ -13,11 +13,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Airstrike, Attack, CloseSupport, Game, Move, load_scenario
-from engine import strategies as fst
-from engine.orders import Order, compile_orders, is_legal, legal_orders
-from engine.scenario.checks import great_circle_km
-from engine.world import World
+from frontlines.engine import Airstrike, Attack, CloseSupport, Game, Move, load_scenario
+from frontlines.engine import strategies as fst
+from frontlines.engine.orders import Order, compile_orders, is_legal, legal_orders
+from frontlines.engine.scenario.checks import great_circle_km
+from frontlines.engine.world import World
 
 
 def _allied(game: Game, a: str, b: str) -> bool:

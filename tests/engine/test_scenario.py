@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from engine.scenario import (
+from frontlines.engine.scenario import (
     ScenarioError,
     check_file,
     check_text,
@@ -18,12 +18,12 @@ from engine.scenario import (
     load_scenario_text,
     shipped_ids,
 )
-from engine.scenario.checks import citations
-from engine.scenario.facts import load_sheets, shipped_seeds_dir
-from engine.scenario.loader import shipped_dir
-from engine.scenario.model import Scenario
-from engine.scenario.schema import SCHEMA_FILE, schema_text
-from engine.scenario.yamlio import dump_yaml
+from frontlines.engine.scenario.checks import citations
+from frontlines.engine.scenario.facts import load_sheets, shipped_seeds_dir
+from frontlines.engine.scenario.loader import shipped_dir
+from frontlines.engine.scenario.model import Scenario
+from frontlines.engine.scenario.schema import SCHEMA_FILE, schema_text
+from frontlines.engine.scenario.yamlio import dump_yaml
 
 SEED_SCENARIOS = ("aleppo-2024", "hama-2024")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import load_scenario
-from engine.invariants import check_state
-from engine.orders import CloseSupport, compile_orders, no_orders
-from engine.state import initial_state
-from engine.turn import resolve_turn
-from engine.world import compile_world
+from frontlines.engine import load_scenario
+from frontlines.engine.invariants import check_state
+from frontlines.engine.orders import CloseSupport, compile_orders, no_orders
+from frontlines.engine.state import initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import compile_world
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, -5.0, 1e308])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario.diagnostics import Mark, YamlInputError
-from engine.scenario.yamlio import (
+from frontlines.engine.scenario.diagnostics import Mark, YamlInputError
+from frontlines.engine.scenario.yamlio import (
     LOADERS,
     MAX_BYTES,
     MAX_DEPTH,

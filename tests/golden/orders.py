@@ -4,7 +4,7 @@ A key is a shipped scenario's id or the name of a file in ``scenarios/`` beside 
 
 from __future__ import annotations
 
-from engine.orders import Airstrike, Attack, CloseSupport, Move, Order
+from frontlines.engine.orders import Airstrike, Attack, CloseSupport, Move, Order
 
 GOLDEN_ORDERS: dict[str, tuple[int, list[list[Order]]]] = {
     "aleppo-2024": (

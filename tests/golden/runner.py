@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from engine import Game, load_scenario
-from engine import events as ev
-from engine.orders import available_sorties
-from engine.rules import RULES_VERSION
-from engine.scenario import Scenario, shipped_ids
+from frontlines.engine import Game, load_scenario
+from frontlines.engine import events as ev
+from frontlines.engine.orders import available_sorties
+from frontlines.engine.rules import RULES_VERSION
+from frontlines.engine.scenario import Scenario, shipped_ids
 from tests.golden.orders import GOLDEN_ORDERS
 
 EXPECTED = Path(__file__).with_name("expected.json")

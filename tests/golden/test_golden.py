@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from engine.rules import RULES_VERSION
-from engine.scenario import shipped_ids
+from frontlines.engine.rules import RULES_VERSION
+from frontlines.engine.scenario import shipped_ids
 from tests.golden.orders import GOLDEN_ORDERS
 from tests.golden.runner import EXPECTED, changed_digests, first_divergence, play_golden
 

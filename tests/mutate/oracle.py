@@ -2,7 +2,7 @@
 the unmutated code's, to tell a mutant that changes behaviour from one not seen to.
 
 The workload plays every shipped scenario and variant, generated grid maps and scenarios
-drawn (derandomized) from :mod:`engine.strategies`: whole games of random legal orders
+drawn (derandomized) from :mod:`frontlines.engine.strategies`: whole games of random legal orders
 (``random.Random`` with fixed seeds, amounts scaled), batches of games at B > 1 played by the
 heuristic computer player with ``record=False`` and ``record=True`` and a turn of arrays that
 were never validated, and, every few turns, hostile and random orders put to ``validate``,
@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generated import generated_scenario
-from engine import orders as orders_module
-from engine import strategies as fst
-from engine.ai import heuristic_orders
-from engine.game import Game
-from engine.orders import (
+from frontlines.engine import orders as orders_module
+from frontlines.engine import strategies as fst
+from frontlines.engine.ai import heuristic_orders
+from frontlines.engine.game import Game
+from frontlines.engine.orders import (
     Airstrike,
     Attack,
     CloseSupport,
@@ -44,10 +44,10 @@ from engine.orders import (
     order_to_data,
     validate,
 )
-from engine.scenario import Scenario, load_scenario, shipped_ids
-from engine.state import State, initial_state
-from engine.turn import resolve_turn
-from engine.world import World, compile_world
+from frontlines.engine.scenario import Scenario, load_scenario, shipped_ids
+from frontlines.engine.state import State, initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import World, compile_world
 from tests.mutate.probes import crafted_scenarios, noise_lines, phase_lines
 
 Ledger = getattr(orders_module, "Ledger", None)

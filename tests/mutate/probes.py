@@ -1,6 +1,7 @@
 """Parts of the oracle's workload that reach what whole games do not: scenarios with every
 kind of scripted trigger and effect, the phases called on their own (as tests may call them),
-and the helpers of ``engine.rules.noise`` and ``engine.rules.common`` on fixed arrays."""
+and the helpers of ``frontlines.engine.rules.noise`` and ``frontlines.engine.rules.common`` on
+fixed arrays."""
 
 from __future__ import annotations
 
@@ -11,20 +12,20 @@ from typing import Any
 import numpy as np
 
 from benchmarks.generated import generated_scenario
-from engine.orders import OrderArrays
-from engine.rules import common, noise
-from engine.rules.air import resolve_air
-from engine.rules.capture import resolve_capture
-from engine.rules.combat import resolve_combat
-from engine.rules.morale import resolve_morale
-from engine.rules.movement import resolve_movement
-from engine.rules.reinforcement import resolve_reinforcements
-from engine.rules.scripted import run_scripted_events, trigger_holds
-from engine.rules.supply import resolve_supply, supplied
-from engine.rules.victory import condition_met, resolve_victory
-from engine.scenario import Scenario, load_scenario
-from engine.state import State
-from engine.world import World
+from frontlines.engine.orders import OrderArrays
+from frontlines.engine.rules import common, noise
+from frontlines.engine.rules.air import resolve_air
+from frontlines.engine.rules.capture import resolve_capture
+from frontlines.engine.rules.combat import resolve_combat
+from frontlines.engine.rules.morale import resolve_morale
+from frontlines.engine.rules.movement import resolve_movement
+from frontlines.engine.rules.reinforcement import resolve_reinforcements
+from frontlines.engine.rules.scripted import run_scripted_events, trigger_holds
+from frontlines.engine.rules.supply import resolve_supply, supplied
+from frontlines.engine.rules.victory import condition_met, resolve_victory
+from frontlines.engine.scenario import Scenario, load_scenario
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 EVENTS: list[dict[str, Any]] = [
     {

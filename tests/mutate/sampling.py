@@ -12,11 +12,14 @@ DEFAULT_TARGETS = ("engine/rules/*.py", "engine/orders.py")
 
 
 def module_name(target: str, root: Path) -> str:
-    """A module's dotted name from its path (``engine/rules/air.py``) or its dotted name."""
+    """A module's dotted name from its path (``engine/rules/air.py`` is
+    ``frontlines.engine.rules.air``: the repository's top-level folders are installed under
+    ``frontlines``) or its dotted name."""
     if target.endswith(".py"):
         path = Path(target)
         relative = path.resolve().relative_to(root.resolve()) if path.is_absolute() else path
-        return ".".join(relative.with_suffix("").parts)
+        parts = relative.with_suffix("").parts
+        return ".".join(parts if parts[0] == "frontlines" else ("frontlines", *parts))
     return target
 
 

@@ -123,12 +123,14 @@ def test_docstrings_annotations_defaults_messages_fstrings_logging_and_sizes_are
 
 
 def test_the_real_targets_give_mutants_that_compile() -> None:
-    for mutant in sample(["engine.orders", "engine.rules.combat"], 24, seed=0):
+    for mutant in sample(
+        ["frontlines.engine.orders", "frontlines.engine.rules.combat"], 24, seed=0
+    ):
         assert mutated_code(mutant, probe=True).co_qualname == mutant.function
 
 
 def test_sampling_is_deterministic_for_a_seed_and_spread_by_sites() -> None:
-    modules = ["engine.rules.victory", "engine.orders"]
+    modules = ["frontlines.engine.rules.victory", "frontlines.engine.orders"]
     first = sample(modules, 20, seed=5)
     assert first == sample(modules, 20, seed=5)
     assert first != sample(modules, 20, seed=6)

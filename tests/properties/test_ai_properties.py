@@ -6,12 +6,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Game, Scenario, load_scenario
-from engine import strategies as fst
-from engine.ai import choose_orders, heuristic_orders, orders_of_run
-from engine.orders import compile_orders
-from engine.state import initial_state
-from engine.turn import resolve_turn
+from frontlines.engine import Game, Scenario, load_scenario
+from frontlines.engine import strategies as fst
+from frontlines.engine.ai import choose_orders, heuristic_orders, orders_of_run
+from frontlines.engine.orders import compile_orders
+from frontlines.engine.state import initial_state
+from frontlines.engine.turn import resolve_turn
 from tests.engine.test_ai import assert_legal_in_sequence, assert_within_means, policy_orders
 
 SHIPPED = ["aleppo-2024", "hama-2024", "two-rivers"]

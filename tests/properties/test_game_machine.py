@@ -9,9 +9,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from engine import Game, IllegalOrderError, load_scenario
-from engine import strategies as fst
-from engine.invariants import check_state
+from frontlines.engine import Game, IllegalOrderError, load_scenario
+from frontlines.engine import strategies as fst
+from frontlines.engine.invariants import check_state
 
 
 class RandomGames(RuleBasedStateMachine):

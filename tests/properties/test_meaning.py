@@ -11,21 +11,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Game, load_scenario
-from engine import strategies as fst
-from engine.ai import heuristic_orders
-from engine.ai.heuristic import varied_params
-from engine.audit import audit_turn
-from engine.events import Battle
-from engine.forecast import run_seeds
-from engine.invariants import check_turn
-from engine.orders import no_orders
-from engine.rules.air import resolve_air
-from engine.rules.common import supply_factor
-from engine.scenario import Scenario
-from engine.state import State, initial_state
-from engine.turn import resolve_turn
-from engine.world import World, compile_world
+from frontlines.engine import Game, load_scenario
+from frontlines.engine import strategies as fst
+from frontlines.engine.ai import heuristic_orders
+from frontlines.engine.ai.heuristic import varied_params
+from frontlines.engine.audit import audit_turn
+from frontlines.engine.events import Battle
+from frontlines.engine.forecast import run_seeds
+from frontlines.engine.invariants import check_turn
+from frontlines.engine.orders import no_orders
+from frontlines.engine.rules.air import resolve_air
+from frontlines.engine.rules.common import supply_factor
+from frontlines.engine.scenario import Scenario
+from frontlines.engine.state import State, initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import World, compile_world
 from tests.golden.runner import golden_scenario
 
 SCENARIOS = ["aleppo-2024", "hama-2024", "two-rivers", "rare-paths"]

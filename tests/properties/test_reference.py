@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, assume, currently_in_test_context, given, settings
 from hypothesis import strategies as st
 
-from engine import Game, Scenario, compile_world, initial_state, load_scenario
-from engine import reference as ref
-from engine import strategies as fst
-from engine.orders import (
+from frontlines.engine import Game, Scenario, compile_world, initial_state, load_scenario
+from frontlines.engine import reference as ref
+from frontlines.engine import strategies as fst
+from frontlines.engine.orders import (
     Airstrike,
     Attack,
     CloseSupport,
@@ -37,19 +37,19 @@ from engine.orders import (
     no_orders,
     validate,
 )
-from engine.reference.common import power
-from engine.rules.air import AirResult, resolve_air
-from engine.rules.capture import resolve_capture
-from engine.rules.combat import LOG_COLUMNS, BattleResult, resolve_combat
-from engine.rules.morale import resolve_morale
-from engine.rules.movement import resolve_movement
-from engine.rules.reinforcement import resolve_reinforcements
-from engine.rules.scripted import run_scripted_events
-from engine.rules.supply import resolve_supply, supplied
-from engine.rules.victory import resolve_victory
-from engine.state import DRAW, State
-from engine.turn import resolve_turn
-from engine.world import World
+from frontlines.engine.reference.common import power
+from frontlines.engine.rules.air import AirResult, resolve_air
+from frontlines.engine.rules.capture import resolve_capture
+from frontlines.engine.rules.combat import LOG_COLUMNS, BattleResult, resolve_combat
+from frontlines.engine.rules.morale import resolve_morale
+from frontlines.engine.rules.movement import resolve_movement
+from frontlines.engine.rules.reinforcement import resolve_reinforcements
+from frontlines.engine.rules.scripted import run_scripted_events
+from frontlines.engine.rules.supply import resolve_supply, supplied
+from frontlines.engine.rules.victory import resolve_victory
+from frontlines.engine.state import DRAW, State
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import World
 
 TOLERANCE = 1e-9
 STATE_FIELDS = (

@@ -6,14 +6,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Game, load_scenario
-from engine import strategies as fst
-from engine.invariants import check_state, check_turn
-from engine.orders import Attack, CloseSupport, compile_orders
-from engine.rules.noise import Stream, uniform
-from engine.state import initial_state
-from engine.turn import resolve_turn
-from engine.world import compile_world
+from frontlines.engine import Game, load_scenario
+from frontlines.engine import strategies as fst
+from frontlines.engine.invariants import check_state, check_turn
+from frontlines.engine.orders import Attack, CloseSupport, compile_orders
+from frontlines.engine.rules.noise import Stream, uniform
+from frontlines.engine.state import initial_state
+from frontlines.engine.turn import resolve_turn
+from frontlines.engine.world import compile_world
 
 SHIPPED = ["aleppo-2024", "hama-2024", "two-rivers"]
 shipped = st.sampled_from(SHIPPED).map(load_scenario)

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from engine import strategies as fst
-from engine.scenario import (
+from frontlines.engine import strategies as fst
+from frontlines.engine.scenario import (
     Scenario,
     ScenarioError,
     check_bytes,
@@ -18,7 +18,7 @@ from engine.scenario import (
     load_scenario,
     load_scenario_text,
 )
-from engine.scenario.yamlio import dump_yaml
+from frontlines.engine.scenario.yamlio import dump_yaml
 
 
 @given(fst.scenarios())

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.strategies import SearchStrategy
 
-from engine import events as ev
-from engine import strategies as fst
-from engine.scenario import Scenario
-from engine.scenario.model import Trigger
-from engine.scenario.rules import Rules
-from engine.state import NO_WINNER
-from engine.world import BIT_SET_LIMIT, compile_world
+from frontlines.engine import events as ev
+from frontlines.engine import strategies as fst
+from frontlines.engine.scenario import Scenario
+from frontlines.engine.scenario.model import Trigger
+from frontlines.engine.scenario.rules import Rules
+from frontlines.engine.state import NO_WINNER
+from frontlines.engine.world import BIT_SET_LIMIT, compile_world
 
 SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
 SEARCH = settings(
@@ -237,8 +237,8 @@ def test_batched_turns_differ_run_by_run() -> None:
 @settings(max_examples=examples(20), deadline=None, suppress_health_check=SLOW)
 @given(turn=fst.turns())
 def test_a_turn_is_what_resolve_turn_made_of_it(turn: fst.PlayedTurn) -> None:
-    from engine.orders import compile_orders, validate
-    from engine.turn import resolve_turn
+    from frontlines.engine.orders import compile_orders, validate
+    from frontlines.engine.turn import resolve_turn
 
     before, orders, after, events = turn
     for i, order in enumerate(orders):

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import Game, load_scenario
-from engine.game import save_text
-from engine.scenario.loader import shipped_dir
-from tui.cli import main
+from frontlines.engine import Game, load_scenario
+from frontlines.engine.game import save_text
+from frontlines.engine.scenario.loader import shipped_dir
+from frontlines.tui.cli import main
 
 HUGE = 10 * 1024 * 1024
 """The length of the strings hidden in hostile saves."""
@@ -269,7 +269,12 @@ def test_a_real_child_with_strict_utf8_output(label: str, folder: Path) -> None:
     ]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "FRONTLINES_DATA": str(folder)}
     child = subprocess.run(
-        [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())", *args],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from frontlines.tui.cli import main; sys.exit(main())",
+            *args,
+        ],
         cwd=folder,
         capture_output=True,
         env=env,

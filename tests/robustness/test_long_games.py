@@ -43,13 +43,13 @@ import pytest
 from hypothesis import given, settings
 
 from benchmarks.generated import generated_scenario
-from engine import Scenario, compile_world, initial_state, load_scenario, resolve_turn
-from engine import strategies as fst
-from engine.ai.heuristic import heuristic_orders, varied_params
-from engine.forecast import COMMANDER_SIGMA, run_seeds
-from engine.invariants import check_turn
-from engine.scenario import shipped_ids
-from engine.world import World
+from frontlines.engine import Scenario, compile_world, initial_state, load_scenario, resolve_turn
+from frontlines.engine import strategies as fst
+from frontlines.engine.ai.heuristic import heuristic_orders, varied_params
+from frontlines.engine.forecast import COMMANDER_SIGMA, run_seeds
+from frontlines.engine.invariants import check_turn
+from frontlines.engine.scenario import shipped_ids
+from frontlines.engine.world import World
 
 TURNS = int(os.environ.get("FRONTLINES_SOAK_TURNS", "300"))
 BATCH = int(os.environ.get("FRONTLINES_SOAK_BATCH", "64"))

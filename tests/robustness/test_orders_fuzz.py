@@ -1,5 +1,5 @@
-"""Hostile orders against :class:`engine.Game`: whatever is thrown at it, every call either
-does what it says with legal orders, or refuses with a reason and changes nothing.
+"""Hostile orders against :class:`frontlines.engine.Game`: whatever is thrown at it, every call
+either does what it says with legal orders, or refuses with a reason and changes nothing.
 
 ``tests/properties/test_game_machine.py`` plays random *legal* games; this file throws what a
 buggy front end, a hand-edited save or a hostile script could give: absurd amounts and
@@ -39,7 +39,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from engine import (
+from frontlines.engine import (
     Airstrike,
     Attack,
     CloseSupport,
@@ -50,13 +50,13 @@ from engine import (
     Scenario,
     load_scenario,
 )
-from engine import strategies as fst
-from engine.ai import choose_orders
-from engine.events import Battle
-from engine.game import MAX_ORDERS_PER_TURN, MAX_PENDING_ORDERS
-from engine.invariants import check_state, check_turn
-from engine.orders import available_sorties, validate
-from tui.screens.order import with_amount
+from frontlines.engine import strategies as fst
+from frontlines.engine.ai import choose_orders
+from frontlines.engine.events import Battle
+from frontlines.engine.game import MAX_ORDERS_PER_TURN, MAX_PENDING_ORDERS
+from frontlines.engine.invariants import check_state, check_turn
+from frontlines.engine.orders import available_sorties, validate
+from frontlines.tui.screens.order import with_amount
 
 SHIPPED = ["aleppo-2024", "hama-2024", "two-rivers"]
 shipped = st.sampled_from(SHIPPED).map(load_scenario)

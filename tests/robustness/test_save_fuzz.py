@@ -19,10 +19,10 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from engine import Game, SaveError, load_scenario
-from engine.ai import choose_orders
-from engine.game import save_checksum, save_text
-from tui.session import Session
+from frontlines.engine import Game, SaveError, load_scenario
+from frontlines.engine.ai import choose_orders
+from frontlines.engine.game import save_checksum, save_text
+from frontlines.tui.session import Session
 
 CORPUS = Path(__file__).parent / "corpus" / "saves"
 LOAD_SECONDS = 5.0

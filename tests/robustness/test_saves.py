@@ -24,14 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from engine import Game, SaveError, load_scenario
-from engine.ai import choose_orders
-from engine.events import Capture
-from engine.fileio import remove_stale_temps, write_atomic
-from engine.game import MIGRATIONS, SAVE_VERSION, migrate_save, parse_save, save_text
-from engine.scenario import Scenario
-from engine.scenario.loader import dump_scenario, load_scenario_text
-from tui.session import AUTOSAVES_KEPT, Session
+from frontlines.engine import Game, SaveError, load_scenario
+from frontlines.engine.ai import choose_orders
+from frontlines.engine.events import Capture
+from frontlines.engine.fileio import remove_stale_temps, write_atomic
+from frontlines.engine.game import MIGRATIONS, SAVE_VERSION, migrate_save, parse_save, save_text
+from frontlines.engine.scenario import Scenario
+from frontlines.engine.scenario.loader import dump_scenario, load_scenario_text
+from frontlines.tui.session import AUTOSAVES_KEPT, Session
 
 CORPUS = Path(__file__).parent / "corpus" / "saves"
 KILL_TRIALS = 10
@@ -219,17 +219,17 @@ def test_a_hand_edited_player_falls_back_to_the_defaults(tmp_path: Path) -> None
 def _under_other_rules(monkeypatch: pytest.MonkeyPatch, *, captures: bool) -> None:
     """Play as if this Frontlines had rules version 2, in which (unless ``captures``) no
     place ever changes hands."""
-    import engine.game
-    import engine.turn
+    import frontlines.engine.game
+    import frontlines.engine.turn
 
-    monkeypatch.setattr(engine.game, "RULES_VERSION", 2)
+    monkeypatch.setattr(frontlines.engine.game, "RULES_VERSION", 2)
     if not captures:
-        original = engine.turn.resolve_capture
+        original = frontlines.engine.turn.resolve_capture
 
         def never(world, state, battles):  # type: ignore[no-untyped-def]
             return original(world, state, replace(battles, battle=battles.battle & False))
 
-        monkeypatch.setattr(engine.turn, "resolve_capture", never)
+        monkeypatch.setattr(frontlines.engine.turn, "resolve_capture", never)
 
 
 def test_a_save_made_under_other_rules_is_refused_naming_both_versions(
@@ -414,8 +414,8 @@ def test_a_turn_of_ten_thousand_orders_replays_checking_each_order_once(
     """Orders are checked against a running tally of the turn, not against every order given
     before them: loading costs the same per order however many a turn holds."""
     from benchmarks.replay import tiny_moves
-    from engine.game import MAX_ORDERS_PER_TURN
-    from engine.orders import Ledger
+    from frontlines.engine.game import MAX_ORDERS_PER_TURN
+    from frontlines.engine.orders import Ledger
 
     game = Game.new(load_scenario("aleppo-2024"), seed=1)
     game.end_turn(tiny_moves(game, MAX_ORDERS_PER_TURN)[:MAX_ORDERS_PER_TURN])
@@ -439,7 +439,7 @@ RACE_SAVES = int(os.environ.get("FRONTLINES_RACE_SAVES", "1000"))
 RACER = """
 import sys
 from pathlib import Path
-from engine.fileio import write_atomic
+from frontlines.engine.fileio import write_atomic
 target, text, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 failed = 0
 for _ in range(count):
@@ -476,7 +476,7 @@ def test_two_processes_saving_the_same_file_never_fail_each_other(tmp_path: Path
 CHILD = """
 import sys
 from pathlib import Path
-from engine import Game
+from frontlines.engine import Game
 target = Path(sys.argv[1])
 games = [Game.load(source) for source in sys.argv[2:]]
 print("ready", flush=True)
@@ -572,8 +572,8 @@ def test_two_games_of_one_scenario_at_once_autosave_under_names_of_their_own(
 AUTOSAVER = """
 import sys
 from pathlib import Path
-from engine import load_scenario
-from tui.session import Session
+from frontlines.engine import load_scenario
+from frontlines.tui.session import Session
 session = Session.new(load_scenario("two-rivers"), "lowlands", seed=int(sys.argv[2]),
                       difficulty="easy", saves=Path(sys.argv[1]))
 print(session.autosave_path.name, flush=True)

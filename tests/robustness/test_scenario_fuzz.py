@@ -24,10 +24,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from engine.scenario import Scenario, ScenarioError, load_scenario
-from engine.scenario.diagnostics import YamlInputError
-from engine.scenario.loader import shipped_dir
-from engine.scenario.yamlio import LOADERS, decode, parse_document
+from frontlines.engine.scenario import Scenario, ScenarioError, load_scenario
+from frontlines.engine.scenario.diagnostics import YamlInputError
+from frontlines.engine.scenario.loader import shipped_dir
+from frontlines.engine.scenario.yamlio import LOADERS, decode, parse_document
 
 CORPUS = Path(__file__).parent / "corpus" / "scenarios"
 SEEDS = {

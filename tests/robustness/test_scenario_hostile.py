@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.scenario import Scenario, ScenarioError, dump_scenario, load_scenario
-from engine.scenario.diagnostics import Mark, YamlInputError
-from engine.scenario.loader import load_scenario_text
-from engine.scenario.yamlio import DEFAULT_LOADER, LOADERS, MAX_BYTES, parse_document
+from frontlines.engine.scenario import Scenario, ScenarioError, dump_scenario, load_scenario
+from frontlines.engine.scenario.diagnostics import Mark, YamlInputError
+from frontlines.engine.scenario.loader import load_scenario_text
+from frontlines.engine.scenario.yamlio import DEFAULT_LOADER, LOADERS, MAX_BYTES, parse_document
 
 TIME_LIMIT_S = 2.0
 MEMORY_LIMIT_MB = 200
@@ -40,8 +40,8 @@ MARKER = "frontlines-pwned"
 
 _CHILD = """
 import json, sys, time
-from engine.scenario import ScenarioError, load_scenario
-from tui.cli import main
+from frontlines.engine.scenario import ScenarioError, load_scenario
+from frontlines.tui.cli import main
 
 path, report, cli = sys.argv[1], sys.argv[2], sys.argv[3] == "cli"
 start = time.process_time()  # CPU time: a busy machine does not make it grow

@@ -19,16 +19,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.measure import run_validate
-from engine.scenario import Scenario, ScenarioError, check_file, check_text, load_scenario_text
-from engine.scenario.diagnostics import (
+from frontlines.engine.scenario import (
+    Scenario,
+    ScenarioError,
+    check_file,
+    check_text,
+    load_scenario_text,
+)
+from frontlines.engine.scenario.diagnostics import (
     MAX_DIAGNOSTICS,
     Candidates,
     Severity,
     SuggestionBudget,
     suggest,
 )
-from engine.scenario.loader import shipped_dir, shipped_ids
-from engine.scenario.variants import merge_changes
+from frontlines.engine.scenario.loader import shipped_dir, shipped_ids
+from frontlines.engine.scenario.variants import merge_changes
 
 SEED = (Path(__file__).parent / "corpus" / "scenarios" / "minimal-valid.yaml").read_text(
     encoding="utf-8"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tui.app import FrontlinesApp, error_line, make_app, writable_saves, write_crash_log
-from tui.screens.main import MainScreen
-from tui.session import Session
-from tui.widgets.map import MapView
+from frontlines.tui.app import FrontlinesApp, error_line, make_app, writable_saves, write_crash_log
+from frontlines.tui.screens.main import MainScreen
+from frontlines.tui.session import Session
+from frontlines.tui.widgets.map import MapView
 
 SIZE = (120, 40)
 
@@ -152,7 +152,7 @@ async def test_an_autosave_that_fails_mid_game_warns_and_the_game_goes_on(
 def test_a_crash_stops_play_with_one_line_a_crash_log_and_the_autosave_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui import cli
+    from frontlines.tui import cli
 
     async def play_a_turn_then_crash(pilot: Pilot[None]) -> None:
         await pilot.press("e")

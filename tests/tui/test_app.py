@@ -9,21 +9,21 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, ProgressBar
 
-from engine.game import Game
-from engine.orders import Attack
-from tui.app import FrontlinesApp, make_app
-from tui.screens.battles import BattlesScreen
-from tui.screens.forecast import ForecastScreen
-from tui.screens.gameover import GameOverScreen
-from tui.screens.help import HelpScreen
-from tui.screens.load import LoadScreen
-from tui.screens.main import MainScreen
-from tui.screens.order import OrderDialog
-from tui.screens.picker import FactionPicker, ScenarioPicker
-from tui.screens.prompt import ConfirmScreen, SaveNameScreen
-from tui.session import Session
-from tui.widgets.map import MapView
-from tui.widgets.news import NewsLog
+from frontlines.engine.game import Game
+from frontlines.engine.orders import Attack
+from frontlines.tui.app import FrontlinesApp, make_app
+from frontlines.tui.screens.battles import BattlesScreen
+from frontlines.tui.screens.forecast import ForecastScreen
+from frontlines.tui.screens.gameover import GameOverScreen
+from frontlines.tui.screens.help import HelpScreen
+from frontlines.tui.screens.load import LoadScreen
+from frontlines.tui.screens.main import MainScreen
+from frontlines.tui.screens.order import OrderDialog
+from frontlines.tui.screens.picker import FactionPicker, ScenarioPicker
+from frontlines.tui.screens.prompt import ConfirmScreen, SaveNameScreen
+from frontlines.tui.session import Session
+from frontlines.tui.widgets.map import MapView
+from frontlines.tui.widgets.news import NewsLog
 
 SIZE = (120, 40)
 
@@ -483,8 +483,8 @@ async def test_after_undo_the_news_holds_only_the_turns_still_played(tmp_path: P
 async def test_the_game_over_screen_names_the_file_a_finished_game_was_loaded_from(
     tmp_path: Path,
 ) -> None:
-    from engine.ai import choose_orders
-    from engine.scenario import load_scenario
+    from frontlines.engine.ai import choose_orders
+    from frontlines.engine.scenario import load_scenario
 
     session = Session.new(load_scenario("aleppo-2024"), "government", seed=3, saves=None)
     game = session.game

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario import check_file
-from engine.scenario.loader import shipped_dir
-from engine.scenario.schema import SCHEMA_FILE
-from tui.cli import main
+from frontlines.engine.scenario import check_file
+from frontlines.engine.scenario.loader import shipped_dir
+from frontlines.engine.scenario.schema import SCHEMA_FILE
+from frontlines.tui.cli import main
 
 SHIPPED = sorted(str(p) for p in shipped_dir().glob("*.yaml"))
 

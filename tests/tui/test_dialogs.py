@@ -10,16 +10,16 @@ from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
+from frontlines.tui.app import FrontlinesApp, make_app
+from frontlines.tui.screens.help import HelpScreen
+from frontlines.tui.screens.load import LoadScreen
+from frontlines.tui.screens.main import MainScreen
+from frontlines.tui.screens.once import GamePalette
+from frontlines.tui.screens.order import OrderDialog
+from frontlines.tui.screens.picker import FactionPicker
+from frontlines.tui.screens.prompt import SaveNameScreen
+from frontlines.tui.widgets.map import MapView
 from tests.tui.keys import burst, matches_shown, settle
-from tui.app import FrontlinesApp, make_app
-from tui.screens.help import HelpScreen
-from tui.screens.load import LoadScreen
-from tui.screens.main import MainScreen
-from tui.screens.once import GamePalette
-from tui.screens.order import OrderDialog
-from tui.screens.picker import FactionPicker
-from tui.screens.prompt import SaveNameScreen
-from tui.widgets.map import MapView
 
 SIZE = (120, 40)
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import yaml
 
-from engine import Game, load_scenario
-from engine.ai import choose_orders
-from engine.scenario.loader import shipped_dir
-from tui.cli import main
+from frontlines.engine import Game, load_scenario
+from frontlines.engine.ai import choose_orders
+from frontlines.engine.scenario.loader import shipped_dir
+from frontlines.tui.cli import main
 
 EXE = Path(sys.executable).parent / "frontlines"
 

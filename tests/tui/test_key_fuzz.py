@@ -19,18 +19,18 @@ import numpy as np
 import pytest
 from textual.pilot import Pilot
 
+from frontlines.tui.app import FrontlinesApp, make_app
+from frontlines.tui.screens.battles import BattlesScreen
+from frontlines.tui.screens.forecast import ForecastScreen
+from frontlines.tui.screens.gameover import GameOverScreen
+from frontlines.tui.screens.help import HelpScreen
+from frontlines.tui.screens.load import LoadScreen
+from frontlines.tui.screens.main import MainScreen
+from frontlines.tui.screens.once import GamePalette
+from frontlines.tui.screens.order import OrderDialog
+from frontlines.tui.screens.prompt import ConfirmScreen, SaveNameScreen
+from frontlines.tui.widgets.map import MapView
 from tests.tui.keys import burst, settle
-from tui.app import FrontlinesApp, make_app
-from tui.screens.battles import BattlesScreen
-from tui.screens.forecast import ForecastScreen
-from tui.screens.gameover import GameOverScreen
-from tui.screens.help import HelpScreen
-from tui.screens.load import LoadScreen
-from tui.screens.main import MainScreen
-from tui.screens.once import GamePalette
-from tui.screens.order import OrderDialog
-from tui.screens.prompt import ConfirmScreen, SaveNameScreen
-from tui.widgets.map import MapView
 
 KEYS_PER_SEED = int(os.environ.get("FRONTLINES_KEY_FUZZ_KEYS", "500"))
 SEEDS = (1, 2, 3)

@@ -8,11 +8,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-import engine
-from engine.scenario.model import RouteKind
-from engine.state import State
-from engine.world import World
-from tui.widgets.map import (
+import frontlines.engine
+from frontlines.engine.scenario.model import RouteKind
+from frontlines.engine.state import State
+from frontlines.engine.world import World
+from frontlines.tui.widgets.map import (
     BESIEGED_MARK,
     CONTESTED_MARK,
     MARKERS,
@@ -28,8 +28,8 @@ SIZES = [(80, 20), (160, 45), (40, 12)]
 
 
 def start(scenario: str) -> tuple[World, State]:
-    world = engine.compile_world(engine.load_scenario(scenario))
-    return world, engine.initial_state(world)
+    world = frontlines.engine.compile_world(frontlines.engine.load_scenario(scenario))
+    return world, frontlines.engine.initial_state(world)
 
 
 def style_at(text: Text, width: int, x: int, y: int) -> Style:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from engine.events import MoraleShift, ScriptedAlliance, ScriptedForces
-from tui.widgets.news import NewsLog
+from frontlines.engine.events import MoraleShift, ScriptedAlliance, ScriptedForces
+from frontlines.tui.widgets.news import NewsLog
 
 
 class LogApp(App[None]):

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tui.app import FrontlinesApp, make_app
-from tui.screens.main import MainScreen
-from tui.widgets.map import MapView
+from frontlines.tui.app import FrontlinesApp, make_app
+from frontlines.tui.screens.main import MainScreen
+from frontlines.tui.widgets.map import MapView
 
 SnapCompare = Callable[..., bool]
 

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from engine.ai import choose_orders
-from engine.game import Game
-from engine.orders import Airstrike, Attack, Move
-from engine.scenario import load_scenario
-from tui.screens.load import list_saves
-from tui.screens.order import order_line, order_title
-from tui.screens.picker import goal_text
-from tui.session import Session
-from tui.widgets.chart import territory_chart, value_shares
+from frontlines.engine.ai import choose_orders
+from frontlines.engine.game import Game
+from frontlines.engine.orders import Airstrike, Attack, Move
+from frontlines.engine.scenario import load_scenario
+from frontlines.tui.screens.load import list_saves
+from frontlines.tui.screens.order import order_line, order_title
+from frontlines.tui.screens.picker import goal_text
+from frontlines.tui.session import Session
+from frontlines.tui.widgets.chart import territory_chart, value_shares
 
 
 def test_a_goal_without_words_is_put_in_words() -> None:

@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.events import Battle, Event
-from tui.screens.once import ClosesOnce
+from frontlines.engine.events import Battle, Event
+from frontlines.tui.screens.once import ClosesOnce
 
 
 def battle_breakdown(battle: Battle) -> Group:

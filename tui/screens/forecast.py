@@ -13,10 +13,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
-from engine.forecast import ForecastRequest, forecast
-from tui.screens.once import ClosesOnce
-from tui.session import Session
-from tui.widgets.map import MapView
+from frontlines.engine.forecast import ForecastRequest, forecast
+from frontlines.tui.screens.once import ClosesOnce
+from frontlines.tui.session import Session
+from frontlines.tui.widgets.map import MapView
 
 RUNS = 500
 HORIZON = 5

@@ -15,10 +15,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from engine.events import CivilianCasualties, Victory
-from tui.screens.once import ClosesOnce
-from tui.session import Session
-from tui.widgets.chart import territory_chart, value_shares
+from frontlines.engine.events import CivilianCasualties, Victory
+from frontlines.tui.screens.once import ClosesOnce
+from frontlines.tui.session import Session
+from frontlines.tui.widgets.chart import territory_chart, value_shares
 
 
 def outcome_line(session: Session) -> Text:

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from tui.screens.once import ClosesOnce
+from frontlines.tui.screens.once import ClosesOnce
 
 HELP = """\
 # Frontlines: how to play

@@ -15,9 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from engine.game import SaveError, read_save
-from engine.text import brief, escaped
-from tui.screens.once import ClosesOnce
+from frontlines.engine.game import SaveError, read_save
+from frontlines.engine.text import brief, escaped
+from frontlines.tui.screens.once import ClosesOnce
 
 MAX_LISTED = 200
 """Saves listed at most (the newest)."""

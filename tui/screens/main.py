@@ -15,23 +15,23 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from engine.events import Event
-from engine.game import SaveError
-from engine.orders import Attack, IllegalOrderError, Move, Order
-from tui.commands import GameCommands, place_commands
-from tui.screens.battles import BattlesScreen
-from tui.screens.forecast import ForecastScreen
-from tui.screens.gameover import GameOverScreen
-from tui.screens.help import HelpScreen
-from tui.screens.load import LoadScreen
-from tui.screens.order import OrderDialog, candidates, order_line, order_title
-from tui.screens.picker import goal_text
-from tui.screens.prompt import ConfirmScreen, SaveNameScreen
-from tui.session import Session
-from tui.widgets.factions import FactionsPanel
-from tui.widgets.map import MapView
-from tui.widgets.news import NewsLog
-from tui.widgets.place import PlaceDetails
+from frontlines.engine.events import Event
+from frontlines.engine.game import SaveError
+from frontlines.engine.orders import Attack, IllegalOrderError, Move, Order
+from frontlines.tui.commands import GameCommands, place_commands
+from frontlines.tui.screens.battles import BattlesScreen
+from frontlines.tui.screens.forecast import ForecastScreen
+from frontlines.tui.screens.gameover import GameOverScreen
+from frontlines.tui.screens.help import HelpScreen
+from frontlines.tui.screens.load import LoadScreen
+from frontlines.tui.screens.order import OrderDialog, candidates, order_line, order_title
+from frontlines.tui.screens.picker import goal_text
+from frontlines.tui.screens.prompt import ConfirmScreen, SaveNameScreen
+from frontlines.tui.session import Session
+from frontlines.tui.widgets.factions import FactionsPanel
+from frontlines.tui.widgets.map import MapView
+from frontlines.tui.widgets.news import NewsLog
+from frontlines.tui.widgets.place import PlaceDetails
 
 ORDER_TITLES = {
     "attack": "Attack from {place}",

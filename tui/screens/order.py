@@ -14,10 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from engine.orders import Airstrike, Attack, CloseSupport, Move, Order
-from engine.state import State
-from engine.world import World
-from tui.screens.once import ClosesOnce
+from frontlines.engine.orders import Airstrike, Attack, CloseSupport, Move, Order
+from frontlines.engine.state import State
+from frontlines.engine.world import World
+from frontlines.tui.screens.once import ClosesOnce
 
 KINDS: dict[str, tuple[type, ...]] = {
     "attack": (Attack,),

@@ -12,11 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.ai import LEVELS
-from engine.scenario import Scenario, ScenarioError
-from engine.scenario.facts import FactSheet, load_sheets, shipped_seeds_dir
-from engine.scenario.model import VictoryCondition
-from tui.screens.once import ClosesOnce
+from frontlines.engine.ai import LEVELS
+from frontlines.engine.scenario import Scenario, ScenarioError
+from frontlines.engine.scenario.facts import FactSheet, load_sheets, shipped_seeds_dir
+from frontlines.engine.scenario.model import VictoryCondition
+from frontlines.tui.screens.once import ClosesOnce
 
 
 def scenario_card(scenario: Scenario) -> Text:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from tui.screens.once import ClosesOnce
+from frontlines.tui.screens.once import ClosesOnce
 
 SAVE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
 """A save's name: a file name on every system, never hidden, never a path."""

@@ -9,8 +9,8 @@ import numpy as np
 from rich.style import Style
 from rich.text import Text
 
-from engine.state import State
-from engine.world import World
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 BLOCK = "█"
 UNHELD = Style(color="grey30")

@@ -6,10 +6,10 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.orders import available_sorties
-from engine.rules.supply import supplied
-from engine.state import State
-from engine.world import World
+from frontlines.engine.orders import available_sorties
+from frontlines.engine.rules.supply import supplied
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 COMPACT_BELOW = 44
 """Narrower than this, the table shortens its headings and marks the player by underlining."""

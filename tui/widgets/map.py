@@ -25,11 +25,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from engine.rules.common import hostile_here
-from engine.rules.supply import supplied
-from engine.scenario.model import LocationKind, RouteKind
-from engine.state import State, initial_state
-from engine.world import FloatArray, World
+from frontlines.engine.rules.common import hostile_here
+from frontlines.engine.rules.supply import supplied
+from frontlines.engine.scenario.model import LocationKind, RouteKind
+from frontlines.engine.state import State, initial_state
+from frontlines.engine.world import FloatArray, World
 
 Cell = tuple[int, int]
 

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from engine.events import Battle, Event, MoraleShift
+from frontlines.engine.events import Battle, Event, MoraleShift
 
 BATTLE_MARK = "▸ "
 """Starts the line of a battle, which opens its breakdown."""

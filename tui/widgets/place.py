@@ -9,10 +9,10 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.events import Battle, Event
-from engine.rules.supply import supplied
-from engine.state import State
-from engine.world import World
+from frontlines.engine.events import Battle, Event
+from frontlines.engine.rules.supply import supplied
+from frontlines.engine.state import State
+from frontlines.engine.world import World
 
 
 def place_details(
