@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from frontlines.engine.scenario import scenario_from_data
 from frontlines.engine.scenario.model import Scenario
 
 SPACING_DEG = 0.05
@@ -183,4 +184,4 @@ def generated_scenario(n_locations: int, *, seed: int = 0) -> Scenario:
         "reinforcements": reinforcements,
         "victory": victory,
     }
-    return Scenario.model_validate(data)
+    return scenario_from_data(data)

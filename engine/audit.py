@@ -26,6 +26,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray
 from frontlines.engine.events import (
     Airstrike,
     Battle,
@@ -43,7 +44,7 @@ from frontlines.engine.events import (
     Victory,
 )
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, World
+from frontlines.engine.world import World
 
 E = TypeVar("E")
 

@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 
 from frontlines.engine.ai.heuristic import heuristic_orders, varied_params
+from frontlines.engine.arrays import IntArray
 from frontlines.engine.rules.noise import mix
-from frontlines.engine.scenario import Scenario
+from frontlines.engine.scenario import Scenario, apply_variant
 from frontlines.engine.state import DRAW, NO_WINNER, State, initial_state
 from frontlines.engine.turn import resolve_turn
-from frontlines.engine.world import IntArray, World, compile_world
+from frontlines.engine.world import World, compile_world
 
 COMMANDER_SIGMA = 0.25
 """Spread of the commanders' boldness from run to run (see ``varied_params``)."""
@@ -212,7 +213,7 @@ def forecast(request: ForecastRequest, progress: Progress | None = None) -> dict
         base_world = compile_world(request.scenario)
         start = initial_state(base_world)
     worlds = [("base", base_world)] + [
-        (name, compile_world(request.scenario.with_variant(name))) for name in request.variants
+        (name, compile_world(apply_variant(request.scenario, name))) for name in request.variants
     ]
     total = request.runs * request.turns * len(worlds)
     outcomes: dict[str, Outcomes] = {}

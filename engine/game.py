@@ -24,7 +24,7 @@ from frontlines.engine.orders import (
     validate,
 )
 from frontlines.engine.rules import RULES_VERSION
-from frontlines.engine.scenario import Scenario, ScenarioError, load_scenario
+from frontlines.engine.scenario import Scenario, ScenarioError, apply_variant, load_scenario
 from frontlines.engine.state import State, initial_state
 from frontlines.engine.text import brief, escaped, shown
 from frontlines.engine.turn import resolve_turn
@@ -75,7 +75,7 @@ class Game:
         ``seed`` is any whole number from 0 to 2**64 - 1; raises ``ValueError`` otherwise."""
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
             raise ValueError(f"a seed is a whole number from 0 to 2**64 - 1, not {seed!r}")
-        played = scenario.with_variant(variant) if variant else scenario
+        played = apply_variant(scenario, variant) if variant else scenario
         world = compile_world(played)
         return cls(world, int(seed), variant, source or scenario.id, [initial_state(world)])
 

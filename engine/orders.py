@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from frontlines.engine.arrays import FloatArray
 from frontlines.engine.state import State
 from frontlines.engine.text import counted, shown
-from frontlines.engine.world import FloatArray, World
+from frontlines.engine.world import World
 
 
 class IllegalOrderError(ValueError):

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
+from frontlines.engine.world import World
 
 NO_WINNER = -1
 DRAW = -2

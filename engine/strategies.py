@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hypothesis import strategies as st
 
+from frontlines.engine.scenario.build import scenario_from_data
 from frontlines.engine.scenario.model import LocationKind, Posture, RouteKind, Scenario, Terrain
 
 if TYPE_CHECKING:
@@ -523,7 +524,7 @@ def scenario_data(
 
 def scenarios(**kwargs: Any) -> st.SearchStrategy[Scenario]:
     """Valid :class:`Scenario` values; takes the keyword arguments of :func:`scenario_data`."""
-    return scenario_data(**kwargs).map(Scenario.model_validate)
+    return scenario_data(**kwargs).map(scenario_from_data)
 
 
 def big_scenarios(

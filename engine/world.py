@@ -10,15 +10,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot, scatter_add
 from frontlines.engine.scenario.checks import great_circle_km
 from frontlines.engine.scenario.model import Scenario
 from frontlines.engine.scenario.rules import Rules
 
 FactionId = str
 LocationId = str
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -89,14 +87,10 @@ class World:
     def sum_at_origins(self, values: FloatArray) -> FloatArray:
         """Sum ``values[..., arc]`` into the location each arc starts from (``... x L``),
         always in the same order, so that results do not depend on the batch size."""
-        from frontlines.engine.rules.common import scatter_add
-
         return scatter_add(values, self.arc_src, self.n_locations)
 
     def sum_at_ends(self, values: FloatArray) -> FloatArray:
         """Sum ``values[..., arc]`` into the location each arc leads to (``... x L``)."""
-        from frontlines.engine.rules.common import scatter_add
-
         return scatter_add(values, self.arc_dst, self.n_locations)
 
     def any_at_ends(self, flags: BoolArray) -> BoolArray:
@@ -139,9 +133,7 @@ ONE_HOT_LIMIT = 250_000
 def _one_hot(index: IntArray, size: int) -> FloatArray | None:
     if len(index) * size > ONE_HOT_LIMIT:
         return None
-    matrix = np.zeros((len(index), size))
-    matrix[np.arange(len(index)), index] = 1.0
-    return _frozen(matrix)
+    return _frozen(one_hot(index, size))
 
 
 BIT_SET_LIMIT = 52

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -22,6 +22,13 @@ class Command:
     title: str
     help: str
     run: Callable[[], object]
+
+
+@runtime_checkable
+class HasCommands(Protocol):
+    """A screen that offers commands to the palette (the game screen)."""
+
+    def palette_commands(self) -> list[Command]: ...
 
 
 def order_commands(screen: MainScreen) -> Iterator[Command]:
@@ -73,10 +80,8 @@ class GameCommands(Provider):
     """Orders, places and actions for the palette, built when it opens."""
 
     async def startup(self) -> None:
-        from frontlines.tui.screens.main import MainScreen
-
         screen = self.screen
-        self.commands = all_commands(screen) if isinstance(screen, MainScreen) else []
+        self.commands = screen.palette_commands() if isinstance(screen, HasCommands) else []
 
     async def discover(self) -> Hits:
         for command in self.commands:

@@ -29,11 +29,12 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot
 from frontlines.engine.orders import OrderArrays, available_sorties
 from frontlines.engine.rules.common import hostile_here, morale_factor, supply_factor
 from frontlines.engine.rules.noise import Stream, lognormal_from, uniform
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.world import World
 
 MIN_AMOUNT = 0.05
 """Smaller amounts are not worth an order."""
@@ -103,13 +104,11 @@ def _graph(world: World) -> _Graph:
                     out[place, k] = arcs[(place, int(other))]
         adjacency = src_onehot = dst_onehot = None
         if world.n_locations <= DENSE_LIMIT:
-            n_l, arcs_all = world.n_locations, np.arange(world.n_arcs)
+            n_l = world.n_locations
             adjacency = np.zeros((n_l, n_l))
             adjacency[world.arc_src, world.arc_dst] = 1.0
-            src_onehot = np.zeros((world.n_arcs, n_l))
-            src_onehot[arcs_all, world.arc_src] = 1.0
-            dst_onehot = np.zeros((world.n_arcs, n_l))
-            dst_onehot[arcs_all, world.arc_dst] = 1.0
+            src_onehot = one_hot(world.arc_src, n_l)
+            dst_onehot = one_hot(world.arc_dst, n_l)
         graph = _Graph(out, valid, adjacency, src_onehot, dst_onehot)
         _GRAPHS[world] = graph
     return graph

@@ -23,11 +23,12 @@ from frontlines.engine.ai.heuristic import (
     heuristic_orders,
     merge,
 )
+from frontlines.engine.arrays import BoolArray, FloatArray
 from frontlines.engine.orders import OrderArrays
 from frontlines.engine.rules.noise import mix
 from frontlines.engine.state import State
 from frontlines.engine.turn import resolve_turn
-from frontlines.engine.world import BoolArray, FloatArray, World
+from frontlines.engine.world import World
 
 ROLLOUT_SALT = 0x524F4C4C4F555453
 """Keeps rollout seeds apart from the game's own seeds."""

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import FloatArray
 from frontlines.engine.reference.common import ally, holder, log, lognormal, one_game, power
 from frontlines.engine.reference.orders import PlainOrders, available_sorties
 from frontlines.engine.rules.noise import Stream, uniform
 from frontlines.engine.state import State
-from frontlines.engine.world import FloatArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.reference.combat import CombatOutcome
 from frontlines.engine.reference.common import ally, close_call, one_game
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

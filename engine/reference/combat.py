@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray
 from frontlines.engine.reference.common import (
     ally,
     holder,
@@ -18,7 +19,7 @@ from frontlines.engine.reference.common import (
 )
 from frontlines.engine.rules.noise import Stream, uniform
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

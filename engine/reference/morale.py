@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.reference.common import close_call, one_game
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray
 from frontlines.engine.reference.common import hostile_at, one_game
 from frontlines.engine.reference.orders import PlainOrders
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

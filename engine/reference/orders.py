@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import FloatArray
 from frontlines.engine.orders import Airstrike, Attack, Move, Order, OrderArrays
 from frontlines.engine.reference.common import ally, holder
 from frontlines.engine.state import State
-from frontlines.engine.world import FloatArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

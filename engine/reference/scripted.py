@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray
 from frontlines.engine.reference.common import ally, holder, one_game
 from frontlines.engine.scenario.model import Effect, Trigger
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays, available_sorties
 from frontlines.engine.rules.common import (
     ORDER_FREE_TERMS,
@@ -16,7 +17,7 @@ from frontlines.engine.rules.common import (
 )
 from frontlines.engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.rules.combat import BattleResult
 from frontlines.engine.rules.common import where_set
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.rules.air import AirResult
 from frontlines.engine.rules.common import (
     hostile_here,
@@ -23,7 +24,7 @@ from frontlines.engine.rules.common import (
 )
 from frontlines.engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, IntArray, World
+from frontlines.engine.world import World
 
 LOG_COLUMNS = (
     "attacker_strength",  # before losses

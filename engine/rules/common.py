@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.scenario.rules import Rules
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, IntArray
 
 
 def friendly_here(allied: BoolArray, controller: IntArray) -> BoolArray:
@@ -66,16 +66,6 @@ def sum_axis1(values: FloatArray) -> FloatArray:
     for k in range(1, n):  # a handful of steps, each adding a whole B x ... slice
         total += values[:, k]
     return total
-
-
-def scatter_add(values: FloatArray, index: IntArray, size: int) -> FloatArray:
-    """Sum ``values[..., k]`` into ``out[..., index[k]]`` over the last axis (length ``size``)."""
-    lead = values.shape[:-1]
-    rows = int(np.prod(lead, dtype=np.int64))
-    flat = values.reshape(rows, -1)
-    offsets = (np.arange(rows)[:, np.newaxis] * size + index[np.newaxis, :]).ravel()
-    summed = np.bincount(offsets, weights=flat.ravel(), minlength=rows * size)
-    return summed.reshape((*lead, size))
 
 
 def morale_factor(morale: FloatArray, collapsed: BoolArray, rules: Rules) -> FloatArray:

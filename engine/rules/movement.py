@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray
 from frontlines.engine.orders import OrderArrays
 from frontlines.engine.rules.common import hostile_here
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, World
+from frontlines.engine.world import World
 
 
 def resolve_movement(

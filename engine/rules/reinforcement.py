@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, FloatArray
 from frontlines.engine.scenario.model import Effect, Trigger
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, FloatArray, World
+from frontlines.engine.world import World
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray, IntArray
 from frontlines.engine.rules.common import friendly_here
 from frontlines.engine.state import State
-from frontlines.engine.world import BoolArray, IntArray, World
+from frontlines.engine.world import World
 
 
 def supplied(world: World, state: State) -> BoolArray:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from frontlines.engine.arrays import BoolArray
 from frontlines.engine.rules.common import allied_to_holder
 from frontlines.engine.scenario.model import VictoryCondition
 from frontlines.engine.state import DRAW, NO_WINNER, State
-from frontlines.engine.world import BoolArray, World
+from frontlines.engine.world import World
 
 
 def _in_time(world: World, turn: int, v: VictoryCondition) -> bool:

@@ -1,5 +1,6 @@
 """The scenario format: hardened YAML in, validated immutable models out."""
 
+from frontlines.engine.scenario.build import scenario_from_data
 from frontlines.engine.scenario.diagnostics import Diagnostic, Mark, ScenarioError, Severity
 from frontlines.engine.scenario.loader import (
     CheckResult,
@@ -13,6 +14,7 @@ from frontlines.engine.scenario.loader import (
     shipped_ids,
 )
 from frontlines.engine.scenario.model import Scenario
+from frontlines.engine.scenario.variants import UnknownVariantError, apply_variant
 
 __all__ = [
     "CheckResult",
@@ -21,6 +23,8 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Severity",
+    "UnknownVariantError",
+    "apply_variant",
     "check_bytes",
     "check_file",
     "check_text",
@@ -28,5 +32,6 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "resolve",
+    "scenario_from_data",
     "shipped_ids",
 ]

@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import InitErrorDetails
 
 from frontlines.engine.scenario.diagnostics import (
     Candidates,
@@ -20,9 +23,7 @@ from frontlines.engine.scenario.diagnostics import (
     SuggestionBudget,
     suggest,
 )
-
-if TYPE_CHECKING:
-    from frontlines.engine.scenario.model import Effect, Scenario, Trigger
+from frontlines.engine.scenario.model import LIST_SECTIONS, Effect, Scenario, Trigger
 
 _NOUNS = {
     "factions": "faction",
@@ -55,9 +56,37 @@ class CheckContext:
 
 
 def cross_check(scenario: Scenario, context: CheckContext) -> list[Problem]:
-    """Every cross-field problem in ``scenario``."""
+    """Every cross-field problem in ``scenario`` (its variants are checked by
+    :func:`frontlines.engine.scenario.variants.check_variants`)."""
     checker = _Checker(scenario, context)
     return list(checker.run())
+
+
+def check_scenario(data: Any, context: CheckContext | None = None) -> Scenario:
+    """Scenario data through the first two steps of loading: the fields, then the
+    cross-checks (not the variants).
+
+    With a ``context`` the cross-checks' problems are added to it; without one, any error
+    among them raises :class:`pydantic.ValidationError`, as a field error does.
+    """
+    scenario = Scenario.model_validate(data)
+    found = cross_check(scenario, context or CheckContext())
+    if context is None:
+        raise_errors(found, data)
+    else:
+        context.problems.extend(found)
+    return scenario
+
+
+def raise_errors(problems: Iterable[Problem], data: Any) -> None:
+    """Raise :class:`pydantic.ValidationError` for the errors among ``problems``, if any."""
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        message = "; ".join(p.describe() for p in errors)
+        detail = InitErrorDetails(
+            type="value_error", loc=(), input=data, ctx={"error": ValueError(message)}
+        )
+        raise ValidationError.from_exception_data(Scenario.__name__, [detail])
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -114,8 +143,6 @@ class _Checker:
                 found += self._reachability()
             found += [*self._playable(), *self._activity()]
         yield from found
-        if not self.partial:
-            yield from self._variants({p.describe() for p in found})
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -455,18 +482,9 @@ class _Checker:
                         "the scenario or one folder up",
                     )
 
-    def _variants(self, known: set[str]) -> Iterator[Problem]:
-        from frontlines.engine.scenario.variants import base_data, check_variant
-
-        base = base_data(self.s) if self.s.variants else {}
-        for i, variant in enumerate(self.s.variants):
-            yield from check_variant(base, i, variant, self.context, known)
-
 
 def citations(scenario: Scenario) -> Iterator[tuple[DataPath, list[str]]]:
     """Every ``sources`` list in the scenario, with the path of the entity that holds it."""
-    from frontlines.engine.scenario.model import LIST_SECTIONS
-
     yield (), scenario.sources
     for section in LIST_SECTIONS:
         for i, entity in enumerate(getattr(scenario, section)):

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from frontlines.engine.text import brief, escaped
 
@@ -252,3 +253,21 @@ class Problem:
         """The message with the field it concerns, without a file position."""
         where = render_path(self.path)
         return f"{where}: {self.message}" if where else self.message
+
+
+def describe_value(value: Any) -> str:
+    """How a value read from YAML looks to an author: ``text 'no'``, ``nothing (null)``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -25,10 +25,12 @@ from frontlines.engine.scenario.diagnostics import (
     Mark,
     Problem,
     SuggestionBudget,
+    describe_value,
     omission,
     one_line,
     suggest,
 )
+from frontlines.engine.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from frontlines.engine.scenario.yamlio import Document
@@ -66,15 +68,11 @@ _EXPECTED = {
 
 def problems_from_validation(
     error: ValidationError,
-    root: type[BaseModel] | None = None,
+    root: type[BaseModel] = Scenario,
     budget: SuggestionBudget | None = None,
 ) -> list[Problem]:
     """One :class:`Problem` per error pydantic found validating ``root`` (a scenario unless
     given), in the order it found them."""
-    if root is None:
-        from frontlines.engine.scenario.model import Scenario
-
-        root = Scenario
     return [_problem(detail, root, budget) for detail in error.errors(include_url=False)]
 
 
@@ -122,24 +120,6 @@ def _diagnostic(name: str, document: Document, problem: Problem, mark: Mark) -> 
             "is a closing quote missing?"
         )
     return Diagnostic(name, mark, one_line(message), problem.severity)
-
-
-def describe_value(value: Any) -> str:
-    """How a value read from YAML looks to an author: ``text 'no'``, ``nothing (null)``."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text '{shown}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def _where(detail: ErrorDetails) -> tuple[DataPath, bool]:

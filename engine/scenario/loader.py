@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from frontlines.engine.scenario.base import ID_PATTERN
+from frontlines.engine.scenario.build import scenario_from_data
 from frontlines.engine.scenario.checks import CheckContext
 from frontlines.engine.scenario.diagnostics import (
     DataPath,
@@ -21,10 +22,11 @@ from frontlines.engine.scenario.diagnostics import (
     Severity,
     SuggestionBudget,
     YamlInputError,
+    describe_value,
     one_line,
     suggest,
 )
-from frontlines.engine.scenario.errors import Found, describe_value, report
+from frontlines.engine.scenario.errors import Found, report
 from frontlines.engine.scenario.facts import known_facts
 from frontlines.engine.scenario.model import LIST_SECTIONS, Scenario
 from frontlines.engine.scenario.yamlio import decode, dump_yaml, parse_document, read_text
@@ -130,7 +132,7 @@ def check_text(text: str, *, name: str = "<string>", facts_for: Path | None = No
     context = CheckContext(facts=facts, budget=budget)
     found: list[Found]
     try:
-        scenario: Scenario | None = Scenario.model_validate(document.data, context=context)
+        scenario: Scenario | None = scenario_from_data(document.data, context)
         found = list(context.problems)
     except ValidationError as exc:
         scenario = None
@@ -199,7 +201,7 @@ def _check_the_rest(
         }
     context = CheckContext(facts=facts, left_out=left_out, budget=budget)
     try:
-        Scenario.model_validate(rest, context=context)
+        scenario_from_data(rest, context)
     except ValidationError:
         return []
 

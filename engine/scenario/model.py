@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from frontlines.engine.scenario.base import (
@@ -24,7 +24,7 @@ from frontlines.engine.scenario.base import (
     Text,
     VariantId,
 )
-from frontlines.engine.scenario.errors import describe_value
+from frontlines.engine.scenario.diagnostics import describe_value
 from frontlines.engine.scenario.rules import Rules
 
 MAX_VARIANTS = 20
@@ -389,19 +389,6 @@ class Scenario(Sourced):
             raise ValueError(f"the last turn would fall after {date.max.isoformat()}")
         return self
 
-    @model_validator(mode="after")
-    def _cross_check(self, info: ValidationInfo) -> Self:
-        from frontlines.engine.scenario.checks import CheckContext, cross_check
-
-        context = info.context
-        if isinstance(context, CheckContext):
-            context.problems.extend(cross_check(self, context))
-            return self
-        problems = [p for p in cross_check(self, CheckContext()) if p.is_error]
-        if problems:
-            raise ValueError("; ".join(p.describe() for p in problems))
-        return self
-
     def faction(self, faction_id: str) -> Faction:
         """The faction with this id; raises ``KeyError``."""
         for faction in self.factions:
@@ -419,12 +406,6 @@ class Scenario(Sourced):
     def variant_ids(self) -> list[str]:
         """The ids of the scenario's variants, in file order."""
         return [v.id for v in self.variants]
-
-    def with_variant(self, variant_id: str) -> Scenario:
-        """This scenario with a variant's changes applied (and no variants of its own)."""
-        from frontlines.engine.scenario.variants import apply_variant
-
-        return apply_variant(self, variant_id)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data that dumps to an equivalent scenario file."""

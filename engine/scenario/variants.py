@@ -13,11 +13,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from frontlines.engine.scenario.base import EXTENSION_PREFIX
+from frontlines.engine.scenario.checks import CheckContext, check_scenario
 from frontlines.engine.scenario.diagnostics import (
     Candidates,
     DataPath,
@@ -26,10 +27,8 @@ from frontlines.engine.scenario.diagnostics import (
     SuggestionBudget,
     suggest,
 )
-
-if TYPE_CHECKING:
-    from frontlines.engine.scenario.checks import CheckContext
-    from frontlines.engine.scenario.model import Scenario, Variant
+from frontlines.engine.scenario.errors import problems_from_validation
+from frontlines.engine.scenario.model import Scenario, Variant
 
 PATCHABLE_SECTIONS = ("factions", "alliances", "locations", "air_support", "events")
 REPLACED_FIELDS = ("title", "description", "start_date", "turn_length_days", "max_turns")
@@ -62,8 +61,6 @@ def merge_changes(
         if key.startswith(EXTENSION_PREFIX):
             continue
         if key not in CHANGEABLE:
-            from frontlines.engine.scenario.model import Scenario
-
             sections = {info.alias or name for name, info in Scenario.model_fields.items()}
             hint = "" if key in sections else suggest(key, CHANGEABLE, budget)
             problems.append(
@@ -170,9 +167,8 @@ def base_data(scenario: Scenario) -> dict[str, Any]:
 
 
 def apply_variant(scenario: Scenario, variant_id: str) -> Scenario:
-    """The scenario with the variant's changes applied; raises :class:`UnknownVariantError`."""
-    from frontlines.engine.scenario.model import Scenario
-
+    """The scenario with the variant's changes applied (and no variants of its own); raises
+    :class:`UnknownVariantError`."""
     known = scenario.variant_ids()
     if variant_id not in known:
         raise UnknownVariantError(
@@ -183,7 +179,18 @@ def apply_variant(scenario: Scenario, variant_id: str) -> Scenario:
     merged, _, problems = merge_changes(base_data(scenario), variant.changes)
     if problems:
         raise ValueError("; ".join(p.describe() for p in problems))
-    return Scenario.model_validate(merged)
+    return check_scenario(merged)
+
+
+def check_variants(scenario: Scenario, context: CheckContext, known: set[str]) -> list[Problem]:
+    """The last step of loading: problems in each variant of ``scenario`` (see
+    :func:`check_variant`)."""
+    base = base_data(scenario) if scenario.variants else {}
+    return [
+        problem
+        for i, variant in enumerate(scenario.variants)
+        for problem in check_variant(base, i, variant, context, known)
+    ]
 
 
 def check_variant(
@@ -194,10 +201,6 @@ def check_variant(
     Problems outside the changed values that the base scenario already has (``known``, as
     described by :meth:`Problem.describe`) are not repeated.
     """
-    from frontlines.engine.scenario.checks import CheckContext
-    from frontlines.engine.scenario.errors import problems_from_validation
-    from frontlines.engine.scenario.model import Scenario
-
     prefix: DataPath = ("variants", index, "changes")
     if not variant.changes:
         yield Problem(prefix, "this variant changes nothing", severity=Severity.WARNING)
@@ -209,7 +212,7 @@ def check_variant(
         return
     sub = CheckContext(facts=context.facts, budget=context.budget, variant_applied=True)
     try:
-        Scenario.model_validate(merged, context=sub)
+        check_scenario(merged, sub)
         found = sub.problems
     except ValidationError as exc:
         found = problems_from_validation(exc, budget=context.budget)

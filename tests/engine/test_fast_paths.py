@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from frontlines.engine import load_scenario
 from frontlines.engine import reference as ref
 from frontlines.engine import strategies as fst
+from frontlines.engine.arrays import scatter_add
 from frontlines.engine.orders import no_orders
 from frontlines.engine.rules import air as air_rules
 from frontlines.engine.rules.air import _requests, resolve_air
@@ -30,7 +31,6 @@ from frontlines.engine.rules.combat import resolve_combat
 from frontlines.engine.rules.common import (
     allied_to_holder,
     friendly_here,
-    scatter_add,
     sum_axis1,
     where_set,
 )

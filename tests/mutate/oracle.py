@@ -44,7 +44,7 @@ from frontlines.engine.orders import (
     order_to_data,
     validate,
 )
-from frontlines.engine.scenario import Scenario, load_scenario, shipped_ids
+from frontlines.engine.scenario import Scenario, apply_variant, load_scenario, shipped_ids
 from frontlines.engine.state import State, initial_state
 from frontlines.engine.turn import resolve_turn
 from frontlines.engine.world import World, compile_world
@@ -122,7 +122,7 @@ def parts() -> tuple[Part, ...]:
         scenario = load_scenario(sid)
         chosen.append(Part(sid, scenario, 2, 4))
         chosen += [
-            Part(f"{sid}/{v}", scenario.with_variant(v), 1, 2) for v in scenario.variant_ids()
+            Part(f"{sid}/{v}", apply_variant(scenario, v), 1, 2) for v in scenario.variant_ids()
         ]
     chosen.append(Part("grid-16", generated_scenario(16, seed=1), 1, 4))
     chosen.append(Part("grid-36", generated_scenario(36, seed=2), 1, 2, 12))

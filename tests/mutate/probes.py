@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.generated import generated_scenario
+from frontlines.engine.arrays import scatter_add
 from frontlines.engine.orders import OrderArrays
 from frontlines.engine.rules import common, noise
 from frontlines.engine.rules.air import resolve_air
@@ -23,7 +24,7 @@ from frontlines.engine.rules.reinforcement import resolve_reinforcements
 from frontlines.engine.rules.scripted import run_scripted_events, trigger_holds
 from frontlines.engine.rules.supply import resolve_supply, supplied
 from frontlines.engine.rules.victory import condition_met, resolve_victory
-from frontlines.engine.scenario import Scenario, load_scenario
+from frontlines.engine.scenario import Scenario, load_scenario, scenario_from_data
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -93,7 +94,7 @@ def crafted_scenarios() -> list[tuple[str, Scenario]]:
     bare = load_scenario("two-rivers").to_data()
     bare |= {"id": "crafted-bare", "air_support": [], "reinforcements": [], "variants": []}
     bare["events"] = [e for e in bare.get("events", []) if "sorties" not in str(e)]
-    return [(data["id"], Scenario.model_validate(data)) for data in (grid, bare)]
+    return [(data["id"], scenario_from_data(data)) for data in (grid, bare)]
 
 
 def shown(array: Any) -> str:
@@ -161,7 +162,7 @@ def _common_lines() -> Iterator[str]:
         values = rng.random(shape) * (rng.random(shape) < 0.5)
         yield f"sum_axis1 {shown(common.sum_axis1(values))} {shown(common.where_set(values > 0.5))}"
         index = rng.integers(0, 7, size=shape[-1])
-        yield f"scatter_add {shown(common.scatter_add(values, index, 7))}"
+        yield f"scatter_add {shown(scatter_add(values, index, 7))}"
         allied = rng.random((shape[0], shape[1], shape[1])) < 0.5
         controller = rng.integers(0, shape[1], size=(shape[0], shape[2]))
         yield f"friendly {shown(common.friendly_here(allied, controller))}"

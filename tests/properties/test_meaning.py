@@ -22,7 +22,7 @@ from frontlines.engine.invariants import check_turn
 from frontlines.engine.orders import no_orders
 from frontlines.engine.rules.air import resolve_air
 from frontlines.engine.rules.common import supply_factor
-from frontlines.engine.scenario import Scenario
+from frontlines.engine.scenario import Scenario, scenario_from_data
 from frontlines.engine.state import State, initial_state
 from frontlines.engine.turn import resolve_turn
 from frontlines.engine.world import World, compile_world
@@ -62,7 +62,7 @@ rules_constants = st.fixed_dictionaries(
 def with_rules(scenario: Scenario, rules: dict) -> Scenario:  # type: ignore[type-arg]
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["rules"] = rules
-    return Scenario.model_validate(data)
+    return scenario_from_data(data)
 
 
 def ai_turns(world: World, batch: int, seed: int, turns: int) -> list[tuple[State, State, list]]:  # type: ignore[type-arg]

@@ -47,6 +47,7 @@ from frontlines.engine.rules.reinforcement import resolve_reinforcements
 from frontlines.engine.rules.scripted import run_scripted_events
 from frontlines.engine.rules.supply import resolve_supply, supplied
 from frontlines.engine.rules.victory import resolve_victory
+from frontlines.engine.scenario import scenario_from_data
 from frontlines.engine.state import DRAW, State
 from frontlines.engine.turn import resolve_turn
 from frontlines.engine.world import World
@@ -295,7 +296,7 @@ def _every_event_fires_on(scenario: Scenario, turn: int) -> Scenario:
     data = scenario.to_data()
     for event in data.get("events", []):
         event["when"] = {"turn": turn}
-    return Scenario.model_validate(data)
+    return scenario_from_data(data)
 
 
 @settings(max_examples=examples(30), deadline=None, suppress_health_check=SLOW)
@@ -510,7 +511,7 @@ def test_orders_compile_to_what_they_add_up_to(turn: fst.PlayedTurn) -> None:
 
 def _three_sides(air: dict[str, Any], rules: dict[str, Any] | None = None) -> Scenario:
     places = [("p", "b", 0.0), ("q", "a", 0.1), ("r", "c", 0.2)]
-    return Scenario.model_validate(
+    return scenario_from_data(
         {
             "rules": rules or {},
             "schema": 1,
@@ -562,7 +563,7 @@ def test_victory_needs_every_part_of_a_condition() -> None:
         {"faction": "a", "control": ["q"], "points": 3.0},
         {"faction": "c", "control": ["r"], "points": 1.0, "by_turn": 1},
     ]
-    world = compile_world(Scenario.model_validate(data))
+    world = compile_world(scenario_from_data(data))
     for turn in (1, 2):
         state = initial_state(world).evolve(turn=turn)
         decided, _ = ref.victory(world, state)
@@ -576,7 +577,7 @@ def test_support_for_the_attackers_is_reduced_by_air_defence() -> None:
     scenario = _three_sides(air)
     data = scenario.to_data()
     data["locations"][1]["air_defence"] = 0.25
-    world = compile_world(Scenario.model_validate(data))
+    world = compile_world(scenario_from_data(data))
     orders: list[Order] = [Attack("b", "p", "q", 5.0), CloseSupport("b", "air", "q", 8)]
     arrays = compile_orders(world, [orders])
     compare_phases(world, initial_state(world), arrays, 3)
@@ -671,7 +672,7 @@ WIPE_OUT = {
 
 
 def test_a_strike_that_leaves_nothing_keeps_allied_forces() -> None:
-    world = compile_world(Scenario.model_validate(WIPE_OUT))
+    world = compile_world(scenario_from_data(WIPE_OUT))
     state = initial_state(world)
     orders = [Airstrike("a", "air", "q", 40)]
     struck, air = resolve_air(

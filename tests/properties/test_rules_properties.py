@@ -11,6 +11,7 @@ from frontlines.engine import strategies as fst
 from frontlines.engine.invariants import check_state, check_turn
 from frontlines.engine.orders import Attack, CloseSupport, compile_orders
 from frontlines.engine.rules.noise import Stream, uniform
+from frontlines.engine.scenario import apply_variant
 from frontlines.engine.state import initial_state
 from frontlines.engine.turn import resolve_turn
 from frontlines.engine.world import compile_world
@@ -93,7 +94,7 @@ def test_two_variants_run_on_the_same_seeds_see_the_same_chance() -> None:
     seeds = list(range(20))
     draws = []
     for variant in (None, "no-russian-air"):
-        world = compile_world(scenario.with_variant(variant) if variant else scenario)
+        world = compile_world(apply_variant(scenario, variant) if variant else scenario)
         orders = compile_orders(
             world, [[Attack("opposition", "western-aleppo", "aleppo", 10.0)]] * 20
         )

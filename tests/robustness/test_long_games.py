@@ -48,7 +48,7 @@ from frontlines.engine import strategies as fst
 from frontlines.engine.ai.heuristic import heuristic_orders, varied_params
 from frontlines.engine.forecast import COMMANDER_SIGMA, run_seeds
 from frontlines.engine.invariants import check_turn
-from frontlines.engine.scenario import shipped_ids
+from frontlines.engine.scenario import scenario_from_data, shipped_ids
 from frontlines.engine.world import World
 
 TURNS = int(os.environ.get("FRONTLINES_SOAK_TURNS", "300"))
@@ -70,7 +70,7 @@ def endless(scenario: Scenario, turns: int) -> Scenario:
     data = scenario.model_dump(mode="json", by_alias=True)
     data["max_turns"] = max(turns, scenario.max_turns)
     data["victory"] = []
-    return Scenario.model_validate(data)
+    return scenario_from_data(data)
 
 
 @dataclass

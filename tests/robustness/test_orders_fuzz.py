@@ -56,6 +56,7 @@ from frontlines.engine.events import Battle
 from frontlines.engine.game import MAX_ORDERS_PER_TURN, MAX_PENDING_ORDERS
 from frontlines.engine.invariants import check_state, check_turn
 from frontlines.engine.orders import available_sorties, validate
+from frontlines.engine.scenario import scenario_from_data
 from frontlines.tui.screens.order import with_amount
 
 SHIPPED = ["aleppo-2024", "hama-2024", "two-rivers"]
@@ -630,7 +631,7 @@ def _place(place: str, lon: float, holder: str, garrison: float = 0.0) -> dict[s
 def _support_needs_an_attack() -> Scenario:
     """Two sides; ``b`` holds ``y`` with nobody in it, so close support over ``y`` is only
     possible while an attack on it is ordered."""
-    return Scenario.model_validate(
+    return scenario_from_data(
         {
             "schema": 1,
             "id": "support-needs-an-attack",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.measure import hostile_inputs, run_validate
-from engine.scenario.yamlio import DEFAULT_LOADER
-from tui.cli import main
+from frontlines.engine.scenario.yamlio import DEFAULT_LOADER
+from frontlines.tui.cli import main
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.glob("*.yaml"))

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Static
 from frontlines.engine.events import Event
 from frontlines.engine.game import SaveError
 from frontlines.engine.orders import Attack, IllegalOrderError, Move, Order
-from frontlines.tui.commands import GameCommands, place_commands
+from frontlines.tui.commands import Command, GameCommands, all_commands, place_commands
 from frontlines.tui.screens.battles import BattlesScreen
 from frontlines.tui.screens.forecast import ForecastScreen
 from frontlines.tui.screens.gameover import GameOverScreen
@@ -75,6 +75,10 @@ class MainScreen(Screen[None]):
         self.busy = False
 
     # -- layout -----------------------------------------------------------------------------
+
+    def palette_commands(self) -> list[Command]:
+        """Every order, place and action the command palette offers now."""
+        return all_commands(self)
 
     def compose(self) -> ComposeResult:
         game = self.session.game

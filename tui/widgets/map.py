@@ -25,11 +25,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from frontlines.engine.arrays import FloatArray
 from frontlines.engine.rules.common import hostile_here
 from frontlines.engine.rules.supply import supplied
 from frontlines.engine.scenario.model import LocationKind, RouteKind
 from frontlines.engine.state import State, initial_state
-from frontlines.engine.world import FloatArray, World
+from frontlines.engine.world import World
 
 Cell = tuple[int, int]
 

@@ -1,0 +1,41 @@
+"""The array types of the engine, and the few array operations everything below the rules uses.
+
+A leaf module: it imports nothing of Frontlines, so the World, the State and the rules can all
+build on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def scatter_add(values: FloatArray, index: IntArray, size: int) -> FloatArray:
+    """Sum ``values[..., k]`` into ``out[..., index[k]]`` over the last axis (length ``size``).
+
+    >>> scatter_add(np.array([[1.0, 2.0, 4.0]]), np.array([0, 2, 0]), 3)
+    array([[5., 0., 2.]])
+    """
+    lead = values.shape[:-1]
+    rows = int(np.prod(lead, dtype=np.int64))
+    flat = values.reshape(rows, -1)
+    offsets = (np.arange(rows)[:, np.newaxis] * size + index[np.newaxis, :]).ravel()
+    summed = np.bincount(offsets, weights=flat.ravel(), minlength=rows * size)
+    return summed.reshape((*lead, size))
+
+
+def one_hot(index: IntArray, size: int) -> FloatArray:
+    """A ``len(index) x size`` matrix with a 1 in column ``index[k]`` of row ``k``: multiplying
+    by it sums rows into their columns, as :func:`scatter_add` does.
+
+    >>> one_hot(np.array([1, 0]), 3)
+    array([[0., 1., 0.],
+           [1., 0., 0.]])
+    """
+    matrix = np.zeros((len(index), size))
+    matrix[np.arange(len(index)), index] = 1.0
+    return matrix
