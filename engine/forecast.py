@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -135,10 +134,7 @@ def _victory(outcomes: Outcomes) -> dict[str, float]:
 
 
 def _day(world: World, turn: int) -> str:
-    scenario = world.scenario
-    return (
-        scenario.start_date + timedelta(days=(turn - 1) * scenario.turn_length_days)
-    ).isoformat()
+    return world.scenario.first_day(turn).isoformat()
 
 
 def _locations(outcomes: Outcomes) -> dict[str, Any]:

@@ -35,6 +35,22 @@ SAVE_VERSION = 3
 """Version 2 added the checksum, version 3 the rules version; older versions are read
 through :data:`MIGRATIONS`."""
 ENGINE_VERSION = __version__
+
+
+def seed_problem(seed: object) -> str | None:
+    """What is wrong with ``seed`` as the seed of a game or a forecast, or ``None``: a seed is
+    a whole number from 0 to 2**64 - 1.
+
+    >>> seed_problem(7) is None
+    True
+    >>> seed_problem(-1)
+    'a whole number from 0 to 2**64 - 1, not -1'
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        return f"a whole number from 0 to 2**64 - 1, not {seed!r}"
+    return None
+
+
 MAX_SAVE_BYTES = 16 * 1024 * 1024
 MAX_PENDING_ORDERS = 2000
 """Orders one side may give in a turn (more than any side needs)."""
@@ -73,8 +89,9 @@ class Game:
         """A game at the scenario's start (with a variant applied, if named).
 
         ``seed`` is any whole number from 0 to 2**64 - 1; raises ``ValueError`` otherwise."""
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
-            raise ValueError(f"a seed is a whole number from 0 to 2**64 - 1, not {seed!r}")
+        problem = seed_problem(seed)
+        if problem:
+            raise ValueError(f"a seed is {problem}")
         played = apply_variant(scenario, variant) if variant else scenario
         world = compile_world(played)
         return cls(world, int(seed), variant, source or scenario.id, [initial_state(world)])

@@ -25,6 +25,63 @@ def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 @dataclass(frozen=True, eq=False)
+class Objectives:
+    """The scenario's victory conditions as arrays, one entry per condition (``V``), in file
+    order: the first condition met wins."""
+
+    faction: IntArray  # V: the faction each condition is for
+    places: BoolArray  # V x L: the places each condition needs its side to hold
+    points: FloatArray  # V: the value its side must hold, NaN where the condition sets none
+    by_turn: IntArray  # V: the last turn it may be met, -1 for any
+    at_end: BoolArray  # V: whether it is met only after the last turn
+
+
+def compile_objectives(
+    scenario: Scenario, f_index: dict[str, int], l_index: dict[str, int]
+) -> Objectives:
+    """The victory conditions of ``scenario`` as :class:`Objectives`."""
+    victory = scenario.victory
+    places = np.zeros((len(victory), len(scenario.locations)), dtype=bool)
+    for v, condition in enumerate(victory):
+        for place in condition.control:
+            places[v, l_index[place]] = True
+    return Objectives(
+        faction=_frozen(np.array([f_index[c.faction] for c in victory], dtype=np.int64)),
+        places=_frozen(places),
+        points=_frozen(
+            np.array([np.nan if c.points is None else c.points for c in victory], dtype=np.float64)
+        ),
+        by_turn=_frozen(
+            np.array([-1 if c.by_turn is None else c.by_turn for c in victory], dtype=np.int64)
+        ),
+        at_end=_frozen(np.array([c.at_end for c in victory], dtype=bool)),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Arrivals:
+    """The scenario's reinforcements as arrays, one entry per reinforcement (``R``)."""
+
+    turn: IntArray  # R: the turn each arrives at the end of
+    faction: IntArray  # R
+    place: IntArray  # R
+    strength: FloatArray  # R
+
+
+def compile_arrivals(
+    scenario: Scenario, f_index: dict[str, int], l_index: dict[str, int]
+) -> Arrivals:
+    """The reinforcements of ``scenario`` as :class:`Arrivals`."""
+    entries = scenario.reinforcements
+    return Arrivals(
+        turn=_frozen(np.array([r.turn for r in entries], dtype=np.int64)),
+        faction=_frozen(np.array([f_index[r.faction] for r in entries], dtype=np.int64)),
+        place=_frozen(np.array([l_index[r.location] for r in entries], dtype=np.int64)),
+        strength=_frozen(np.array([r.strength for r in entries], dtype=np.float64)),
+    )
+
+
+@dataclass(frozen=True, eq=False)
 class World:
     """Index maps and constant arrays of one scenario (F factions, L locations, E routes).
 
@@ -70,6 +127,10 @@ class World:
     place_bits: FloatArray  # 2**l for each place l, on maps of at most 52 places (else empty)
     source_bits: int  # the set of supply sources, bit l for place l (on those maps)
     lookup: dict[str, dict[Any, int]]  # id -> index for factions, locations, air, arcs
+    objectives: Objectives
+    arrivals: Arrivals
+    max_turns: int
+    turn_length_days: int
     digest: str
 
     @property
@@ -285,5 +346,9 @@ def compile_world(scenario: Scenario) -> World:
                 )
             },
         },
+        objectives=compile_objectives(scenario, f_index, l_index),
+        arrivals=compile_arrivals(scenario, f_index, l_index),
+        max_turns=scenario.max_turns,
+        turn_length_days=scenario.turn_length_days,
         digest=scenario_digest(scenario),
     )

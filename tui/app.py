@@ -253,7 +253,7 @@ def writable_saves(folder: Path) -> tuple[Path | None, str | None]:
 
 
 def make_app(
-    scenario: str | None = None,
+    scenario: Scenario | str | None = None,
     *,
     faction: str | None = None,
     seed: int = 0,
@@ -262,7 +262,8 @@ def make_app(
     saves: Path | None = None,
 ) -> FrontlinesApp:
     """The app for a command line: a saved game, a new game of a scenario as a faction, a
-    scenario to pick a faction in, or the scenario picker. Raises ``ScenarioError``,
+    scenario to pick a faction in, or the scenario picker. ``scenario`` is a loaded scenario or
+    what :func:`~frontlines.engine.scenario.load_scenario` takes. Raises ``ScenarioError``,
     ``SaveError`` or ``ValueError`` for bad input, before anything is drawn."""
     folder, warning = writable_saves(saves if saves is not None else data_dir())
     if load is not None:
@@ -270,7 +271,9 @@ def make_app(
         return FrontlinesApp(session=resumed, saves=folder, warning=warning)
     if scenario is None and faction is None:
         return FrontlinesApp(seed=seed, difficulty=difficulty, saves=folder, warning=warning)
-    chosen = load_scenario(scenario or shipped_ids()[0])
+    chosen = (
+        scenario if isinstance(scenario, Scenario) else load_scenario(scenario or shipped_ids()[0])
+    )
     if faction is None:
         return FrontlinesApp(
             scenario=chosen, seed=seed, difficulty=difficulty, saves=folder, warning=warning

@@ -292,11 +292,12 @@ def cmd_play(
     """Play in the terminal. When output is not a terminal (a pipe, a script), print the
     scenario's starting situation instead. A bug that stops the game gives ``EXIT_CRASH``
     and one line naming the crash log; the autosave of the last turn is kept."""
-    from frontlines.engine.game import SaveError
+    from frontlines.engine.game import SaveError, seed_problem
     from frontlines.engine.scenario import ScenarioError, load_scenario, shipped_ids
 
-    if not 0 <= seed < 2**64:
-        _error(f"--seed must be a whole number from 0 to 2**64 - 1, not {seed}")
+    problem = seed_problem(seed)
+    if problem:
+        _error(f"--seed must be {problem}")
         return EXIT_USAGE
     scenario = None
     if load is None:
@@ -327,7 +328,7 @@ def cmd_play(
 
     try:
         app = make_app(
-            scenario_ref,
+            scenario if scenario is not None else scenario_ref,
             faction=faction,
             seed=seed,
             difficulty=difficulty,

@@ -69,13 +69,15 @@ def _request(
     from_save: str | None,
 ) -> Any:
     from frontlines.engine.forecast import MAX_RUNS, ForecastRequest
+    from frontlines.engine.game import seed_problem
     from frontlines.engine.scenario import ScenarioError, load_scenario
     from frontlines.engine.scenario.diagnostics import suggest
 
     if not 1 <= runs <= MAX_RUNS:
         raise ForecastUsageError(f"--runs must be from 1 to {MAX_RUNS:,}, not {runs}")
-    if not 0 <= seed < 2**64:
-        raise ForecastUsageError(f"--seed must be a whole number from 0 to 2**64 - 1, not {seed}")
+    problem = seed_problem(seed)
+    if problem:
+        raise ForecastUsageError(f"--seed must be {problem}")
     try:
         scenario = load_scenario(scenario_ref)
     except ScenarioError as exc:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -17,9 +15,7 @@ def print_summary(
     """Print the scenario's title, dates, factions, places and what-if variants."""
     # Scenario text is the author's, not Rich markup: "[b]" in a name stays "[b]".
     out = console or Console(markup=False, highlight=False)
-    last_day = scenario.start_date + timedelta(
-        days=scenario.turn_length_days * scenario.max_turns - 1
-    )
+    last_day = scenario.last_day(scenario.max_turns)
     out.print(Text(scenario.title, style="bold"))
     out.print(
         f"{scenario.start_date:%d %B %Y} to {last_day:%d %B %Y}, {scenario.max_turns} turns of "

@@ -386,10 +386,7 @@ def _guard(world: World) -> FloatArray:
     the place."""
     guard = _GUARDS.get(world)
     if guard is None:
-        objective = np.zeros(world.n_locations, dtype=bool)
-        for condition in world.scenario.victory:
-            for place in condition.control:
-                objective[world.location_index(place)] = True
+        objective = world.objectives.places.any(axis=0)
         guard = GUARD_PER_VALUE * world.value * np.where(objective, 2.0, 1.0)
         _GUARDS[world] = guard
     return guard

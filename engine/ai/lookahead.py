@@ -102,13 +102,8 @@ _OBJECTIVES: weakref.WeakKeyDictionary[World, _Objectives] = weakref.WeakKeyDict
 def _objectives(world: World) -> _Objectives:
     found = _OBJECTIVES.get(world)
     if found is None:
-        victory = world.scenario.victory
-        places = np.zeros((len(victory), world.n_locations), dtype=bool)
-        for v, condition in enumerate(victory):
-            for place in condition.control:
-                places[v, world.location_index(place)] = True
-        factions = np.array([world.faction_index(c.faction) for c in victory], dtype=np.int64)
-        found = _Objectives(factions, places, max(float(world.value.sum()), 1.0))
+        goals = world.objectives
+        found = _Objectives(goals.faction, goals.places, max(float(world.value.sum()), 1.0))
         _OBJECTIVES[world] = found
     return found
 

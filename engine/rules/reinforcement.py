@@ -23,20 +23,20 @@ class ReinforcementResult:
 
 def resolve_reinforcements(world: World, state: State) -> tuple[State, ReinforcementResult]:
     """Add this turn's reinforcements."""
-    entries = world.scenario.reinforcements
+    entries = world.arrivals
     turn = state.turn + 1
-    if not entries:
+    count = len(entries.turn)
+    if not count:
         empty = np.zeros((state.batch, 0), dtype=bool)
         return state, ReinforcementResult(empty, empty)
-    if not any(r.turn == turn for r in entries):  # most turns nothing is due
+    due_now = entries.turn == turn
+    if not due_now.any():  # most turns nothing is due
         return state, ReinforcementResult(
-            np.zeros((state.batch, len(entries)), dtype=bool),
-            np.zeros((state.batch, len(entries)), dtype=bool),
+            np.zeros((state.batch, count), dtype=bool),
+            np.zeros((state.batch, count), dtype=bool),
         )
-    faction = np.array([world.faction_index(r.faction) for r in entries])
-    place = np.array([world.location_index(r.location) for r in entries])
-    due = np.array([r.turn == turn for r in entries])[np.newaxis, :] & ~state.done[:, np.newaxis]
-    strength = np.array([r.strength for r in entries])
+    faction, place, strength = entries.faction, entries.place, entries.strength
+    due = due_now[np.newaxis, :] & ~state.done[:, np.newaxis]
     b = np.arange(state.batch)[:, np.newaxis]
     holds = state.allied[b, faction[np.newaxis, :], state.controller[:, place]]
     arrived = due & holds

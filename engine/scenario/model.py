@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
@@ -402,6 +402,19 @@ class Scenario(Sourced):
             if location.id == location_id:
                 return location
         raise KeyError(location_id)
+
+    def first_day(self, turn: int) -> date:
+        """The first day of turn ``turn`` (turn 1 starts on ``start_date``).
+
+        >>> from frontlines.engine.scenario import load_scenario
+        >>> load_scenario("aleppo-2024").first_day(4).isoformat()
+        '2024-11-30'
+        """
+        return self.start_date + timedelta(days=(turn - 1) * self.turn_length_days)
+
+    def last_day(self, turn: int) -> date:
+        """The last day of turn ``turn``; ``last_day(max_turns)`` is the scenario's last day."""
+        return self.first_day(turn + 1) - timedelta(days=1)
 
     def variant_ids(self) -> list[str]:
         """The ids of the scenario's variants, in file order."""

@@ -3,7 +3,6 @@ where the game is saved."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import ClassVar
 
 from rich.console import Group
@@ -27,7 +26,7 @@ def outcome_line(session: Session) -> Text:
     victory = (
         next((e for e in game.events[-1] if isinstance(e, Victory)), None) if game.events else None
     )
-    day = game.scenario.start_date + timedelta(days=game.turn * game.scenario.turn_length_days - 1)
+    day = game.scenario.last_day(game.turn)
     when = f"after turn {game.turn} ({day:%d %B %Y})"
     if victory is None or victory.winner is None:
         return Text(f"The game ends {when} with no side meeting its victory conditions: a draw.")

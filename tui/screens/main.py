@@ -3,7 +3,6 @@ news of the last turn."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -127,7 +126,7 @@ class MainScreen(Screen[None]):
         """Render every panel from the engine's state (widgets keep no game state)."""
         session, game = self.session, self.session.game
         world, state = game.world, game.state
-        day = game.scenario.start_date + timedelta(days=state.turn * game.scenario.turn_length_days)
+        day = game.scenario.first_day(state.turn + 1)
         self.sub_title = (
             f"turn {state.turn + 1} of {game.scenario.max_turns}, {day:%d %B %Y}"
             if not game.over
