@@ -130,3 +130,25 @@ def test_nothing_imports_the_old_top_level_names() -> None:
                 if target.split(".")[0] in OLD_TOP_LEVEL:
                     wrong.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
     assert not wrong
+
+
+RULE_INTERNALS = (
+    "frontlines.engine.rules",
+    "frontlines.engine.reference",
+    "frontlines.engine.audit",
+    "frontlines.engine.invariants",
+    "frontlines.engine.strategies",
+)
+
+
+def test_the_terminal_app_reads_no_rule_internals() -> None:
+    """The app shows the game through the engine's public API and its views
+    (``frontlines.engine.view``), never through a phase's helpers."""
+    wrong = [
+        f"{name} imports {target}"
+        for name, edges in import_graph().items()
+        if name.startswith("frontlines.tui")
+        for target in edges
+        if target.startswith(RULE_INTERNALS)
+    ]
+    assert not wrong

@@ -6,9 +6,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from frontlines.engine.orders import available_sorties
-from frontlines.engine.rules.supply import supplied
 from frontlines.engine.state import State
+from frontlines.engine.view import observe
 from frontlines.engine.world import World
 
 COMPACT_BELOW = 44
@@ -36,16 +35,8 @@ def factions_table(
             )
         else:
             table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 3))
-    forces = state.forces[0]
-    in_supply = supplied(world, state)[0]
-    sorties = available_sorties(world, state)[0]
-    for f, fid in enumerate(world.faction_ids):
-        colour = world.scenario.factions[f].colour
-        total = float(forces[f].sum())
-        ok = float((forces[f] * in_supply[f]).sum())
-        held = state.controller[0] == f
-        flown = int(sorties[world.air_provider == f].sum()) if len(world.air_ids) else 0
-        morale = float(state.morale[0, f])
+    for standing in observe(world, state).factions:
+        fid, colour, total = standing.id, standing.colour, standing.strength
         if compact:
             label = Text(fid, style=f"{colour} bold underline" if fid == player else colour)
         else:
@@ -54,12 +45,12 @@ def factions_table(
             label,
             f"{total:.1f}",
             Text("broke" if not compact else "brk", style="bold red")
-            if bool(state.collapsed[0, f])
-            else f"{morale:.2f}",
-            f"{100 * ok / total:.0f}%" if total > 0 else "-",
-            str(flown) if flown else "-",
-            str(int(held.sum())),
-            f"{float(world.value[held].sum()):g}",
+            if standing.collapsed
+            else f"{standing.morale:.2f}",
+            f"{100 * standing.in_supply / total:.0f}%" if total > 0 else "-",
+            str(standing.sorties) if standing.sorties else "-",
+            str(standing.places_held),
+            f"{standing.value_held:g}",
         )
     return table
 

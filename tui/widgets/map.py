@@ -26,10 +26,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from frontlines.engine.arrays import FloatArray
-from frontlines.engine.rules.common import hostile_here
-from frontlines.engine.rules.supply import supplied
 from frontlines.engine.scenario.model import LocationKind, RouteKind
 from frontlines.engine.state import State, initial_state
+from frontlines.engine.view import observe
 from frontlines.engine.world import World
 
 Cell = tuple[int, int]
@@ -437,16 +436,12 @@ def render_map(
     for x, y, char, kind in layout.routes:
         chars[y][x], styles[y][x] = char, ROUTE_STYLES.get(kind, NO_FORECAST)
 
-    contested = (hostile_here(state)[0] & (state.forces[0] > 0)).any(axis=0)
-    holders = state.controller[0]
-    places = np.arange(world.n_locations)
-    garrison = state.forces[0][holders, places] > 0
-    besieged = garrison & ~supplied(world, state)[0][holders, places]
+    seen = observe(world, state).places
     markers = set(layout.cells.values())
     player_index = world.lookup["factions"].get(player) if player is not None else None
     for place, (x, y) in layout.cells.items():
         j = world.location_index(place)
-        holder = int(state.controller[0, j])
+        holder = world.faction_index(seen[j].holder)
         if shading is None:
             colour = Style(color=world.scenario.factions[holder].colour)
         elif place in shading and math.isfinite(shading[place]):
@@ -462,8 +457,8 @@ def render_map(
                 styles[label.y][label.x + i] = colour + bold + chosen
         chars[y][x] = MARKERS.get(world.scenario.locations[j].kind, "●")
         styles[y][x] = colour + Style(bold=True) + chosen
-        marks = [(CONTESTED_MARK, MARK_STYLE)] if contested[j] else []
-        marks += [(BESIEGED_MARK, BESIEGED_STYLE)] if besieged[j] else []
+        marks = [(CONTESTED_MARK, MARK_STYLE)] if seen[j].contested else []
+        marks += [(BESIEGED_MARK, BESIEGED_STYLE)] if seen[j].besieged else []
         sides = [mx for mx in (x + 1, x - 1) if 0 <= mx < width and (mx, y) not in markers]
         for (mark, style), mx in zip(marks, sides, strict=False):
             chars[y][mx], styles[y][mx] = mark, style + chosen

@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from frontlines.engine.events import Battle, Event
-from frontlines.engine.rules.supply import supplied
 from frontlines.engine.state import State
+from frontlines.engine.view import observe
 from frontlines.engine.world import World
 
 
@@ -19,34 +19,28 @@ def place_details(
     world: World, state: State, place: str, history: Sequence[Sequence[Event]] = ()
 ) -> Group:
     """What a player needs to know about ``place`` in game 0 of ``state``."""
-    index = world.location_index(place)
-    spec = world.scenario.locations[index]
-    holder = int(state.controller[0, index])
+    view = observe(world, state).place(place)
+    colours = {f.id: f.colour for f in world.scenario.factions}
     lines = [
         Text.assemble(
-            (spec.name, "bold"),
-            f"  {spec.kind.value}, {spec.terrain.value}",
-            f", {spec.population:,} people" if spec.population else "",
+            (view.name, "bold"),
+            f"  {view.kind}, {view.terrain}",
+            f", {view.population:,} people" if view.population else "",
         ),
         Text.assemble(
             "held by ",
-            (world.faction_names[holder], world.scenario.factions[holder].colour),
-            f"; value {spec.value:g}",
-            "; supply source" if spec.supply_source else "",
+            (world.faction_names[world.faction_index(view.holder)], colours[view.holder]),
+            f"; value {view.value:g}",
+            "; supply source" if view.supply_source else "",
         ),
     ]
-    in_supply = supplied(world, state)[0]
-    for f in range(world.n_factions):
-        strength = float(state.forces[0, f, index])
-        if strength <= 0:
-            continue
-        hostile = not bool(state.allied[0, f, holder])
+    for presence in view.forces:
         lines.append(
             Text.assemble(
-                f"  {strength:5.1f} ",
-                (world.faction_names[f], world.scenario.factions[f].colour),
-                " (attacking)" if hostile else "",
-                "" if in_supply[f, index] else " - cut off from supply",
+                f"  {presence.strength:5.1f} ",
+                (presence.name, colours[presence.faction]),
+                " (attacking)" if presence.hostile else "",
+                "" if presence.in_supply else " - cut off from supply",
             )
         )
     battles = [

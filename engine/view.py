@@ -1,0 +1,218 @@
+"""What a side sees of one game: frozen values read from the arrays, never the arrays.
+
+A view is to the batched :class:`~frontlines.engine.state.State` what an observation is to a
+game's full state: the terminal game, and anything else that shows a game to a person,
+reads it through :func:`observe` instead of through the rules' internals. Today every side
+sees everything; fog of war will narrow what :func:`observe` returns for ``side``.
+
+    >>> from frontlines.engine import compile_world, initial_state, load_scenario
+    >>> world = compile_world(load_scenario("aleppo-2024"))
+    >>> view = observe(world, initial_state(world, batch=1))
+    >>> view.turn, view.date
+    (0, '2024-11-27')
+    >>> view.place("aleppo").holder
+    'government'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from frontlines.engine.orders import available_sorties
+from frontlines.engine.rules.common import allied_to_holder, hostile_here
+from frontlines.engine.rules.supply import supplied
+from frontlines.engine.rules.victory import condition_met
+from frontlines.engine.scenario.base import FactionId, LocationId
+from frontlines.engine.state import DRAW, NO_WINNER, State
+from frontlines.engine.world import World
+
+
+@dataclass(frozen=True)
+class Presence:
+    """One faction's forces at a place."""
+
+    faction: FactionId
+    name: str
+    strength: float
+    hostile: bool  # hostile to the place's holder: attacking or besieging it
+    in_supply: bool
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    """One place as a side sees it."""
+
+    id: LocationId
+    name: str
+    kind: str
+    terrain: str
+    population: int
+    value: float
+    supply_source: bool
+    holder: FactionId
+    forces: tuple[Presence, ...]  # factions with forces there, in faction order
+    contested: bool  # forces hostile to the holder stand there
+    besieged: bool  # the holder's garrison there is cut off from supply
+
+    def strength_of(self, faction: str) -> float:
+        """The strength ``faction`` has here (0 if none)."""
+        return sum(p.strength for p in self.forces if p.faction == faction)
+
+
+@dataclass(frozen=True)
+class FactionStanding:
+    """One faction's standing: strength, morale, supply, air and ground held."""
+
+    id: FactionId
+    name: str
+    colour: str
+    strength: float
+    in_supply: float  # the part of ``strength`` that is in supply
+    morale: float
+    collapsed: bool
+    sorties: int  # sorties its air-support entries can fly this turn
+    places_held: int
+    value_held: float
+
+
+@dataclass(frozen=True)
+class VictoryProgress:
+    """How far one victory condition is from being met."""
+
+    faction: FactionId  # the faction it is for; its allies' holdings count too
+    places_needed: tuple[LocationId, ...]
+    places_held: tuple[LocationId, ...]  # those of ``places_needed`` the side holds now
+    points_needed: float | None
+    points_held: float  # value the side holds now
+    turns_left: int  # turns left in which it may still be met (0: no longer)
+    at_end: bool  # met only after the last turn
+    met: bool  # holds now (and the turn allows it)
+
+
+@dataclass(frozen=True)
+class GameView:
+    """Everything a side sees of one game after ``turn`` turns."""
+
+    turn: int
+    date: str  # the day the next turn starts
+    max_turns: int
+    places: tuple[PlaceView, ...]
+    factions: tuple[FactionStanding, ...]
+    victory: tuple[VictoryProgress, ...]
+    winner: FactionId | None  # None while the game goes on or after a draw
+    draw: bool
+    over: bool
+
+    def place(self, place_id: str) -> PlaceView:
+        """The view of one place; raises ``KeyError``."""
+        for view in self.places:
+            if view.id == place_id:
+                return view
+        raise KeyError(place_id)
+
+    def faction(self, faction_id: str) -> FactionStanding:
+        """The standing of one faction; raises ``KeyError``."""
+        for standing in self.factions:
+            if standing.id == faction_id:
+                return standing
+        raise KeyError(faction_id)
+
+
+def observe(world: World, state: State, run: int = 0, side: str | None = None) -> GameView:
+    """Game ``run`` of ``state`` as ``side`` sees it (``None``: as an onlooker).
+
+    Every side sees the whole game for now; ``side`` is where fog of war will plug in."""
+    if side is not None:
+        world.faction_index(side)  # an unknown side is refused, as it will matter later
+    one = state if state.batch == 1 and run == 0 else state.run(run)
+    forces = one.forces[0]
+    in_supply = supplied(world, one)[0]
+    hostile = hostile_here(one)[0]
+    holders = one.controller[0]
+    sorties = available_sorties(world, one)[0]
+    places = []
+    for j, spec in enumerate(world.scenario.locations):
+        holder = int(holders[j])
+        present = [
+            Presence(
+                faction=world.faction_ids[f],
+                name=world.faction_names[f],
+                strength=float(forces[f, j]),
+                hostile=bool(hostile[f, j]),
+                in_supply=bool(in_supply[f, j]),
+            )
+            for f in range(world.n_factions)
+            if forces[f, j] > 0
+        ]
+        places.append(
+            PlaceView(
+                id=world.location_ids[j],
+                name=world.location_names[j],
+                kind=spec.kind.value,
+                terrain=spec.terrain.value,
+                population=spec.population,
+                value=float(world.value[j]),
+                supply_source=bool(world.supply_source[j]),
+                holder=world.faction_ids[holder],
+                forces=tuple(present),
+                contested=any(p.hostile for p in present),
+                besieged=forces[holder, j] > 0 and not in_supply[holder, j],
+            )
+        )
+    factions = []
+    for f, faction_id in enumerate(world.faction_ids):
+        held = holders == f
+        factions.append(
+            FactionStanding(
+                id=faction_id,
+                name=world.faction_names[f],
+                colour=world.scenario.factions[f].colour,
+                strength=float(forces[f].sum()),
+                in_supply=float((forces[f] * in_supply[f]).sum()),
+                morale=float(one.morale[0, f]),
+                collapsed=bool(one.collapsed[0, f]),
+                sorties=int(sorties[world.air_provider == f].sum()) if len(world.air_ids) else 0,
+                places_held=int(held.sum()),
+                value_held=float(world.value[held].sum()),
+            )
+        )
+    winner = int(one.winner[0])
+    return GameView(
+        turn=one.turn,
+        date=world.scenario.first_day(one.turn + 1).isoformat(),
+        max_turns=world.max_turns,
+        places=tuple(places),
+        factions=tuple(factions),
+        victory=_progress(world, one),
+        winner=world.faction_ids[winner] if winner not in (NO_WINNER, DRAW) else None,
+        draw=winner == DRAW,
+        over=bool(one.done[0]),
+    )
+
+
+def _progress(world: World, one: State) -> tuple[VictoryProgress, ...]:
+    goals = world.objectives
+    progress = []
+    for v in range(len(goals.faction)):
+        winner = int(goals.faction[v])
+        side_holds = allied_to_holder(one.allied, one.controller, winner)[0]
+        needed = np.flatnonzero(goals.places[v])
+        points = float(goals.points[v])
+        by_turn = int(goals.by_turn[v])
+        last = world.max_turns if by_turn < 0 else min(by_turn, world.max_turns)
+        progress.append(
+            VictoryProgress(
+                faction=world.faction_ids[winner],
+                places_needed=tuple(world.location_ids[j] for j in needed),
+                places_held=tuple(world.location_ids[j] for j in needed if side_holds[j]),
+                points_needed=None if math.isnan(points) else points,
+                points_held=float((side_holds * world.value).sum()),
+                turns_left=max(0, last - one.turn),
+                at_end=bool(goals.at_end[v]),
+                met=bool(condition_met(world, one, v)[0]),
+            )
+        )
+    return tuple(progress)
