@@ -37,10 +37,8 @@ import numpy as np
 from benchmarks.generated import generated_scenario
 from frontlines.engine import load_scenario
 from frontlines.engine.orders import (
-    Airstrike,
     Attack,
-    CloseSupport,
-    Move,
+    GroundOrder,
     Order,
     OrderArrays,
     compile_orders,
@@ -85,16 +83,14 @@ def seed_orders(world: World, state: State) -> list[Order]:
         offered = legal_orders(world, state, faction)
         arcs_from: dict[str, int] = {}
         for order in offered:
-            if isinstance(order, Attack | Move):
+            if isinstance(order, GroundOrder):
                 arcs_from[order.origin] = arcs_from.get(order.origin, 0) + 1
         for order in offered:
             candidate: Order
-            if isinstance(order, Attack | Move):
-                amount = order.amount / 2 / arcs_from[order.origin]
-                candidate = type(order)(order.faction, order.origin, order.target, amount)
-            elif isinstance(order, Airstrike | CloseSupport):
-                sorties = max(order.sorties // 2, 1)
-                candidate = type(order)(order.faction, order.air_support, order.target, sorties)
+            if isinstance(order, GroundOrder):
+                candidate = order.resized(order.amount / 2 / arcs_from[order.origin])
+            else:
+                candidate = order.resized(max(order.sorties // 2, 1))
             if is_legal(world, state, candidate, chosen):
                 chosen.append(candidate)
     return chosen
@@ -118,15 +114,6 @@ def attack_orders(world: World, state: State) -> list[Order]:
     return chosen
 
 
-def tile(orders: OrderArrays, batch: int) -> OrderArrays:
-    """The same orders for every game of a batch."""
-    return OrderArrays(
-        flow=np.repeat(orders.flow, batch, axis=0),
-        strike=np.repeat(orders.strike, batch, axis=0),
-        support=np.repeat(orders.support, batch, axis=0),
-    )
-
-
 class Cases:
     """Everything the measurements need, built once (and not timed)."""
 
@@ -136,7 +123,7 @@ class Cases:
         self.orders_list = seed_orders(self.world, self.state1)
         self.orders1 = compile_orders(self.world, [self.orders_list])
         self.stateB = initial_state(self.world, BATCH)
-        self.ordersB = tile(self.orders1, BATCH)
+        self.ordersB = self.orders1.repeated(BATCH)
         self.seeds = np.arange(1, BATCH + 1, dtype=np.uint64)
         self.generated: dict[int, tuple[World, State, OrderArrays, int]] = {}
 

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from frontlines.engine.orders import Attack, Move
-from frontlines.tui.screens.order import amount_text, order_title
+from frontlines.tui.screens.order import order_title, size_text
 
 if TYPE_CHECKING:
     from frontlines.tui.screens.main import MainScreen
@@ -38,11 +37,7 @@ def order_commands(screen: MainScreen) -> Iterator[Command]:
         return
     world = session.game.world
     for order in session.game.legal_orders(session.player):
-        amount = (
-            f"up to {amount_text(order.amount)} strength"
-            if isinstance(order, Attack | Move)
-            else f"up to {order.sorties} sorties"
-        )
+        amount = f"up to {size_text(order)} {order.unit}"
         yield Command(
             order_title(world, order),
             f"{amount}; choose how much",

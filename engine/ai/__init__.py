@@ -14,10 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from frontlines.engine.ai.convert import orders_of_run
-from frontlines.engine.ai.heuristic import ParamArrays, Params, heuristic_orders, merge
+from frontlines.engine.ai.heuristic import ParamArrays, Params, heuristic_orders
 from frontlines.engine.ai.lookahead import LEVELS, Level, evaluate, lookahead_orders
-from frontlines.engine.orders import IllegalOrderError, Ledger, Order, compile_orders, validate
+from frontlines.engine.orders import (
+    IllegalOrderError,
+    Ledger,
+    Order,
+    compile_orders,
+    read_orders,
+    validate,
+)
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -30,8 +36,6 @@ __all__ = [
     "evaluate",
     "heuristic_orders",
     "lookahead_orders",
-    "merge",
-    "orders_of_run",
 ]
 
 
@@ -62,7 +66,7 @@ def choose_orders(
     arrays = lookahead_orders(world, state.run(0), indices, LEVELS[level], seed, given)
     accepted = Ledger.of(pending)
     chosen: list[Order] = []
-    for order in orders_of_run(world, state, arrays, 0):
+    for order in read_orders(world, state, arrays, 0):
         try:
             validate(world, state, order, accepted)
         except IllegalOrderError:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot
-from frontlines.engine.orders import OrderArrays, available_sorties
+from frontlines.engine.orders import OrderArrays, available_sorties, no_orders
 from frontlines.engine.rules.common import hostile_here, morale_factor, supply_factor
 from frontlines.engine.rules.noise import Stream, lognormal_from, uniform
 from frontlines.engine.state import State
@@ -345,7 +345,7 @@ def heuristic_orders(
     strike, support = _sorties(
         world, state, mask, p, sides, enemy_power, side_power, threat, committed, pending
     )
-    return OrderArrays(flow=flow, strike=strike, support=support)
+    return no_orders(world, state.batch, flow=flow, strike=strike, support=support)
 
 
 def faction_mask(world: World, controlled: Sequence[int] | BoolArray) -> BoolArray:
@@ -464,12 +464,3 @@ def _sorties(
     strike[:, entries] = picked_strike
     support[:, entries] = picked_support
     return strike, support
-
-
-def merge(first: OrderArrays, second: OrderArrays) -> OrderArrays:
-    """Both sets of orders together."""
-    return OrderArrays(
-        flow=first.flow + second.flow,
-        strike=first.strike + second.strike,
-        support=first.support + second.support,
-    )

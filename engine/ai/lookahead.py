@@ -21,7 +21,6 @@ from frontlines.engine.ai.heuristic import (
     Params,
     faction_mask,
     heuristic_orders,
-    merge,
 )
 from frontlines.engine.arrays import BoolArray, FloatArray
 from frontlines.engine.orders import OrderArrays
@@ -157,7 +156,7 @@ def lookahead_orders(
         return heuristic_orders(world, state, mask, Params(), pending)
     n_c, n_r = len(level.candidates), level.rollouts
     first = state.repeated(n_c)
-    pending_c = _tile_orders(pending, n_c) if pending is not None else None
+    pending_c = pending.tiled(n_c) if pending is not None else None
     candidates = heuristic_orders(
         world, first, mask, ParamArrays.stack(list(level.candidates)), pending_c
     )
@@ -165,9 +164,9 @@ def lookahead_orders(
 
     runs = state.repeated(n_c * n_r)
     seeds = np.tile(rollout_seeds(seed, state.turn, n_r), n_c)
-    opening = merge(_repeat_orders(candidates, n_r), _tile_orders(others, n_c * n_r))
+    opening = candidates.repeated(n_r).plus(others.tiled(n_c * n_r))
     if pending is not None:
-        opening = merge(opening, _tile_orders(pending, n_c * n_r))
+        opening = opening.plus(pending.tiled(n_c * n_r))
     runs, _ = resolve_turn(world, runs, opening, seeds, record=False)
     everyone = np.ones(world.n_factions, dtype=bool)
     for _ in range(level.depth - 1):
@@ -176,24 +175,4 @@ def lookahead_orders(
     faction = int(np.flatnonzero(mask)[0])
     scores = evaluate(world, runs, faction).reshape(n_c, n_r).mean(axis=1)
     best = int(np.argmax(scores))
-    return OrderArrays(
-        flow=candidates.flow[best : best + 1],
-        strike=candidates.strike[best : best + 1],
-        support=candidates.support[best : best + 1],
-    )
-
-
-def _tile_orders(orders: OrderArrays, count: int) -> OrderArrays:
-    return OrderArrays(
-        flow=np.repeat(orders.flow[:1], count, axis=0),
-        strike=np.repeat(orders.strike[:1], count, axis=0),
-        support=np.repeat(orders.support[:1], count, axis=0),
-    )
-
-
-def _repeat_orders(orders: OrderArrays, count: int) -> OrderArrays:
-    return OrderArrays(
-        flow=np.repeat(orders.flow, count, axis=0),
-        strike=np.repeat(orders.strike, count, axis=0),
-        support=np.repeat(orders.support, count, axis=0),
-    )
+    return candidates.runs(best, best + 1)

@@ -16,10 +16,7 @@ import numpy as np
 from frontlines.engine.ai import choose_orders, evaluate
 from frontlines.engine.game import Game
 from frontlines.engine.orders import (
-    Airstrike,
-    Attack,
-    CloseSupport,
-    Move,
+    GroundOrder,
     Order,
     is_legal,
     legal_orders,
@@ -51,13 +48,10 @@ def random_orders(game: Game, factions: Sequence[str], seed: int) -> list[Order]
             if rng.random() < 0.5:
                 continue
             order: Order
-            if isinstance(option, Attack | Move):
-                amount = round(option.amount * float(rng.uniform(0.2, 1.0)), 3)
-                order = type(option)(option.faction, option.origin, option.target, amount)
+            if isinstance(option, GroundOrder):
+                order = option.resized(round(option.amount * float(rng.uniform(0.2, 1.0)), 3))
             else:
-                assert isinstance(option, Airstrike | CloseSupport)
-                sorties = int(rng.integers(1, option.sorties + 1))
-                order = type(option)(option.faction, option.air_support, option.target, sorties)
+                order = option.resized(int(rng.integers(1, option.sorties + 1)))
             if is_legal(game.world, game.state, order, given):
                 given.append(order)
     return given

@@ -22,7 +22,6 @@ from frontlines.engine.ai import (
     choose_orders,
     heuristic_orders,
     lookahead_orders,
-    orders_of_run,
 )
 from frontlines.engine.ai.lookahead import rollout_seeds
 from frontlines.engine.ai.matches import play_match, side_of
@@ -34,6 +33,7 @@ from frontlines.engine.orders import (
     OrderArrays,
     available_sorties,
     compile_orders,
+    read_orders,
     validate,
 )
 from frontlines.engine.scenario import Scenario
@@ -123,7 +123,7 @@ def policy_orders(
     indices = [world.faction_index(f) for f in factions]
     given = compile_orders(world, [pending]) if pending else None
     arrays = lookahead_orders(world, state.run(0), indices, LEVELS[level], seed, given)
-    return orders_of_run(world, state, arrays, 0)
+    return read_orders(world, state, arrays, 0)
 
 
 # -- 1. every order the heuristic gives is legal ----------------------------------------------
@@ -138,7 +138,7 @@ def test_heuristic_orders_are_legal_in_every_run_and_turn(scenario_id: str) -> N
     for _ in range(world.scenario.max_turns):
         arrays = heuristic_orders(world, state, everyone(world))
         for b in range(runs):
-            orders = orders_of_run(world, state, arrays, b)
+            orders = read_orders(world, state, arrays, b)
             if bool(state.done[b]):
                 assert orders == [], "a finished game gets no orders"
                 continue

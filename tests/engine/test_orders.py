@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import typing
+from dataclasses import fields
+
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frontlines.engine import (
     Airstrike,
@@ -13,7 +19,16 @@ from frontlines.engine import (
     Move,
     load_scenario,
 )
-from frontlines.engine.orders import Order, is_legal, order_from_data, order_to_data
+from frontlines.engine import strategies as fst
+from frontlines.engine.orders import (
+    ORDER_KINDS,
+    Order,
+    compile_orders,
+    is_legal,
+    order_from_data,
+    order_to_data,
+    read_orders,
+)
 
 
 @pytest.fixture
@@ -160,3 +175,53 @@ def test_close_support_over_an_empty_enemy_place_needs_an_attack_on_it_first() -
 def test_each_order_says_what_it_does(order: Order, text: str) -> None:
     """The pending orders list shows exactly this text (one sortie, not "1 sorties")."""
     assert order.describe() == text
+
+
+def test_the_registry_lists_every_kind_of_the_order_union_once() -> None:
+    kinds = list(ORDER_KINDS.values())
+    assert kinds == list(typing.get_args(Order))
+    assert [k.kind for k in kinds] == list(ORDER_KINDS)
+    assert len(set(ORDER_KINDS)) == len(kinds)
+    for kind in kinds:  # each kind has its own words and its own test of the target
+        for method in (
+            "describe",
+            "title",
+            "check_holder" if kind.unit == "strength" else "check_target",
+        ):
+            assert method in vars(kind), f"{kind.__name__} lacks {method}"
+
+
+@settings(max_examples=30, deadline=None)
+@given(game=fst.played_games(max_turns=3), data=st.data())
+def test_reading_compiled_orders_gives_them_back(game: Game, data: st.DataObject) -> None:
+    """compile_orders and read_orders are inverse for orders that pass validation (one per
+    route and per entry and place, as read_orders finds them)."""
+    orders = [] if game.over else data.draw(fst.turn_orders(game))
+    merged: dict[tuple[object, ...], Order] = {}
+    for order in orders:
+        key = (type(order), order.faction, order.place, order.target)
+        if key in merged:
+            merged[key] = merged[key].resized(merged[key].size + order.size)
+        else:
+            merged[key] = order
+    arrays = compile_orders(game.world, [orders])
+    back = read_orders(game.world, game.state, arrays)
+    assert sorted(map(repr, back)) == sorted(map(repr, merged.values()))
+    assert read_orders(game.world, game.state, compile_orders(game.world, [back])) == back
+
+
+def test_order_arrays_change_every_field_alike(game: Game) -> None:
+    arrays = compile_orders(game.world, [game.legal_orders("opposition")[:3], []])
+    for changed, rows in (
+        (arrays.runs(0, 1), [0]),
+        (arrays.repeated(2), [0, 0, 1, 1]),
+        (arrays.tiled(3), [0, 0, 0]),
+    ):
+        for name in ("flow", "strike", "support"):
+            assert np.array_equal(getattr(changed, name), getattr(arrays, name)[rows])
+    doubled = arrays.plus(arrays)
+    assert all(
+        np.array_equal(getattr(doubled, f.name), 2 * getattr(arrays, f.name))
+        for f in fields(arrays)
+    )
+    assert {f.name for f in fields(arrays)} == {"flow", "strike", "support"}

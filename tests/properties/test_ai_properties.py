@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from frontlines.engine import Game, Scenario, load_scenario
 from frontlines.engine import strategies as fst
-from frontlines.engine.ai import choose_orders, heuristic_orders, orders_of_run
-from frontlines.engine.orders import compile_orders
+from frontlines.engine.ai import choose_orders, heuristic_orders
+from frontlines.engine.orders import compile_orders, read_orders
 from frontlines.engine.state import initial_state
 from frontlines.engine.turn import resolve_turn
 from tests.engine.test_ai import assert_legal_in_sequence, assert_within_means, policy_orders
@@ -23,14 +23,14 @@ any_scenario = st.one_of(fst.scenarios(max_locations=6), shipped)
 def test_heuristic_orders_are_legal_for_every_faction(game: Game) -> None:
     world, state = game.world, game.state
     everyone = np.ones(world.n_factions, dtype=bool)
-    together = orders_of_run(world, state, heuristic_orders(world, state, everyone))
+    together = read_orders(world, state, heuristic_orders(world, state, everyone))
     if game.over:
         assert together == []
         return
     assert_legal_in_sequence(world, state, together)
     assert_within_means(world, state, together)
     for faction in range(world.n_factions):
-        alone = orders_of_run(world, state, heuristic_orders(world, state, [faction]))
+        alone = read_orders(world, state, heuristic_orders(world, state, [faction]))
         assert {o.faction for o in alone} <= {world.faction_ids[faction]}
         assert_legal_in_sequence(world, state, alone)
         assert_within_means(world, state, alone)

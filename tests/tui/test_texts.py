@@ -8,13 +8,15 @@ from pathlib import Path
 
 import numpy as np
 from rich.console import Console
+from textual.binding import Binding
 
 from frontlines.engine.ai import choose_orders
 from frontlines.engine.game import Game
-from frontlines.engine.orders import Airstrike, Attack, Move
+from frontlines.engine.orders import ORDER_KINDS, Airstrike, Attack, Move
 from frontlines.engine.scenario import load_scenario
 from frontlines.tui.screens.load import list_saves
-from frontlines.tui.screens.order import order_line, order_title
+from frontlines.tui.screens.main import MainScreen
+from frontlines.tui.screens.order import ORDER_KEYS, order_line, order_title
 from frontlines.tui.screens.picker import goal_text
 from frontlines.tui.session import Session
 from frontlines.tui.widgets.chart import territory_chart, value_shares
@@ -77,3 +79,12 @@ def test_the_territory_chart_shows_every_turn_and_the_shares() -> None:
     assert lines[10].strip().endswith(f"turn {game.turn}")
     long = territory_chart(game.world, game.states * 10, height=4, width=40)
     assert all(len(line) <= 40 for line in long.plain.splitlines())
+
+
+def test_every_kind_of_order_has_a_key_on_the_game_screen() -> None:
+    offered = {k.kind for k in ORDER_KEYS.values()}
+    assert offered == set(ORDER_KINDS.values())
+    keys = [k.key for k in ORDER_KEYS.values()]
+    assert len(set(keys)) == len(keys)
+    bound = {b.key for b in MainScreen.BINDINGS if isinstance(b, Binding)}
+    assert set(keys) <= bound

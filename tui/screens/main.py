@@ -16,14 +16,20 @@ from textual.widgets import Footer, Header, Static
 
 from frontlines.engine.events import Event
 from frontlines.engine.game import SaveError
-from frontlines.engine.orders import Attack, IllegalOrderError, Move, Order
+from frontlines.engine.orders import IllegalOrderError, Order
 from frontlines.tui.commands import Command, GameCommands, all_commands, place_commands
 from frontlines.tui.screens.battles import BattlesScreen
 from frontlines.tui.screens.forecast import ForecastScreen
 from frontlines.tui.screens.gameover import GameOverScreen
 from frontlines.tui.screens.help import HelpScreen
 from frontlines.tui.screens.load import LoadScreen
-from frontlines.tui.screens.order import OrderDialog, candidates, order_line, order_title
+from frontlines.tui.screens.order import (
+    ORDER_KEYS,
+    OrderDialog,
+    candidates,
+    order_line,
+    order_title,
+)
 from frontlines.tui.screens.picker import goal_text
 from frontlines.tui.screens.prompt import ConfirmScreen, SaveNameScreen
 from frontlines.tui.session import Session
@@ -31,13 +37,6 @@ from frontlines.tui.widgets.factions import FactionsPanel
 from frontlines.tui.widgets.map import MapView
 from frontlines.tui.widgets.news import NewsLog
 from frontlines.tui.widgets.place import PlaceDetails
-
-ORDER_TITLES = {
-    "attack": "Attack from {place}",
-    "move": "Move from {place}",
-    "airstrike": "Airstrike on {place}",
-    "support": "Close air support over {place}",
-}
 
 
 class MainScreen(Screen[None]):
@@ -48,10 +47,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # The footer shows these in this order and cuts the last ones on a small terminal.
         Binding("e", "end_turn", "End turn"),
-        Binding("a", "order('attack')", "Attack"),
-        Binding("m", "order('move')", "Move"),
-        Binding("s", "order('airstrike')", "Strike"),
-        Binding("c", "order('support')", "Support"),
+        *(Binding(k.key, f"order('{name}')", k.label) for name, k in ORDER_KEYS.items()),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit_game", "Quit"),
         Binding("f", "forecast", "Forecast"),
@@ -179,7 +175,9 @@ class MainScreen(Screen[None]):
             self.notify(f"No {kind} order is possible at {place} now.", severity="warning")
             return
         self.app.push_screen(
-            OrderDialog(ORDER_TITLES[kind].format(place=place), offered, game.world, game.state),
+            OrderDialog(
+                ORDER_KEYS[kind].dialog.format(place=place), offered, game.world, game.state
+            ),
             self.give,
         )
 
@@ -188,7 +186,7 @@ class MainScreen(Screen[None]):
         if self.busy or self.session.game.over:
             return
         world = self.session.game.world
-        self.select_place(order.origin if isinstance(order, Attack | Move) else order.target)
+        self.select_place(order.place)
         self.app.push_screen(
             OrderDialog(order_title(world, order), [order], world, self.session.game.state),
             self.give,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,46 +14,42 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from frontlines.engine.orders import Airstrike, Attack, CloseSupport, Move, Order
+from frontlines.engine.orders import Airstrike, Attack, CloseSupport, GroundOrder, Move, Order
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 from frontlines.tui.screens.once import ClosesOnce
 
-KINDS: dict[str, tuple[type, ...]] = {
-    "attack": (Attack,),
-    "move": (Move,),
-    "airstrike": (Airstrike,),
-    "support": (CloseSupport,),
+
+@dataclass(frozen=True)
+class OrderKey:
+    """How the game screen offers one kind of order: its key, the footer's word for it, and
+    the dialog's title (``{place}`` is the selected place's name)."""
+
+    key: str
+    label: str
+    dialog: str
+    kind: type[Order]
+
+
+ORDER_KEYS: dict[str, OrderKey] = {
+    "attack": OrderKey("a", "Attack", "Attack from {place}", Attack),
+    "move": OrderKey("m", "Move", "Move from {place}", Move),
+    "airstrike": OrderKey("s", "Strike", "Airstrike on {place}", Airstrike),
+    "support": OrderKey("c", "Support", "Close air support over {place}", CloseSupport),
 }
+"""Every kind of order the player can give, by the name of the game screen's action."""
 
 
 def candidates(offered: Sequence[Order], kind: str, place: str) -> list[Order]:
-    """The legal orders of one kind that start from ``place`` (ground) or hit it (air)."""
-    wanted = KINDS[kind]
-    found: list[Order] = []
-    for order in offered:
-        if not isinstance(order, wanted):
-            continue
-        at = order.origin if isinstance(order, Attack | Move) else order.target
-        if at == place:
-            found.append(order)
-    return found
+    """The legal orders of one kind given at ``place``: those starting from it (ground) or
+    flying over it (air)."""
+    wanted = ORDER_KEYS[kind].kind
+    return [order for order in offered if isinstance(order, wanted) and order.place == place]
 
 
 def order_title(world: World, order: Order) -> str:
     """An order in the players' words, with places and aircraft by name (no amount)."""
-    place = world.location_names
-    if isinstance(order, Attack):
-        origin, target = world.location_index(order.origin), world.location_index(order.target)
-        return f"Attack {place[target]} from {place[origin]}"
-    if isinstance(order, Move):
-        origin, target = world.location_index(order.origin), world.location_index(order.target)
-        return f"Move from {place[origin]} to {place[target]}"
-    air = world.scenario.air_support[world.air_ids.index(order.air_support)].name
-    target_name = place[world.location_index(order.target)]
-    if isinstance(order, Airstrike):
-        return f"Airstrike on {target_name} by {air}"
-    return f"Close support over {target_name} by {air}"
+    return order.title(world)
 
 
 def amount_text(amount: float) -> str:
@@ -62,11 +58,16 @@ def amount_text(amount: float) -> str:
     return f"{math.floor(amount * 10 + 1e-9) / 10:g}"
 
 
+def size_text(order: Order) -> str:
+    """How much an order sends or flies, as a player reads it."""
+    return amount_text(order.amount) if isinstance(order, GroundOrder) else str(order.sorties)
+
+
 def order_line(world: World, order: Order) -> str:
     """:func:`order_title` with the amount: strength for ground orders, else sorties."""
-    if isinstance(order, Attack | Move):
-        return f"{order_title(world, order)} with {amount_text(order.amount)}"
-    return f"{order_title(world, order)}: {order.sorties} sorties"
+    if isinstance(order, GroundOrder):
+        return f"{order_title(world, order)} with {size_text(order)}"
+    return f"{order_title(world, order)}: {size_text(order)} sorties"
 
 
 def enemy_note(world: World, state: State, order: Order) -> str:
@@ -82,9 +83,7 @@ def enemy_note(world: World, state: State, order: Order) -> str:
 
 def with_amount(order: Order, text: str) -> Order:
     """``order`` with the amount (or sorties) typed; raises ``ValueError`` if not a number."""
-    if isinstance(order, Attack | Move):
-        return replace(order, amount=float(text))
-    return replace(order, sorties=int(text))
+    return order.resized(float(text) if isinstance(order, GroundOrder) else int(text))
 
 
 class OrderDialog(ClosesOnce[Order | None], ModalScreen[Order | None]):
@@ -123,9 +122,7 @@ class OrderDialog(ClosesOnce[Order | None], ModalScreen[Order | None]):
     def _default(self, index: int) -> str:
         if not self.offered:
             return ""
-        order = self.offered[index]
-        amount = order.amount if isinstance(order, Attack | Move) else order.sorties
-        return amount_text(amount) if isinstance(order, Attack | Move) else str(amount)
+        return size_text(self.offered[index])
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.query_one("#order-amount", Input).value = self._default(event.option_index)
@@ -155,11 +152,8 @@ class OrderDialog(ClosesOnce[Order | None], ModalScreen[Order | None]):
         try:
             order = with_amount(self.offered[index], typed)
         except ValueError:
-            wanted = (
-                "a number"
-                if isinstance(self.offered[index], Attack | Move)
-                else ("a whole number of sorties")
-            )
+            ground = isinstance(self.offered[index], GroundOrder)
+            wanted = "a number" if ground else "a whole number of sorties"
             self.query_one("#order-error", Label).update(f"The amount must be {wanted}.")
             return
         self.dismiss(order)
