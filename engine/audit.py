@@ -28,19 +28,19 @@ import numpy as np
 
 from frontlines.engine.arrays import BoolArray
 from frontlines.engine.events import (
-    Airstrike,
     Battle,
     Capture,
     CivilianCasualties,
     Event,
     MoraleCollapse,
     MoraleShift,
-    Reinforcement,
+    ReinforcementReport,
     Retreat,
     ScriptedAlliance,
     ScriptedForces,
     ScriptedMorale,
     ScriptedSorties,
+    StrikeFlown,
     Victory,
 )
 from frontlines.engine.state import State
@@ -90,10 +90,10 @@ def _conservation(world: World, before: State, after: State, events: Sequence[Ev
     change: dict[str, float] = defaultdict(float)
     for scripted in _of(events, ScriptedForces):
         change[scripted.faction_id] += scripted.change
-    for arrival in _of(events, Reinforcement):
+    for arrival in _of(events, ReinforcementReport):
         if arrival.arrived:
             change[arrival.faction_id] += arrival.strength
-    for strike in _of(events, Airstrike):
+    for strike in _of(events, StrikeFlown):
         for faction, lost in strike.destroyed_by:
             change[faction] -= lost
     for battle in _of(events, Battle):
@@ -181,7 +181,7 @@ def _air(world: World, before: State, events: Sequence[Event], allied: BoolArray
         rate[world.air_index(change.air_support)] += change.change
     flown: dict[str, int] = defaultdict(int)
     struck = set()
-    for strike in _of(events, Airstrike):
+    for strike in _of(events, StrikeFlown):
         a = world.air_index(strike.air_support)
         struck.add((strike.air_support, strike.location))
         flown[strike.air_support] += strike.sorties
@@ -276,7 +276,7 @@ def _the_rest(
     world: World, before: State, after: State, events: Sequence[Event], allied: BoolArray
 ) -> list[str]:
     problems = []
-    for e in _of(events, Reinforcement):
+    for e in _of(events, ReinforcementReport):
         place = world.location_index(e.location)
         held = bool(allied[world.faction_index(e.faction_id), int(after.controller[0, place])])
         if e.arrived != held:

@@ -31,7 +31,7 @@ def turn() -> tuple[World, State, State, tuple[ev.Event, ...]]:
     )
     events += game.end_turn()  # the scripted reaction to the fall of Aleppo
     kinds = {type(e) for e in events}
-    assert {ev.Battle, ev.Capture, ev.Retreat, ev.Airstrike, ev.CivilianCasualties} <= kinds
+    assert {ev.Battle, ev.Capture, ev.Retreat, ev.StrikeFlown, ev.CivilianCasualties} <= kinds
     assert {ev.MoraleShift, ev.MoraleCollapse} <= kinds
     return game.world, game.states[0], game.states[1], game.events[0]
 
@@ -119,7 +119,7 @@ def _doctored(world: World, before: State, after: State, events: tuple) -> dict:
     battle = _first(events, ev.Battle)
     capture = _first(events, ev.Capture)
     retreat = _first(events, ev.Retreat)
-    strike = _first(events, ev.Airstrike)
+    strike = _first(events, ev.StrikeFlown)
     harm = _first(events, ev.CivilianCasualties)
     shift = _first(events, ev.MoraleShift)
     collapse = _first(events, ev.MoraleCollapse)
@@ -275,7 +275,7 @@ def _doctored(world: World, before: State, after: State, events: tuple) -> dict:
         "reinforcements into enemy hands": (
             before,
             after,
-            (*events, ev.Reinforcement(1, "Iran", "aleppo", "Aleppo", 1.0, True, "iran")),
+            (*events, ev.ReinforcementReport(1, "Iran", "aleppo", "Aleppo", 1.0, True, "iran")),
             "reinforcements for aleppo arrived=True",
         ),
         "an end without a victory": (

@@ -85,14 +85,14 @@ def play_golden(key: str) -> dict[str, Any]:
             reached["most_turns_cut_off"], int(state.unsupplied.max())
         )
         reached["one_sortie_strikes"] += sum(
-            isinstance(e, ev.Airstrike) and e.sorties == 1 for e in events
+            isinstance(e, ev.StrikeFlown) and e.sorties == 1 for e in events
         )
         reached["captures"] += len(lost)
         reached["retreats_destroyed"] += sum(
             isinstance(e, ev.Retreat) and e.to is None for e in events
         )
         reached["reinforcements_turned_back"] += sum(
-            isinstance(e, ev.Reinforcement) and not e.arrived for e in events
+            isinstance(e, ev.ReinforcementReport) and not e.arrived for e in events
         )
         effects |= {type(e).__name__ for e in events if type(e).__name__.startswith("Scripted")}
         grounded = (available_sorties(world, state)[0] == 0) & (state.sortie_rate[0] > 0)

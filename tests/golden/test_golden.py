@@ -77,12 +77,12 @@ def test_a_golden_game_accounts_for_every_loss(key: str, played: dict) -> None: 
                         event[f"{side}_ids"], event[f"{side}_losses_by"], strict=True
                     ):
                         change[f] -= lost
-            elif kind == "Airstrike":
+            elif kind == "StrikeFlown":
                 for f, lost in event["destroyed_by"]:
                     change[f] -= lost
             elif kind == "Retreat":
                 change[event["faction_id"]] -= event["lost"]
-            elif kind == "Reinforcement" and event["arrived"]:
+            elif kind == "ReinforcementReport" and event["arrived"]:
                 change[event["faction_id"]] += event["strength"]
             elif kind == "ScriptedForces":
                 change[event["faction_id"]] += event["change"]

@@ -157,7 +157,7 @@ PLAY: dict[str, Callable[[fst.PlayedTurn], bool]] = {
         isinstance(e, ev.Capture) and not e.fought for e in t.events
     ),
     "a retreat": lambda t: any(isinstance(e, ev.Retreat) and e.to for e in t.events),
-    "an airstrike": lambda t: "Airstrike" in _events_of(t),
+    "an airstrike": lambda t: "StrikeFlown" in _events_of(t),
     "civilian casualties": lambda t: "CivilianCasualties" in _events_of(t),
     "close support in a battle": lambda t: any(
         isinstance(e, ev.Battle)
@@ -165,10 +165,10 @@ PLAY: dict[str, Callable[[fst.PlayedTurn], bool]] = {
         for e in t.events
     ),
     "reinforcements": lambda t: any(
-        isinstance(e, ev.Reinforcement) and e.arrived for e in t.events
+        isinstance(e, ev.ReinforcementReport) and e.arrived for e in t.events
     ),
     "reinforcements turned back": lambda t: any(
-        isinstance(e, ev.Reinforcement) and not e.arrived for e in t.events
+        isinstance(e, ev.ReinforcementReport) and not e.arrived for e in t.events
     ),
     "a scripted event": lambda t: (
         "Message" in _events_of(t) or any(name.startswith("Scripted") for name in _events_of(t))

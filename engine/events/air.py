@@ -1,0 +1,111 @@
+"""Events of phase 2, air: the strikes flown and the civilian harm they did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from frontlines.engine.rules.air import AirResult
+from frontlines.engine.text import counted
+from frontlines.engine.world import World
+
+
+@dataclass(frozen=True)
+class StrikeFlown:
+    """Strike sorties flown against a place."""
+
+    turn: int
+    air_support: str
+    provider: str
+    location: str
+    place: str
+    sorties: int
+    destroyed: float
+    provider_id: str
+    destroyed_by: tuple[tuple[str, float], ...]  # (faction id, strength) of each faction hit
+
+    def describe(self) -> str:
+        flown = counted(self.sorties, "strike sortie")
+        destroyed = f"destroying {self.destroyed:.1f} strength"
+        return f"{flown} by {self.provider} hit {self.place}, {destroyed}."
+
+
+@dataclass(frozen=True)
+class CivilianCasualties:
+    """Civilians reported killed and injured by strikes on a place."""
+
+    turn: int
+    location: str
+    place: str
+    killed: int
+    injured: int
+    by: str
+    by_id: str
+    air_support: str
+
+    def describe(self) -> str:
+        return (
+            f"Strikes by {self.by} on {self.place}: {self.killed} civilians killed and "
+            f"{self.injured} injured, as monitors report."
+        )
+
+
+AirEvent = StrikeFlown | CivilianCasualties
+
+
+def air_events(world: World, air: AirResult, run: int, turn: int) -> list[AirEvent]:
+    """Strike events, each followed by the civilian harm it did (if any)."""
+    cells = air.strike[run].reshape(-1).nonzero()[0]  # entry * L + place, in that order
+    if cells.size == 0:
+        return []
+    flown = air.strike[run].take(cells).tolist()
+    destroyed = air.destroyed[run].take(cells).tolist()
+    killed = air.killed[run].take(cells).tolist()
+    injured = air.injured[run].take(cells).tolist()
+    # Each faction's losses at the cells struck in this run (``air.cells`` holds every run's).
+    per_run = world.n_locations * len(world.air_ids)
+    first = run * per_run
+    lo, hi = np.searchsorted(air.cells, (first, first + per_run)).tolist()
+    struck = (air.cells[lo:hi] - first).tolist()
+    by_cell = dict(zip(struck, air.destroyed_by[lo:hi].tolist(), strict=True))
+    entries, places = np.divmod(cells, world.n_locations)
+    place, fname, lid, fid = (
+        world.location_names,
+        world.faction_names,
+        world.location_ids,
+        world.faction_ids,
+    )
+    provider = [fname[f] for f in world.air_provider.tolist()]
+    provider_id = [fid[f] for f in world.air_provider.tolist()]
+    out: list[AirEvent] = []
+    for i, (a, loc) in enumerate(zip(entries.tolist(), places.tolist(), strict=True)):
+        hit = by_cell.get(int(cells[i]), ())
+        out.append(
+            StrikeFlown(
+                turn,
+                world.air_ids[a],
+                provider[a],
+                lid[loc],
+                place[loc],
+                int(flown[i]),
+                destroyed[i],
+                provider_id[a],
+                tuple((fid[f], amount) for f, amount in enumerate(hit) if amount > 0),
+            )
+        )
+        dead, hurt = int(killed[i]), int(injured[i])
+        if dead or hurt:
+            out.append(
+                CivilianCasualties(
+                    turn,
+                    lid[loc],
+                    place[loc],
+                    dead,
+                    hurt,
+                    provider[a],
+                    provider_id[a],
+                    world.air_ids[a],
+                )
+            )
+    return out

@@ -1,0 +1,93 @@
+"""Events of phase 5, capture and retreat: places that changed hands, garrisons that fell
+back or were destroyed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frontlines.engine.rules.capture import CaptureResult
+from frontlines.engine.rules.combat import BattleResult
+from frontlines.engine.state import State
+from frontlines.engine.world import World
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A place changed hands: after a battle, or entered where nobody defended it."""
+
+    turn: int
+    location: str
+    place: str
+    by: str
+    from_faction: str
+    by_id: str
+    from_id: str
+    fought: bool  # whether a battle was fought for it this turn
+
+    def describe(self) -> str:
+        return f"{self.place} is taken by {self.by} from {self.from_faction}."
+
+
+@dataclass(frozen=True)
+class Retreat:
+    """A defeated garrison fell back, or was destroyed with nowhere to go."""
+
+    turn: int
+    location: str
+    place: str
+    faction: str
+    to: str | None
+    strength: float
+    lost: float
+    faction_id: str
+    to_id: str | None
+
+    def describe(self) -> str:
+        if self.to is None:
+            return (
+                f"Forces of {self.faction} at {self.place} have nowhere to fall back to and are "
+                f"destroyed ({self.lost:.1f} lost)."
+            )
+        return (
+            f"Forces of {self.faction} fall back from {self.place} to {self.to} with "
+            f"{self.strength:.1f} ({self.lost:.1f} lost on the way)."
+        )
+
+
+CaptureEvent = Capture | Retreat
+
+
+def capture_events(
+    world: World, battles: BattleResult, cap: CaptureResult, after: State, run: int, turn: int
+) -> list[CaptureEvent]:
+    """Each capture of game ``run``, followed by the retreats of the side that lost it."""
+    place, fname, lid, fid = (
+        world.location_names,
+        world.faction_names,
+        world.location_ids,
+        world.faction_ids,
+    )
+    events: list[CaptureEvent] = []
+    for loc in cap.captured[run].nonzero()[0].tolist():
+        old, new = int(cap.old_controller[run, loc]), int(after.controller[run, loc])
+        fought = bool(battles.battle[run, loc])
+        events.append(
+            Capture(turn, lid[loc], place[loc], fname[new], fname[old], fid[new], fid[old], fought)
+        )
+        to = int(cap.retreat_to[run, loc])
+        retreated, destroyed = cap.retreated[run, :, loc], cap.destroyed[run, :, loc]
+        for f in (retreated + destroyed > 0).nonzero()[0].tolist():
+            events.append(
+                Retreat(
+                    turn,
+                    lid[loc],
+                    place[loc],
+                    fname[f],
+                    place[to] if to >= 0 else None,
+                    float(retreated[f]),
+                    float(destroyed[f]),
+                    fid[f],
+                    lid[to] if to >= 0 else None,
+                )
+            )
+    return events
