@@ -28,6 +28,19 @@ def scatter_add(values: FloatArray, index: IntArray, size: int) -> FloatArray:
     return summed.reshape((*lead, size))
 
 
+def ordered_matmul(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``a @ b`` with every sum taken in index order, so that its bits do not depend on the
+    machine's BLAS (whose kernels add in an order of their own); for short inner axes.
+
+    >>> ordered_matmul(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]))
+    array([[11.]])
+    """
+    out: FloatArray = a[..., :, 0:1] * b[..., 0:1, :]
+    for k in range(1, a.shape[-1]):
+        out = out + a[..., :, k : k + 1] * b[..., k : k + 1, :]
+    return out
+
+
 def one_hot(index: IntArray, size: int) -> FloatArray:
     """A ``len(index) x size`` matrix with a 1 in column ``index[k]`` of row ``k``: multiplying
     by it sums rows into their columns, as :func:`scatter_add` does.

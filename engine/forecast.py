@@ -134,7 +134,7 @@ def _victory(outcomes: Outcomes) -> dict[str, float]:
 
 
 def _day(world: World, turn: int) -> str:
-    return world.scenario.first_day(turn).isoformat()
+    return world.first_day(turn).isoformat()
 
 
 def _locations(outcomes: Outcomes) -> dict[str, Any]:

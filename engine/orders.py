@@ -23,6 +23,7 @@ import numpy as np
 
 from frontlines.engine.arrays import FloatArray
 from frontlines.engine.rules.common import friendly_here
+from frontlines.engine.scenario.base import AirSupportId, FactionId, LocationId
 from frontlines.engine.state import State
 from frontlines.engine.text import counted, shown
 from frontlines.engine.world import World
@@ -126,15 +127,15 @@ class GroundOrder:
     """What every ground order shares: ``amount`` strength of ``faction`` sent from ``origin``
     along a route to ``target``."""
 
-    faction: str
-    origin: str
-    target: str
+    faction: FactionId
+    origin: LocationId
+    target: LocationId
     amount: float
 
     unit: ClassVar[str] = "strength"
 
     @property
-    def place(self) -> str:
+    def place(self) -> LocationId:
         """The place the order is given at: where the forces start."""
         return self.origin
 
@@ -307,9 +308,9 @@ class AirOrder:
     """What every air order shares: ``sorties`` of the air-support entry ``air_support``,
     flown by ``faction`` at ``target``."""
 
-    faction: str
-    air_support: str
-    target: str
+    faction: FactionId
+    air_support: AirSupportId
+    target: LocationId
     sorties: int
 
     unit: ClassVar[str] = "sorties"
@@ -317,7 +318,7 @@ class AirOrder:
     array: ClassVar[str]  # the field of OrderArrays that holds the kind's sorties
 
     @property
-    def place(self) -> str:
+    def place(self) -> LocationId:
         """The place the order is given at: where the aircraft fly."""
         return self.target
 
@@ -591,9 +592,15 @@ def is_legal(
     return True
 
 
-def legal_orders(world: World, state: State, faction_id: str) -> list[Order]:
+def legal_orders(world: World, state: State, faction_id: FactionId) -> list[Order]:
     """Every order the faction may give in game 0, each with all it has available: ground
-    orders route by route, then air orders entry by entry and place by place."""
+    orders route by route, then air orders entry by entry and place by place.
+
+    >>> from frontlines.engine import compile_world, initial_state, load_scenario
+    >>> world = compile_world(load_scenario("aleppo-2024"))
+    >>> legal_orders(world, initial_state(world), "opposition")[0].describe()
+    'Move 6 from idlib to western-aleppo'
+    """
     if bool(state.done[0]):
         return []
     f = world.faction_index(faction_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, fields, replace
+from enum import Enum
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,15 @@ from frontlines.engine.world import World
 
 NO_WINNER = -1
 DRAW = -2
+
+
+class Outcome(Enum):
+    """How a game stands for one side."""
+
+    PLAYING = "playing"
+    WON = "won"
+    LOST = "lost"
+    DRAWN = "drawn"
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +60,21 @@ class State:
     @property
     def batch(self) -> int:
         return int(self.controller.shape[0])
+
+    def outcome(self, faction: int, run: int = 0) -> Outcome:
+        """How game ``run`` stands for ``faction``'s side (it and its allies in that game).
+
+        >>> from frontlines.engine.scenario import load_scenario
+        >>> from frontlines.engine.world import compile_world
+        >>> initial_state(compile_world(load_scenario("aleppo-2024"))).outcome(0)
+        <Outcome.PLAYING: 'playing'>
+        """
+        winner = int(self.winner[run])
+        if winner == NO_WINNER:
+            return Outcome.PLAYING
+        if winner == DRAW:
+            return Outcome.DRAWN
+        return Outcome.WON if self.allied[run, faction, winner] else Outcome.LOST
 
     def evolve(self, **changes: Any) -> State:
         """A new State with some arrays replaced (only those are frozen again: this runs

@@ -38,6 +38,14 @@ def resolve_turn(
     ``seeds`` holds one seed per game; chance depends only on (seed, turn, phase, slot). With
     ``record=False`` no event objects are built (the state is the same), which forecasts use.
     Games that are already over do not change.
+
+    >>> from frontlines.engine import compile_world, initial_state, load_scenario
+    >>> from frontlines.engine.orders import no_orders
+    >>> world = compile_world(load_scenario("aleppo-2024"))
+    >>> start = initial_state(world, batch=2)
+    >>> state, events = resolve_turn(world, start, no_orders(world, 2), [1, 2])
+    >>> state.turn, len(events), events[0][0].describe()
+    (1, 2, '27 November 2024: opposition factions led by HTS open ...')
     """
     run_seeds = np.asarray(seeds, dtype=np.uint64).reshape(state.batch)
     s, fired = run_scripted_events(world, state)

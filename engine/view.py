@@ -106,14 +106,14 @@ class GameView:
     draw: bool
     over: bool
 
-    def place(self, place_id: str) -> PlaceView:
+    def place(self, place_id: LocationId) -> PlaceView:
         """The view of one place; raises ``KeyError``."""
         for view in self.places:
             if view.id == place_id:
                 return view
         raise KeyError(place_id)
 
-    def faction(self, faction_id: str) -> FactionStanding:
+    def faction(self, faction_id: FactionId) -> FactionStanding:
         """The standing of one faction; raises ``KeyError``."""
         for standing in self.factions:
             if standing.id == faction_id:
@@ -121,7 +121,7 @@ class GameView:
         raise KeyError(faction_id)
 
 
-def observe(world: World, state: State, run: int = 0, side: str | None = None) -> GameView:
+def observe(world: World, state: State, run: int = 0, side: FactionId | None = None) -> GameView:
     """Game ``run`` of ``state`` as ``side`` sees it (``None``: as an onlooker).
 
     Every side sees the whole game for now; ``side`` is where fog of war will plug in."""
@@ -134,7 +134,7 @@ def observe(world: World, state: State, run: int = 0, side: str | None = None) -
     holders = one.controller[0]
     sorties = available_sorties(world, one)[0]
     places = []
-    for j, spec in enumerate(world.scenario.locations):
+    for j in range(world.n_locations):
         holder = int(holders[j])
         present = [
             Presence(
@@ -151,9 +151,9 @@ def observe(world: World, state: State, run: int = 0, side: str | None = None) -
             PlaceView(
                 id=world.location_ids[j],
                 name=world.location_names[j],
-                kind=spec.kind.value,
-                terrain=spec.terrain.value,
-                population=spec.population,
+                kind=world.location_kinds[j],
+                terrain=world.location_terrains[j],
+                population=int(world.population[j]),
                 value=float(world.value[j]),
                 supply_source=bool(world.supply_source[j]),
                 holder=world.faction_ids[holder],
@@ -169,7 +169,7 @@ def observe(world: World, state: State, run: int = 0, side: str | None = None) -
             FactionStanding(
                 id=faction_id,
                 name=world.faction_names[f],
-                colour=world.scenario.factions[f].colour,
+                colour=world.faction_colours[f],
                 strength=float(forces[f].sum()),
                 in_supply=float((forces[f] * in_supply[f]).sum()),
                 morale=float(one.morale[0, f]),
@@ -182,7 +182,7 @@ def observe(world: World, state: State, run: int = 0, side: str | None = None) -
     winner = int(one.winner[0])
     return GameView(
         turn=one.turn,
-        date=world.scenario.first_day(one.turn + 1).isoformat(),
+        date=world.first_day(one.turn + 1).isoformat(),
         max_turns=world.max_turns,
         places=tuple(places),
         factions=tuple(factions),

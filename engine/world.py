@@ -5,18 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot, scatter_add
+from frontlines.engine.scenario.base import FactionId, LocationId
 from frontlines.engine.scenario.checks import great_circle_km
 from frontlines.engine.scenario.model import Scenario
 from frontlines.engine.scenario.rules import Rules
-
-FactionId = str
-LocationId = str
+from frontlines.engine.script import CompiledEvent, compile_script
 
 
 def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -34,6 +34,7 @@ class Objectives:
     points: FloatArray  # V: the value its side must hold, NaN where the condition sets none
     by_turn: IntArray  # V: the last turn it may be met, -1 for any
     at_end: BoolArray  # V: whether it is met only after the last turn
+    needed: BoolArray  # L: the places some condition needs held
 
 
 def compile_objectives(
@@ -55,6 +56,7 @@ def compile_objectives(
             np.array([-1 if c.by_turn is None else c.by_turn for c in victory], dtype=np.int64)
         ),
         at_end=_frozen(np.array([c.at_end for c in victory], dtype=bool)),
+        needed=_frozen(np.any(places, axis=0)),
     )
 
 
@@ -79,6 +81,31 @@ def compile_arrivals(
         place=_frozen(np.array([l_index[r.location] for r in entries], dtype=np.int64)),
         strength=_frozen(np.array([r.strength for r in entries], dtype=np.float64)),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """The routes as tables for walking the map: each route's length and kind, and the arcs
+    leaving and reaching each place, slot by slot as in ``World.neighbours``."""
+
+    length_km: FloatArray  # E: the road length, the straight line where the file gives none
+    kind: tuple[str, ...]  # E: highway, road or track
+    out_arcs: IntArray  # L x K: the arc to each neighbour, padded with 0
+    in_arcs: IntArray  # L x K: the arc from each neighbour, padded with 0
+    out_valid: BoolArray  # L x K: which of those slots hold an arc
+
+    def arc_length_km(self) -> FloatArray:
+        """``D``: the length of each directed arc (a route's both ways)."""
+        return np.concatenate([self.length_km, self.length_km])
+
+
+@dataclass(frozen=True, eq=False)
+class Sides:
+    """The sides at the start: ``rows[s, f]`` is 1 where faction f is on side ``s`` (one
+    side per distinct set of allies), ``of[f]`` the side of faction f."""
+
+    rows: FloatArray  # S x F
+    of: IntArray  # F
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,9 +146,15 @@ class World:
     air_strike: FloatArray
     air_risk: FloatArray
     air_ids: tuple[str, ...]
+    air_names: tuple[str, ...]
     neighbours: IntArray  # L x K, each place's neighbours, padded with -1
+    graph: Graph
+    sides0: Sides
     faction_names: tuple[str, ...]
+    faction_colours: tuple[str, ...]
     location_names: tuple[str, ...]
+    location_kinds: tuple[str, ...]
+    location_terrains: tuple[str, ...]
     dst_matrix: FloatArray | None  # D x L one-hot of arc_dst, on maps small enough
     neighbour_bits: IntArray | None  # chunks x 2**w place sets, on maps of at most 52 places
     place_bits: FloatArray  # 2**l for each place l, on maps of at most 52 places (else empty)
@@ -129,6 +162,7 @@ class World:
     lookup: dict[str, dict[Any, int]]  # id -> index for factions, locations, air, arcs
     objectives: Objectives
     arrivals: Arrivals
+    script: tuple[CompiledEvent, ...]
     max_turns: int
     turn_length_days: int
     digest: str
@@ -162,6 +196,10 @@ class World:
             hits: BoolArray = (flags.astype(np.float64) @ self.dst_matrix) > 0
             return hits
         return self.sum_at_ends(flags.astype(np.float64)) > 0
+
+    def first_day(self, turn: int) -> date:
+        """The first day of turn ``turn`` (see :meth:`Scenario.first_day`)."""
+        return self.scenario.first_day(turn)
 
     def faction_index(self, faction_id: str) -> int:
         """Index of a faction; raises ``KeyError``."""
@@ -238,8 +276,51 @@ def _neighbour_table(src: IntArray, dst: IntArray, n_l: int) -> IntArray:
     return table
 
 
+def _graph(
+    scenario: Scenario,
+    neighbours: IntArray,
+    arcs: dict[tuple[int, int], int],
+    n_routes: int,
+) -> Graph:
+    coords = {loc.id: (loc.lat, loc.lon) for loc in scenario.locations}
+    length = [
+        great_circle_km(*coords[r.from_], *coords[r.to]) if r.length_km is None else r.length_km
+        for r in scenario.routes
+    ]
+    valid = neighbours >= 0
+    out = np.zeros(neighbours.shape, dtype=np.int64)
+    for place, row in enumerate(neighbours.tolist()):
+        for k, other in enumerate(row):
+            if other >= 0:
+                out[place, k] = arcs[(place, other)]
+    back = np.where(valid, (out + n_routes) % max(2 * n_routes, 1), 0)  # arc e's reverse
+    return Graph(
+        length_km=_frozen(np.array(length, dtype=np.float64)),
+        kind=tuple(r.kind.value for r in scenario.routes),
+        out_arcs=_frozen(out),
+        in_arcs=_frozen(back),
+        out_valid=_frozen(valid),
+    )
+
+
+def _sides(allied: BoolArray) -> Sides:
+    unique, inverse = np.unique(allied, axis=0, return_inverse=True)
+    return Sides(
+        rows=_frozen(unique.astype(np.float64)),
+        of=_frozen(np.asarray(inverse, dtype=np.int64).ravel()),
+    )
+
+
 def compile_world(scenario: Scenario) -> World:
-    """Compile a validated scenario to a :class:`World`."""
+    """Compile a validated scenario to a :class:`World`.
+
+    >>> from frontlines.engine.scenario import load_scenario
+    >>> world = compile_world(load_scenario("aleppo-2024"))
+    >>> world.n_factions, world.n_locations, world.n_arcs
+    (4, 15, 40)
+    >>> world.location_ids[world.src[0]], world.location_ids[world.dst[0]], world.graph.kind[0]
+    ('idlib', 'western-aleppo', 'road')
+    """
     rules = scenario.rules
     factions = tuple(f.id for f in scenario.factions)
     locations = tuple(loc.id for loc in scenario.locations)
@@ -285,6 +366,10 @@ def compile_world(scenario: Scenario) -> World:
             )
             in_range[a] = distance <= entry.range_km
 
+    arc_src, arc_dst = np.concatenate([src, dst]), np.concatenate([dst, src])
+    arcs = {(int(a), int(b)): i for i, (a, b) in enumerate(zip(arc_src, arc_dst, strict=True))}
+    neighbours = _frozen(_neighbour_table(src, dst, n_l))
+    dst_matrix = _one_hot(arc_dst, n_l)
     return World(
         scenario=scenario,
         rules=rules,
@@ -292,8 +377,8 @@ def compile_world(scenario: Scenario) -> World:
         location_ids=locations,
         src=_frozen(src),
         dst=_frozen(dst),
-        arc_src=_frozen(np.concatenate([src, dst])),
-        arc_dst=_frozen(np.concatenate([dst, src])),
+        arc_src=_frozen(arc_src),
+        arc_dst=_frozen(arc_dst),
         allied0=_frozen(allied),
         quality=_frozen(np.array([f.quality for f in scenario.factions])),
         morale0=_frozen(np.array([f.morale for f in scenario.factions])),
@@ -328,26 +413,28 @@ def compile_world(scenario: Scenario) -> World:
         air_strike=_frozen(np.array([a.strike_modifier for a in air], dtype=np.float64)),
         air_risk=_frozen(np.array([a.civilian_risk for a in air], dtype=np.float64)),
         air_ids=tuple(a.id for a in air),
-        neighbours=_frozen(_neighbour_table(src, dst, n_l)),
+        air_names=tuple(a.name for a in air),
+        neighbours=neighbours,
+        graph=_graph(scenario, neighbours, arcs, len(src)),
+        sides0=_sides(allied),
         faction_names=tuple(f.name for f in scenario.factions),
+        faction_colours=tuple(f.colour for f in scenario.factions),
         location_names=tuple(loc.name for loc in scenario.locations),
-        dst_matrix=_one_hot(np.concatenate([dst, src]), n_l),
-        neighbour_bits=_neighbour_bits(np.concatenate([src, dst]), np.concatenate([dst, src]), n_l),
+        location_kinds=tuple(loc.kind.value for loc in scenario.locations),
+        location_terrains=tuple(loc.terrain.value for loc in scenario.locations),
+        dst_matrix=dst_matrix,
+        neighbour_bits=_neighbour_bits(arc_src, arc_dst, n_l),
         place_bits=_frozen(np.ldexp(1.0, np.arange(n_l if n_l <= BIT_SET_LIMIT else 0))),
         source_bits=_source_bits(scenario) if n_l <= BIT_SET_LIMIT else 0,
         lookup={
             "factions": f_index,
             "locations": l_index,
             "air": {a.id: i for i, a in enumerate(air)},
-            "arcs": {
-                (int(a), int(b)): i
-                for i, (a, b) in enumerate(
-                    zip(np.concatenate([src, dst]), np.concatenate([dst, src]), strict=True)
-                )
-            },
+            "arcs": arcs,
         },
         objectives=compile_objectives(scenario, f_index, l_index),
         arrivals=compile_arrivals(scenario, f_index, l_index),
+        script=compile_script(scenario),
         max_turns=scenario.max_turns,
         turn_length_days=scenario.turn_length_days,
         digest=scenario_digest(scenario),

@@ -152,3 +152,29 @@ def test_the_terminal_app_reads_no_rule_internals() -> None:
         if target.startswith(RULE_INTERNALS)
     ]
     assert not wrong
+
+
+TURN_MODULES = ("frontlines.engine.rules", "frontlines.engine.events", "frontlines.engine.turn")
+"""What runs in a turn: the phases, their events and the turn that calls them."""
+
+
+def test_no_rule_reads_the_scenario_during_a_turn() -> None:
+    """The World compiles the whole scenario once; the phases and their events read only it
+    (and the rule constants), never the scenario's models or ``world.scenario``."""
+    wrong = []
+    graph = import_graph()
+    for name, path in modules().items():
+        if not name.startswith(TURN_MODULES):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        wrong += [
+            f"{name}:{node.lineno} reads .scenario"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "scenario"
+        ]
+        wrong += [
+            f"{name} imports {target}"
+            for target in graph[name]
+            if target.startswith("frontlines.engine.scenario.model")
+        ]
+    assert not wrong

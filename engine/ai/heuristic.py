@@ -23,13 +23,12 @@ the same validation as a player's).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
 from frontlines.engine.orders import OrderArrays, available_sorties, no_orders
 from frontlines.engine.rules.common import hostile_here, morale_factor, supply_factor
 from frontlines.engine.rules.noise import Stream, lognormal_from, uniform
@@ -42,8 +41,6 @@ MAX_HOPS = 12
 """How far (in routes) reserves look for the front."""
 GUARD_PER_VALUE = 0.2
 """Power per value point a side keeps in each place it holds, threatened or not."""
-DENSE_LIMIT = 256
-"""Maps up to this many places use a dense adjacency matrix (faster than scattering)."""
 
 
 @dataclass(frozen=True)
@@ -79,41 +76,6 @@ class ParamArrays:
         return cls(**columns)
 
 
-@dataclass(frozen=True, eq=False)
-class _Graph:
-    out_arcs: IntArray  # L x K arcs leaving each place, padded with 0
-    out_valid: BoolArray  # L x K
-    adjacency: FloatArray | None  # L x L, on maps small enough
-    src_onehot: FloatArray | None  # D x L, on maps small enough
-    dst_onehot: FloatArray | None
-
-
-_GRAPHS: weakref.WeakKeyDictionary[World, _Graph] = weakref.WeakKeyDictionary()
-
-
-def _graph(world: World) -> _Graph:
-    graph = _GRAPHS.get(world)
-    if graph is None:
-        nbr = world.neighbours
-        valid = nbr >= 0
-        arcs = world.lookup["arcs"]
-        out = np.zeros(nbr.shape, dtype=np.int64)
-        for place, row in enumerate(nbr):
-            for k, other in enumerate(row):
-                if other >= 0:
-                    out[place, k] = arcs[(place, int(other))]
-        adjacency = src_onehot = dst_onehot = None
-        if world.n_locations <= DENSE_LIMIT:
-            n_l = world.n_locations
-            adjacency = np.zeros((n_l, n_l))
-            adjacency[world.arc_src, world.arc_dst] = 1.0
-            src_onehot = one_hot(world.arc_src, n_l)
-            dst_onehot = one_hot(world.arc_dst, n_l)
-        graph = _Graph(out, valid, adjacency, src_onehot, dst_onehot)
-        _GRAPHS[world] = graph
-    return graph
-
-
 def varied_params(seeds: np.ndarray, turn: int, sigma: float) -> ParamArrays:
     """Settings that differ from run to run and turn to turn around the defaults: the
     threshold to attack and the share of a threat to hold each scaled by lognormal noise of
@@ -128,30 +90,39 @@ def varied_params(seeds: np.ndarray, turn: int, sigma: float) -> ParamArrays:
     )
 
 
+GATHER_LIMIT = 256
+"""Maps of up to this many places sum along routes slot by slot of the neighbour table (a few
+gathers); larger ones, where one hub may have many routes, scatter along every arc."""
+
+
+def _slot_sum(world: World, values: FloatArray, table: IntArray) -> FloatArray:
+    """``out[..., l]``: the sum of ``values[..., table[l, k]]`` over the valid slots k, in
+    slot order."""
+    valid = world.graph.out_valid
+    out: FloatArray = np.where(valid[:, 0], np.take(values, table[:, 0], axis=-1), 0.0)
+    for k in range(1, table.shape[1]):
+        out = out + np.where(valid[:, k], np.take(values, table[:, k], axis=-1), 0.0)
+    return out
+
+
 def _next_door(world: World, values: FloatArray) -> FloatArray:
     """``out[..., l]``: the sum of ``values[..., m]`` over the places m next to l."""
-    graph = _graph(world)
-    if graph.adjacency is not None:
-        summed: FloatArray = values @ graph.adjacency
-        return summed
+    if world.n_locations <= GATHER_LIMIT:
+        return _slot_sum(world, values, np.maximum(world.neighbours, 0))
     return world.sum_at_ends(np.take(values, world.arc_src, axis=-1))
 
 
 def _at_ends(world: World, values: FloatArray) -> FloatArray:
     """Per-arc values summed at the places the arcs lead to."""
-    graph = _graph(world)
-    if graph.dst_onehot is not None:
-        summed: FloatArray = values @ graph.dst_onehot
-        return summed
+    if world.n_locations <= GATHER_LIMIT:
+        return _slot_sum(world, values, world.graph.in_arcs)
     return world.sum_at_ends(values)
 
 
 def _at_origins(world: World, values: FloatArray) -> FloatArray:
     """Per-arc values summed at the places the arcs leave."""
-    graph = _graph(world)
-    if graph.src_onehot is not None:
-        summed: FloatArray = values @ graph.src_onehot
-        return summed
+    if world.n_locations <= GATHER_LIMIT:
+        return _slot_sum(world, values, world.graph.out_arcs)
     return world.sum_at_origins(values)
 
 
@@ -168,7 +139,7 @@ def _best_step(
     score. ``score_of(nbr)`` gives, for a column ``nbr`` of the neighbour table (one
     neighbour per place), the ``B x S x L`` score of stepping from each place to it; scores
     are >= 0, and a place with no route scores -1."""
-    graph = _graph(world)
+    graph = world.graph
     best: FloatArray | None = None
     arc: IntArray | None = None
     for k in range(graph.out_arcs.shape[1]):  # a few slots: the most routes at one place
@@ -215,19 +186,9 @@ class _Sides:
     of: IntArray  # F
 
 
-_STATIC_SIDES: weakref.WeakKeyDictionary[World, tuple[FloatArray, IntArray]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _sides(world: World, state: State) -> _Sides:
     if np.array_equal(state.allied, np.broadcast_to(world.allied0, state.allied.shape)):
-        found = _STATIC_SIDES.get(world)
-        if found is None:
-            unique, inverse = np.unique(world.allied0, axis=0, return_inverse=True)
-            found = (unique.astype(np.float64), np.asarray(inverse, dtype=np.int64).ravel())
-            _STATIC_SIDES[world] = found
-        rows, of = found
+        rows, of = world.sides0.rows, world.sides0.of
         held = np.take(rows > 0, state.controller, axis=1).transpose(1, 0, 2)
         return _Sides(rows[np.newaxis], held, of)
     return _Sides(
@@ -265,7 +226,7 @@ def heuristic_orders(
     unit = world.quality[np.newaxis, :, np.newaxis] * morale[:, :, np.newaxis]
     unit = unit * supply_factor(state.unsupplied, rules)  # B x F x L power per strength
     power = forces * unit
-    side_power = team @ power  # B x S x L
+    side_power = ordered_matmul(team, power)  # B x S x L
     enemy_power = power.sum(axis=1, keepdims=True) - side_power
     posture = world.faction_posture[state.controller]
     posture = np.where(np.isnan(world.posture_override), posture, world.posture_override)
@@ -293,7 +254,9 @@ def heuristic_orders(
 
     # 2. Attack: side-wide potential against each enemy place, then each origin's best target.
     pending_power = (
-        team @ _arc_power(world, pending.flow, unit) if pending is not None else 0.0 * side_power
+        ordered_matmul(team, _arc_power(world, pending.flow, unit))
+        if pending is not None
+        else 0.0 * side_power
     )
     surprise = np.where(
         state.attack_turns < rules.combat.surprise_turns, rules.combat.surprise_factor, 1.0
@@ -301,7 +264,7 @@ def heuristic_orders(
     punch = unit * surprise[:, :, np.newaxis]  # attacking power per strength
     # Spare strength stands only in held places, so what can reach an enemy place is the
     # spare power next door to it.
-    potential = (_next_door(world, team @ (spare * punch)) + pending_power) * hostile
+    potential = (_next_door(world, ordered_matmul(team, spare * punch)) + pending_power) * hostile
     ground = enemy_power * cover
     defence = ground + np.minimum(_enemy_air(world, state, sides), ground)
     odds_needed = p.attack_odds[:, np.newaxis, np.newaxis]
@@ -316,7 +279,7 @@ def heuristic_orders(
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
     sending = np.where(np.take(best, of, axis=1) > 0, spare * np.take(share, of, axis=1), 0.0)
     # Call off attacks whose committed power falls short once every origin has chosen.
-    committed = _gather(team @ (sending * punch), target) + pending_power
+    committed = _gather(ordered_matmul(team, sending * punch), target) + pending_power
     holds_up = undefended | (committed >= 0.75 * odds_needed * defence)
     go = np.take_along_axis(holds_up, target, axis=2)
     sending = sending * np.take(go, of, axis=1)
@@ -373,22 +336,15 @@ def _enemy_air(world: World, state: State, sides: _Sides) -> FloatArray:
     reach = each[:, :, np.newaxis] * world.air_in_range[np.newaxis]  # B x A x L
     # Entry a backs side s's enemies where its beneficiary is not on side s.
     foe = 1.0 - sides.team[:, :, world.air_beneficiary]  # (1 or B) x S x A
-    power: FloatArray = 0.5 * (foe @ reach)
+    power: FloatArray = 0.5 * ordered_matmul(foe, reach)
     return power
-
-
-_GUARDS: weakref.WeakKeyDictionary[World, FloatArray] = weakref.WeakKeyDictionary()
 
 
 def _guard(world: World) -> FloatArray:
     """``L``: the power a side keeps in each place it held at the start, however quiet it
     is: ``GUARD_PER_VALUE`` per point of value, twice that where a victory condition needs
     the place."""
-    guard = _GUARDS.get(world)
-    if guard is None:
-        objective = world.objectives.places.any(axis=0)
-        guard = GUARD_PER_VALUE * world.value * np.where(objective, 2.0, 1.0)
-        _GUARDS[world] = guard
+    guard: FloatArray = GUARD_PER_VALUE * world.value * np.where(world.objectives.needed, 2.0, 1.0)
     return guard
 
 
@@ -397,13 +353,9 @@ def _front_distance(world: World, front: BoolArray, held: BoolArray) -> FloatArr
     ``MAX_HOPS``; farther counts as ``MAX_HOPS + 1``)."""
     far = float(MAX_HOPS + 1)
     distance = np.where(front, 0.0, far)
-    graph = _graph(world)
     reached = front
     for hop in range(1, min(MAX_HOPS, world.n_locations) + 1):
-        if graph.adjacency is not None:
-            near = (reached.astype(np.float64) @ graph.adjacency) > 0
-        else:
-            near = world.any_at_ends(reached[:, :, world.arc_src])
+        near = world.any_at_ends(reached[:, :, world.arc_src])
         new = near & held & ~reached
         if not new.any():
             break

@@ -11,7 +11,6 @@ candidates are compared on the same luck.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,25 +87,6 @@ LEVELS: dict[str, Level] = {
 }
 
 
-@dataclass(frozen=True, eq=False)
-class _Objectives:
-    faction: np.ndarray  # V: the faction each victory condition is for
-    places: BoolArray  # V x L: the places each condition needs held
-    total_value: float
-
-
-_OBJECTIVES: weakref.WeakKeyDictionary[World, _Objectives] = weakref.WeakKeyDictionary()
-
-
-def _objectives(world: World) -> _Objectives:
-    found = _OBJECTIVES.get(world)
-    if found is None:
-        goals = world.objectives
-        found = _Objectives(goals.faction, goals.places, max(float(world.value.sum()), 1.0))
-        _OBJECTIVES[world] = found
-    return found
-
-
 def evaluate(world: World, state: State, faction: int) -> FloatArray:
     """How good each run's position is for ``faction``'s side (higher is better): the share
     of value held, the share of combat strength, progress towards the side's victory
@@ -114,10 +94,10 @@ def evaluate(world: World, state: State, faction: int) -> FloatArray:
     batch = np.arange(state.batch)
     side = state.allied[:, faction, :]  # B x F
     holds = side[batch[:, np.newaxis], state.controller]  # B x L
-    value_share = (holds * world.value).sum(axis=1) / _objectives(world).total_value
+    value_share = (holds * world.value).sum(axis=1) / max(float(world.value.sum()), 1.0)
     strength = state.forces.sum(axis=2) * world.quality  # B x F
     strength_share = (strength * side).sum(axis=1) / np.maximum(strength.sum(axis=1), 1e-9)
-    objectives = _objectives(world)
+    objectives = world.objectives
     progress = np.zeros(state.batch)
     for v in range(len(objectives.faction)):
         need = objectives.places[v]

@@ -22,7 +22,7 @@ from frontlines.engine.orders import (
     legal_orders,
 )
 from frontlines.engine.scenario import Scenario
-from frontlines.engine.state import DRAW, NO_WINNER
+from frontlines.engine.state import Outcome
 
 RANDOM = "random"
 
@@ -61,10 +61,17 @@ def random_orders(game: Game, factions: Sequence[str], seed: int) -> list[Order]
 class MatchResult:
     """How a match ended for the side under test."""
 
-    won: bool
-    lost: bool
+    outcome: Outcome
     score: float  # engine.ai.evaluate for the side at the end (higher is better)
     value_gained: float  # share of the map's value held at the end minus at the start
+
+    @property
+    def won(self) -> bool:
+        return self.outcome is Outcome.WON
+
+    @property
+    def lost(self) -> bool:
+        return self.outcome is Outcome.LOST
 
     @property
     def beat_opponent(self) -> bool:
@@ -90,13 +97,8 @@ def play_match(
             others = choose_orders(game.world, game.state, theirs, opponent, seed)
         game.end_turn([*orders, *others])
     state = game.state
-    winner = int(state.winner[0])
-    side = state.allied[0, me]
-    won = winner not in (NO_WINNER, DRAW) and bool(side[winner])
-    lost = winner not in (NO_WINNER, DRAW) and not bool(side[winner])
     return MatchResult(
-        won=won,
-        lost=lost,
+        outcome=state.outcome(me),
         score=float(evaluate(game.world, state, me)[0]),
         value_gained=_value_share(game, me) - start_share,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from frontlines.engine.rules.air import AirResult
+from frontlines.engine.scenario.base import AirSupportId, FactionId, LocationId
 from frontlines.engine.text import counted
 from frontlines.engine.world import World
 
@@ -16,13 +17,13 @@ class StrikeFlown:
     """Strike sorties flown against a place."""
 
     turn: int
-    air_support: str
+    air_support: AirSupportId
     provider: str
-    location: str
+    location: LocationId
     place: str
     sorties: int
     destroyed: float
-    provider_id: str
+    provider_id: FactionId
     destroyed_by: tuple[tuple[str, float], ...]  # (faction id, strength) of each faction hit
 
     def describe(self) -> str:
@@ -36,13 +37,13 @@ class CivilianCasualties:
     """Civilians reported killed and injured by strikes on a place."""
 
     turn: int
-    location: str
+    location: LocationId
     place: str
     killed: int
     injured: int
     by: str
-    by_id: str
-    air_support: str
+    by_id: FactionId
+    air_support: AirSupportId
 
     def describe(self) -> str:
         return (

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from frontlines.engine.rules.capture import CaptureResult
 from frontlines.engine.rules.combat import BattleResult
+from frontlines.engine.scenario.base import FactionId, LocationId
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -16,12 +17,12 @@ class Capture:
     """A place changed hands: after a battle, or entered where nobody defended it."""
 
     turn: int
-    location: str
+    location: LocationId
     place: str
     by: str
     from_faction: str
-    by_id: str
-    from_id: str
+    by_id: FactionId
+    from_id: FactionId
     fought: bool  # whether a battle was fought for it this turn
 
     def describe(self) -> str:
@@ -33,14 +34,14 @@ class Retreat:
     """A defeated garrison fell back, or was destroyed with nowhere to go."""
 
     turn: int
-    location: str
+    location: LocationId
     place: str
     faction: str
     to: str | None
     strength: float
     lost: float
-    faction_id: str
-    to_id: str | None
+    faction_id: FactionId
+    to_id: LocationId | None
 
     def describe(self) -> str:
         if self.to is None:

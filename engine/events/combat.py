@@ -10,6 +10,7 @@ import numpy as np
 
 from frontlines.engine.rules.capture import CaptureResult
 from frontlines.engine.rules.combat import LOG_COLUMNS, BattleLog, BattleResult
+from frontlines.engine.scenario.base import LocationId
 from frontlines.engine.world import World
 
 # The log builds a battle and nine factors for every battle of every turn. A frozen
@@ -40,7 +41,7 @@ class Battle:
     """A ground battle, with everything that decided it."""
 
     turn: int
-    location: str
+    location: LocationId
     place: str
     attackers: tuple[str, ...]
     defenders: tuple[str, ...]
@@ -63,7 +64,7 @@ class Battle:
     def __init__(
         self,
         turn: int,
-        location: str,
+        location: LocationId,
         place: str,
         attackers: tuple[str, ...],
         defenders: tuple[str, ...],

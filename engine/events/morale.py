@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontlines.engine.rules.morale import MoraleResult
+from frontlines.engine.scenario.base import FactionId
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -15,7 +16,7 @@ class MoraleShift:
     and what a turn without losses gave back."""
 
     turn: int
-    faction: str
+    faction: FactionId
     name: str
     before: float
     after: float
@@ -41,7 +42,7 @@ class MoraleCollapse:
     """A faction's morale broke."""
 
     turn: int
-    faction: str
+    faction: FactionId
     name: str
 
     def describe(self) -> str:

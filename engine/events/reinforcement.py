@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontlines.engine.rules.reinforcement import ReinforcementResult
+from frontlines.engine.scenario.base import FactionId, LocationId
 from frontlines.engine.world import World
 
 
@@ -14,11 +15,11 @@ class ReinforcementReport:
 
     turn: int
     faction: str
-    location: str
+    location: LocationId
     place: str
     strength: float
     arrived: bool
-    faction_id: str
+    faction_id: FactionId
 
     def describe(self) -> str:
         if self.arrived:

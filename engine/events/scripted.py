@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontlines.engine.rules.scripted import Fired
+from frontlines.engine.scenario.base import AirSupportId, AllianceId, EventId, FactionId, LocationId
+from frontlines.engine.script import (
+    ChangeAlliance,
+    ChangeForces,
+    ChangeMorale,
+    ChangeSorties,
+    PostMessage,
+)
 from frontlines.engine.world import World
 
 
@@ -13,7 +21,7 @@ class Message:
     """A scripted event fired and posted its message."""
 
     turn: int
-    event: str
+    event: EventId
     text: str
 
     def describe(self) -> str:
@@ -25,10 +33,10 @@ class ScriptedForces:
     """A scripted event added or removed strength (``change`` as applied: never below 0)."""
 
     turn: int
-    event: str
-    faction_id: str
+    event: EventId
+    faction_id: FactionId
     faction: str
-    location: str
+    location: LocationId
     place: str
     change: float
 
@@ -43,8 +51,8 @@ class ScriptedMorale:
     bounds 0 and 1, which apply once every event of the turn has fired)."""
 
     turn: int
-    event: str
-    faction_id: str
+    event: EventId
+    faction_id: FactionId
     faction: str
     change: float
 
@@ -58,8 +66,8 @@ class ScriptedSorties:
     """A scripted event changed an air-support entry's sorties per turn."""
 
     turn: int
-    event: str
-    air_support: str
+    event: EventId
+    air_support: AirSupportId
     name: str
     change: int
 
@@ -73,10 +81,10 @@ class ScriptedAlliance:
     """A scripted event made a faction join or leave an alliance."""
 
     turn: int
-    event: str
-    alliance: str
+    event: EventId
+    alliance: AllianceId
     name: str
-    faction_id: str
+    faction_id: FactionId
     faction: str
     joined: bool
 
@@ -97,48 +105,38 @@ def scripted_events(world: World, fired: Fired, run: int, turn: int) -> list[Scr
 
 def _effects(world: World, fired: Fired, e: int, run: int, turn: int) -> list[ScriptedEffect]:
     """What scripted event ``e`` did in game ``run``, effect by effect."""
-    event = world.scenario.events[e]
-    fname = world.faction_names
+    event = world.script[e]
+    fid, fname = world.faction_ids, world.faction_names
     out: list[ScriptedEffect] = []
     for k, effect in enumerate(event.effects):
-        if effect.message:
-            out.append(Message(turn, event.id, effect.message))
-        elif effect.forces is not None:
-            f = world.faction_index(effect.forces.faction)
-            loc = world.location_index(effect.forces.location)
-            change = float(fired.applied[(e, k)][run])
-            out.append(
-                ScriptedForces(
-                    turn,
-                    event.id,
-                    effect.forces.faction,
-                    fname[f],
-                    effect.forces.location,
-                    world.location_names[loc],
-                    change,
+        match effect:
+            case PostMessage(text=text):
+                if text:
+                    out.append(Message(turn, event.id, text))
+            case ChangeForces(faction=f, place=loc):
+                change = float(fired.applied[(e, k)][run])
+                out.append(
+                    ScriptedForces(
+                        turn,
+                        event.id,
+                        fid[f],
+                        fname[f],
+                        world.location_ids[loc],
+                        world.location_names[loc],
+                        change,
+                    )
                 )
-            )
-        elif effect.morale is not None:
-            f = world.faction_index(effect.morale.faction)
-            faction, change = effect.morale.faction, effect.morale.change
-            out.append(ScriptedMorale(turn, event.id, faction, fname[f], change))
-        elif effect.sorties is not None:
-            a = world.air_index(effect.sorties.air_support)
-            name = world.scenario.air_support[a].name
-            change = int(fired.applied[(e, k)][run])
-            out.append(ScriptedSorties(turn, event.id, effect.sorties.air_support, name, change))
-        elif effect.alliance is not None:
-            who = effect.alliance.join or effect.alliance.leave or ""
-            alliance = next(a for a in world.scenario.alliances if a.id == effect.alliance.alliance)
-            out.append(
-                ScriptedAlliance(
-                    turn,
-                    event.id,
-                    alliance.id,
-                    alliance.name,
-                    who,
-                    fname[world.faction_index(who)],
-                    effect.alliance.join is not None,
+            case ChangeMorale(faction=f, change=change):
+                out.append(ScriptedMorale(turn, event.id, fid[f], fname[f], change))
+            case ChangeSorties(air=a):
+                change = int(fired.applied[(e, k)][run])
+                out.append(
+                    ScriptedSorties(turn, event.id, world.air_ids[a], world.air_names[a], change)
                 )
-            )
+            case ChangeAlliance(faction=f):
+                out.append(
+                    ScriptedAlliance(
+                        turn, event.id, effect.alliance, effect.name, fid[f], fname[f], effect.join
+                    )
+                )
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from frontlines.engine.scenario.base import FactionId
 from frontlines.engine.state import DRAW, NO_WINNER, State
 from frontlines.engine.world import World
 
@@ -13,7 +14,7 @@ class Victory:
     """The game ended."""
 
     turn: int
-    winner: str | None
+    winner: FactionId | None
     name: str | None
 
     def describe(self) -> str:

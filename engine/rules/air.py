@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from frontlines.engine import elementary
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays, available_sorties
 from frontlines.engine.rules.common import (
@@ -128,10 +129,12 @@ def resolve_air(
     holder_hostile = hostile[runs, beneficiary, places]
     through = 1.0 - world.air_defence[places] * holder_hostile
     effect = air.weather * through * world.air_strike[entries]
-    keep = np.power(1.0 - air.strike_damage, s_flown[flown] * effect)
+    keep = elementary.power(1.0 - air.strike_damage, s_flown[flown] * effect)
     # A strike that leaves nothing (``keep`` underflows to 0) gets a finite log far below any
     # double's, whose exp is exactly 0: -inf would turn into NaN where it is multiplied by 0.
-    log_keep = np.log(keep, out=np.full_like(keep, LOG_NOTHING_LEFT), where=keep > 0)
+    log_keep = np.full_like(keep, LOG_NOTHING_LEFT)
+    left = keep > 0
+    log_keep[left] = elementary.log(keep[left])
     enemy = ~state.allied[runs, beneficiary]  # n x F
     # Sum the log-effects on each faction at each place over the entries striking it, entry
     # by entry in order (as ``einsum`` over every entry would), and scale forces by their exp.
@@ -142,8 +145,8 @@ def resolve_air(
         targets.ravel(),
         weights=(log_keep[:, np.newaxis] * enemy).ravel(),
         minlength=state.forces.size,
-    )
-    forces = state.forces * np.exp(log_survive.reshape(state.forces.shape))
+    ).astype(np.float64, copy=False)
+    forces = state.forces * elementary.exp(log_survive.reshape(state.forces.shape))
     if not record:
         return state.evolve(forces=forces), AirResult(
             strike, support, nothing, nothing, nothing, power

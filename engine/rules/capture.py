@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
 from frontlines.engine.rules.combat import BattleResult
 from frontlines.engine.rules.common import where_set
 from frontlines.engine.state import State
@@ -73,7 +73,7 @@ def resolve_capture(
     )
     side = state.allied[runs, holder].astype(np.float64)  # n x F
     there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
-    strength = np.einsum("nf,nkf->nk", side, there)
+    strength = ordered_matmul(there, side[:, :, np.newaxis])[:, :, 0]
     # The strongest friendly neighbour, the first on ties; -1 ranks the others below any.
     best = np.where(friendly, strength, -1.0).argmax(axis=1)
     refuge = np.any(friendly, axis=1)

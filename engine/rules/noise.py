@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from frontlines.engine.elementary import cos_turns, exp, log
+
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -126,7 +128,7 @@ def uniform_at(
 
 def normal_from(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Standard normal draws from two independent uniform arrays (Box-Muller)."""
-    z: npt.NDArray[np.float64] = np.sqrt(-2.0 * np.log(u)) * np.cos(2.0 * np.pi * v)
+    z: npt.NDArray[np.float64] = np.sqrt(-2.0 * log(u)) * cos_turns(v)
     return z
 
 
@@ -137,5 +139,5 @@ def lognormal_from(
 ) -> npt.NDArray[np.float64]:
     """Multiplicative noise with median 1, ``exp(sigma * N(0, 1))``, from two uniforms
     (``sigma`` may differ by row: an array that broadcasts against them)."""
-    noise: npt.NDArray[np.float64] = np.exp(sigma * normal_from(u, v))
+    noise: npt.NDArray[np.float64] = exp(np.multiply(sigma, normal_from(u, v)))
     return noise

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray
-from frontlines.engine.scenario.model import Effect, Trigger
+from frontlines.engine.script import (
+    ChangeAlliance,
+    ChangeForces,
+    ChangeMorale,
+    ChangeSorties,
+    CompiledEffect,
+    Condition,
+    PostMessage,
+)
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -22,27 +30,26 @@ class Fired:
     applied: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
 
 
-def trigger_holds(world: World, state: State, trigger: Trigger, turn: int) -> BoolArray:
-    """Where ``trigger`` holds, ``B`` booleans, for the turn about to be played."""
-    if trigger.turn is not None and turn != trigger.turn:
+def condition_holds(state: State, condition: Condition, turn: int) -> BoolArray:
+    """Where ``condition`` holds, ``B`` booleans, for the turn about to be played."""
+    if condition.turn is not None and turn != condition.turn:
         return np.zeros(state.batch, dtype=bool)  # whatever else it asks
     parts: list[BoolArray] = []  # every one must hold
-    if trigger.controlled is not None:
-        c = trigger.controlled
-        holder = state.controller[:, world.location_index(c.location)]
-        by = world.faction_index(c.by)
-        if c.or_allies:
-            parts.append(state.allied[np.arange(state.batch), by, holder])
+    if condition.held is not None:
+        h = condition.held
+        holder = state.controller[:, h.place]
+        if h.or_allies:
+            parts.append(state.allied[np.arange(state.batch), h.by, holder])
         else:
-            parts.append(holder == by)
-    if trigger.morale_below is not None:
-        m = trigger.morale_below
-        parts.append(state.morale[:, world.faction_index(m.faction)] < m.below)
-    parts += [trigger_holds(world, state, sub, turn) for sub in trigger.all or ()]
-    if trigger.any:
+            parts.append(holder == h.by)
+    if condition.morale_below is not None:
+        m = condition.morale_below
+        parts.append(state.morale[:, m.faction] < m.below)
+    parts += [condition_holds(state, sub, turn) for sub in condition.every]
+    if condition.either:
         either = np.zeros(state.batch, dtype=bool)
-        for sub in trigger.any:
-            either |= trigger_holds(world, state, sub, turn)
+        for sub in condition.either:
+            either |= condition_holds(state, sub, turn)
         parts.append(either)
     if not parts:
         return np.ones(state.batch, dtype=bool)
@@ -55,7 +62,7 @@ def trigger_holds(world: World, state: State, trigger: Trigger, turn: int) -> Bo
 def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
     """Fire every enabled event whose trigger holds, and apply its effects."""
     turn = state.turn + 1
-    events = world.scenario.events
+    events = world.script
     fired = np.zeros((state.batch, len(events)), dtype=bool)
     applied: dict[tuple[int, int], FloatArray] = {}
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
@@ -66,20 +73,20 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
     for e, event in enumerate(events):
         if not event.enabled or (event.once and spent[e]):
             continue
-        mask = (may_fire[:, e] if event.once else live) & trigger_holds(
-            world, state, event.when, turn
+        mask = (may_fire[:, e] if event.once else live) & condition_holds(
+            state, event.condition, turn
         )
         if not np.count_nonzero(mask):
             continue
         fired[:, e] = mask
         for k, effect in enumerate(event.effects):
-            if effect.message is not None:  # the event log posts it; nothing changes
+            if isinstance(effect, PostMessage):  # the event log posts it; nothing changes
                 continue
             if not copied:
                 forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
                 allied = allied.copy()
                 copied = True
-            change = _apply(world, effect, mask, forces, morale, rate, allied)
+            change = _apply(effect, mask, forces, morale, rate, allied)
             if change is not None:
                 applied[(e, k)] = change
     new = state.evolve(
@@ -93,8 +100,7 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
 
 
 def _apply(
-    world: World,
-    effect: Effect,
+    effect: CompiledEffect,
     mask: BoolArray,
     forces: np.ndarray,
     morale: np.ndarray,
@@ -103,37 +109,28 @@ def _apply(
 ) -> FloatArray | None:
     """Apply one effect where ``mask`` is set; returns the change it made to sorties or
     strength in each run (``B``), or ``None`` for other effects."""
-    if effect.sorties is not None:
-        a = world.air_index(effect.sorties.air_support)
-        before = rate[:, a].astype(np.float64)
-        if effect.sorties.set is not None:
-            rate[mask, a] = effect.sorties.set
-        else:
-            rate[mask, a] = np.maximum(0, rate[mask, a] + (effect.sorties.change or 0))
-        sortie_change: FloatArray = rate[:, a] - before
-        return sortie_change
-    if effect.forces is not None:
-        f = world.faction_index(effect.forces.faction)
-        loc = world.location_index(effect.forces.location)
-        before = forces[:, f, loc].copy()
-        forces[mask, f, loc] = np.maximum(0.0, forces[mask, f, loc] + effect.forces.change)
-        force_change: FloatArray = forces[:, f, loc] - before
-        return force_change
-    if effect.morale is not None:
-        f = world.faction_index(effect.morale.faction)
-        morale[mask, f] += effect.morale.change
-    if effect.alliance is not None:
-        change = effect.alliance
-        members = [
-            world.faction_index(m)
-            for alliance in world.scenario.alliances
-            if alliance.id == change.alliance
-            for m in alliance.members
-        ]
-        who = world.faction_index(change.join or change.leave or "")
-        others = np.array([m for m in members if m != who], dtype=np.int64)
-        runs = np.flatnonzero(mask)
-        one = np.array([who], dtype=np.int64)
-        allied[np.ix_(runs, one, others)] = change.join is not None
-        allied[np.ix_(runs, others, one)] = change.join is not None
+    match effect:
+        case ChangeSorties(air=a):
+            before = rate[:, a].astype(np.float64)
+            if effect.set is not None:
+                rate[mask, a] = effect.set
+            else:
+                rate[mask, a] = np.maximum(0, rate[mask, a] + effect.change)
+            sortie_change: FloatArray = rate[:, a] - before
+            return sortie_change
+        case ChangeForces(faction=f, place=loc):
+            before = forces[:, f, loc].copy()
+            forces[mask, f, loc] = np.maximum(0.0, forces[mask, f, loc] + effect.change)
+            force_change: FloatArray = forces[:, f, loc] - before
+            return force_change
+        case ChangeMorale(faction=f):
+            morale[mask, f] += effect.change
+        case ChangeAlliance(faction=who):
+            others = np.array(effect.others, dtype=np.int64)
+            runs = np.flatnonzero(mask)
+            one = np.array([who], dtype=np.int64)
+            allied[np.ix_(runs, one, others)] = effect.join
+            allied[np.ix_(runs, others, one)] = effect.join
+        case PostMessage():
+            pass
     return None

@@ -21,7 +21,7 @@ from frontlines.engine.rules.combat import resolve_combat
 from frontlines.engine.rules.morale import resolve_morale
 from frontlines.engine.rules.movement import resolve_movement
 from frontlines.engine.rules.reinforcement import resolve_reinforcements
-from frontlines.engine.rules.scripted import run_scripted_events, trigger_holds
+from frontlines.engine.rules.scripted import condition_holds, run_scripted_events
 from frontlines.engine.rules.supply import resolve_supply, supplied
 from frontlines.engine.rules.victory import condition_met, resolve_victory
 from frontlines.engine.scenario import Scenario, load_scenario, scenario_from_data
@@ -111,8 +111,9 @@ def phase_lines(
     """Every phase called on its own, without the arrays the turn shares between them."""
     s, fired = run_scripted_events(world, state)
     yield f"scripted {s.digest()} {shown(fired.mask)}"
-    for event in world.scenario.events:
-        yield f"trigger {event.id} {shown(trigger_holds(world, state, event.when, state.turn + 1))}"
+    for event in world.script:
+        holds = condition_holds(state, event.condition, state.turn + 1)
+        yield f"trigger {event.id} {shown(holds)}"
     s, air = resolve_air(world, s, orders, seeds)
     yield f"air {s.digest()} {shown(air.strike)} {shown(air.support_power)} {shown(air.destroyed)}"
     s, attacked = resolve_movement(world, s, orders)

@@ -13,7 +13,7 @@ from frontlines.engine.reference.common import ally, holder
 from frontlines.engine.reference.orders import available_sorties
 from frontlines.engine.reference.supply import supplied
 from frontlines.engine.reference.victory import condition_holds
-from frontlines.engine.state import DRAW, NO_WINNER
+from frontlines.engine.state import DRAW, NO_WINNER, Outcome
 from frontlines.engine.view import GameView, observe
 
 
@@ -23,6 +23,13 @@ def _check(game: Game, view: GameView) -> None:
     winner = int(state.winner[0])
     assert view.draw == (winner == DRAW)
     assert view.winner == (None if winner in (NO_WINNER, DRAW) else world.faction_ids[winner])
+    for f in range(world.n_factions):
+        outcome = state.outcome(f)
+        assert (outcome is Outcome.PLAYING) == (not view.over)
+        assert (outcome is Outcome.DRAWN) == view.draw
+        if view.winner is not None:
+            on_side = ally(state, f, world.faction_index(view.winner))
+            assert outcome is (Outcome.WON if on_side else Outcome.LOST)
     ok = supplied(world, state)
     sorties = available_sorties(world, state)
     for j, place in enumerate(view.places):

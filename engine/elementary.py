@@ -1,0 +1,94 @@
+"""Exponential, logarithm, power and cosine that give the same bits on every machine.
+
+numpy's ``exp``, ``log``, ``power`` and ``cos`` call the C library or SIMD code chosen for the
+processor at run time, and these differ in the last bits from one machine to another. A turn
+works a game out exactly and a save checks every turn's digest, so a save made on one machine
+would not load on another. These functions use only additions, multiplications, divisions,
+``rint``, ``frexp`` and ``ldexp``, which IEEE 754 makes exact or correctly rounded everywhere,
+and are accurate to a few units in the last place (``tests/engine/test_elementary.py``).
+
+>>> float(exp(np.array([1.0]))[0])
+2.718281828459045
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from frontlines.engine.arrays import FloatArray
+
+LN2_HI = 6.93147180369123816490e-01
+"""ln 2 to 32 bits: ``k * LN2_HI`` is exact for the ``k`` that :func:`exp` meets."""
+LN2_LO = 1.90821492927058770002e-10
+"""ln 2 minus ``LN2_HI``."""
+EXP_MAX = 709.782712893384
+"""Above this ``exp`` overflows; :func:`exp` gives infinity."""
+EXP_MIN = -745.2
+"""Below this ``exp`` is below the smallest double; :func:`exp` gives 0."""
+
+_EXP_TERMS = tuple(1.0 / math.factorial(n) for n in range(14))
+"""Taylor coefficients of exp on |r| <= ln 2 / 2: the first left out is below 2**-60."""
+_LOG_TERMS = tuple(2.0 / (2 * n + 1) for n in range(12))
+"""log m = 2 atanh f with f = (m - 1) / (m + 1), |f| <= 0.172: 2 f**(2n+1) / (2n+1)."""
+_SIN_TERMS = tuple((-1.0) ** n / math.factorial(2 * n + 1) for n in range(9))
+_COS_TERMS = tuple((-1.0) ** n / math.factorial(2 * n) for n in range(10))
+"""Taylor coefficients of sin and cos on |y| <= pi / 4."""
+_SQRT_HALF = 0.7071067811865476
+
+
+def _horner(x: FloatArray, terms: tuple[float, ...]) -> FloatArray:
+    """``sum(terms[n] * x**n)``, highest power first."""
+    out = np.full_like(x, terms[-1])
+    for term in reversed(terms[:-1]):
+        out *= x
+        out += term
+    return out
+
+
+def exp(x: FloatArray) -> FloatArray:
+    """``e**x`` for every element (NaN stays NaN)."""
+    x = np.asarray(x, dtype=np.float64)
+    nan = np.isnan(x)
+    clipped = np.clip(np.where(nan, 0.0, x), EXP_MIN, EXP_MAX)
+    k = np.rint(clipped * (1.0 / LN2_HI))
+    r = clipped - k * LN2_HI
+    r -= k * LN2_LO
+    out = np.ldexp(_horner(r, _EXP_TERMS), k.astype(np.int64))
+    out[x > EXP_MAX] = np.inf
+    out[x < EXP_MIN] = 0.0
+    out[nan] = np.nan
+    return out
+
+
+def log(x: FloatArray) -> FloatArray:
+    """The natural logarithm of every element, which must be positive and finite."""
+    x = np.asarray(x, dtype=np.float64)
+    m, e = np.frexp(x)  # x = m * 2**e, 0.5 <= m < 1
+    low = m < _SQRT_HALF
+    m = np.where(low, 2.0 * m, m)  # now sqrt(1/2) <= m < sqrt(2)
+    e = (e - low).astype(np.float64)
+    f = (m - 1.0) / (m + 1.0)
+    log_m = f * _horner(f * f, _LOG_TERMS)
+    out: FloatArray = e * LN2_HI + (e * LN2_LO + log_m)
+    return out
+
+
+def power(base: FloatArray | float, exponent: FloatArray | float) -> FloatArray:
+    """``base**exponent`` for positive finite bases."""
+    return exp(np.multiply(exponent, log(np.asarray(base, dtype=np.float64))))
+
+
+def cos_turns(v: FloatArray) -> FloatArray:
+    """``cos(2 pi v)``: the cosine of ``v`` whole turns."""
+    v = np.asarray(v, dtype=np.float64)
+    a = np.abs(v - np.rint(v))  # the same angle within half a turn, 0 <= a <= 1/2
+    octant = np.rint(a * 4.0)  # nearest quarter turn: 0, 1 or 2
+    y = (a - octant * 0.25) * (2.0 * math.pi)  # |y| <= pi / 4
+    y2 = y * y
+    cos_y = _horner(y2, _COS_TERMS)
+    sin_y = y * _horner(y2, _SIN_TERMS)
+    # cos(y + q pi/2) is cos y, -sin y, -cos y for q = 0, 1, 2.
+    out: FloatArray = np.select([octant == 0, octant == 1], [cos_y, -sin_y], -cos_y)
+    return out
