@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from frontlines.engine.forecast import ForecastRequest, forecast
+from frontlines.engine.report import ForecastReport, Summary
 from frontlines.engine.scenario import load_scenario
 
 SCENARIO = "aleppo-2024"
@@ -43,12 +44,12 @@ MILESTONES = (
 )
 
 
-def milestone_chances(report: dict[str, Any], section: dict[str, Any]) -> list[dict[str, Any]]:
+def milestone_chances(report: ForecastReport, section: Summary) -> list[dict[str, Any]]:
     """Each milestone's chance in one section of a forecast report (its base or a variant)."""
-    start = report["start_turn"]
+    start = report.start_turn
     rows = []
     for m in MILESTONES:
-        fallen = section["locations"][m.place]["fallen_by_turn"]
+        fallen = section.location(m.place).fallen_by_turn
         chance = fallen[min(m.turn - start, len(fallen) - 1)]
         rows.append(
             {
@@ -72,11 +73,11 @@ def calibrate(runs: int, seed: int, variants: tuple[str, ...] = ()) -> dict[str,
         "runs": runs,
         "seed": seed,
         "plausible_range": list(PLAUSIBLE),
-        "base": milestone_chances(report, report["base"]),
-        "victory": report["base"]["victory"],
+        "base": milestone_chances(report, report.base),
+        "victory": report.base.victory.to_data(),
     }
-    for name, section in report["variants"].items():
-        out[name] = milestone_chances(report, section)
+    for variant in report.variants:
+        out[variant.id] = milestone_chances(report, variant.summary)
     return out
 
 

@@ -3,7 +3,8 @@
 Every faction is played by the heuristic policy. Run ``i`` has the same seed in the base and
 in every variant (common random numbers), so a variant's difference to the base is measured
 run by run: the paired difference and its 95% confidence interval. Runs are played in
-chunks; by batch invariance the result does not depend on the chunk size.
+chunks; by batch invariance the result does not depend on the chunk size. The result is a
+:class:`~frontlines.engine.report.ForecastReport`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from frontlines.engine.ai.heuristic import heuristic_orders, varied_params
 from frontlines.engine.arrays import IntArray
+from frontlines.engine.report import (
+    Comparison,
+    Difference,
+    ForecastReport,
+    LocationSummary,
+    Summary,
+    VariantReport,
+    Victory,
+)
 from frontlines.engine.rules.noise import mix
 from frontlines.engine.scenario import Scenario, apply_variant
 from frontlines.engine.state import DRAW, NO_WINNER, State, initial_state
@@ -110,80 +119,87 @@ def _p(count: float, runs: int) -> float:
     return round(float(count) / runs, 4)
 
 
-def _difference(variant: np.ndarray, base: np.ndarray) -> dict[str, Any]:
+def _difference(variant: np.ndarray, base: np.ndarray) -> Difference:
     """Mean paired difference of two 0/1 arrays over the same runs, with a 95% interval."""
     d = variant.astype(np.float64) - base.astype(np.float64)
     n = d.size
     mean = float(d.mean())
     sd = float(d.std(ddof=1)) if n > 1 else 0.0
     half = Z95 * sd / math.sqrt(n) if n > 1 else float("nan")
-    return {
-        "difference": round(mean, 4),
-        "ci95": [round(mean - half, 4), round(mean + half, 4)] if n > 1 else None,
-    }
+    ci95 = (round(mean - half, 4), round(mean + half, 4)) if n > 1 else None
+    return Difference(round(mean, 4), ci95)
 
 
-def _victory(outcomes: Outcomes) -> dict[str, float]:
+def _victory(outcomes: Outcomes) -> Victory:
     w = outcomes.world
-    result = {
-        f: _p(np.sum(outcomes.winner == i), outcomes.runs) for i, f in enumerate(w.faction_ids)
-    }
-    result["draw"] = _p(np.sum(outcomes.winner == DRAW), outcomes.runs)
-    result["undecided"] = _p(np.sum(outcomes.winner == NO_WINNER), outcomes.runs)
-    return result
+    return Victory(
+        factions=tuple(
+            (f, _p(np.sum(outcomes.winner == i), outcomes.runs))
+            for i, f in enumerate(w.faction_ids)
+        ),
+        draw=_p(np.sum(outcomes.winner == DRAW), outcomes.runs),
+        undecided=_p(np.sum(outcomes.winner == NO_WINNER), outcomes.runs),
+    )
 
 
 def _day(world: World, turn: int) -> str:
     return world.first_day(turn).isoformat()
 
 
-def _locations(outcomes: Outcomes) -> dict[str, Any]:
+def _locations(outcomes: Outcomes) -> tuple[LocationSummary, ...]:
     w = outcomes.world
     runs, start_turn = outcomes.runs, outcomes.start.turn
     falls = outcomes.falls()
     fallen_by = np.maximum.accumulate(falls, axis=1)
-    result: dict[str, Any] = {}
+    result = []
     n_f = w.n_factions
     for loc, place in enumerate(w.location_ids):
         held = outcomes.controller[:, :, loc]  # R x (T + 1)
         counts = np.stack([np.bincount(held[:, t], minlength=n_f) for t in range(held.shape[1])])
         by_turn = fallen_by[:, :, loc].mean(axis=0)  # T + 1
         half = np.flatnonzero(by_turn >= 0.5)
-        result[place] = {
-            "holder_at_start": w.faction_ids[int(outcomes.start.controller[0, loc])],
-            "at_end": {f: _p(counts[-1, i], runs) for i, f in enumerate(w.faction_ids)},
-            "changes_hands": _p(np.sum(falls[:, -1, loc]), runs),
-            "fallen_by_turn": [
-                _p(np.sum(fallen_by[:, t, loc]), runs) for t in range(held.shape[1])
-            ],
-            "turn_half_fallen": int(half[0]) + start_turn if half.size else None,
-            "by_turn": [
-                {f: _p(counts[t, i], runs) for i, f in enumerate(w.faction_ids) if counts[t, i]}
-                for t in range(held.shape[1])
-            ],
-        }
-    return result
+        result.append(
+            LocationSummary(
+                id=place,
+                holder_at_start=w.faction_ids[int(outcomes.start.controller[0, loc])],
+                at_end=tuple((f, _p(counts[-1, i], runs)) for i, f in enumerate(w.faction_ids)),
+                changes_hands=_p(np.sum(falls[:, -1, loc]), runs),
+                fallen_by_turn=tuple(
+                    _p(np.sum(fallen_by[:, t, loc]), runs) for t in range(held.shape[1])
+                ),
+                turn_half_fallen=int(half[0]) + start_turn if half.size else None,
+                by_turn=tuple(
+                    tuple(
+                        (f, _p(counts[t, i], runs))
+                        for i, f in enumerate(w.faction_ids)
+                        if counts[t, i]
+                    )
+                    for t in range(held.shape[1])
+                ),
+            )
+        )
+    return tuple(result)
 
 
-def summarise(outcomes: Outcomes) -> dict[str, Any]:
+def summarise(outcomes: Outcomes) -> Summary:
     """Per faction the chance of victory; per location who holds it at the end and by turn,
     and how likely (and when) it changes hands."""
-    return {"victory": _victory(outcomes), "locations": _locations(outcomes)}
+    return Summary(_victory(outcomes), _locations(outcomes))
 
 
-def compare(variant: Outcomes, base: Outcomes) -> dict[str, Any]:
+def compare(variant: Outcomes, base: Outcomes) -> Comparison:
     """The variant's paired differences to the base: victory chances and places falling."""
     w = base.world
-    victory = {
-        f: _difference(variant.winner == i, base.winner == i) for i, f in enumerate(w.faction_ids)
-    }
-    victory["draw"] = _difference(variant.winner == DRAW, base.winner == DRAW)
+    victory = [
+        (f, _difference(variant.winner == i, base.winner == i)) for i, f in enumerate(w.faction_ids)
+    ]
+    victory.append(("draw", _difference(variant.winner == DRAW, base.winner == DRAW)))
     falls_v, falls_b = variant.falls()[:, -1], base.falls()[:, -1]
-    places = {
-        place: _difference(falls_v[:, loc], falls_b[:, loc])
+    places = tuple(
+        (place, _difference(falls_v[:, loc], falls_b[:, loc]))
         for loc, place in enumerate(w.location_ids)
-    }
-    return {"victory": victory, "changes_hands": places}
+    )
+    return Comparison(tuple(victory), places)
 
 
 @dataclass(frozen=True)
@@ -200,8 +216,8 @@ class ForecastRequest:
     source: str | None = None
 
 
-def forecast(request: ForecastRequest, progress: Progress | None = None) -> dict[str, Any]:
-    """Run the forecast and return its report as JSON data (deterministic for a request)."""
+def forecast(request: ForecastRequest, progress: Progress | None = None) -> ForecastReport:
+    """Run the forecast and return its report (the same report for the same request)."""
     if request.start is not None and request.variants:
         raise ValueError("a forecast from a saved position cannot also play variants")
     base_world, start = request.start or (None, None)
@@ -228,25 +244,28 @@ def forecast(request: ForecastRequest, progress: Progress | None = None) -> dict
         )
     scenario = base_world.scenario
     base = outcomes["base"]
-    report: dict[str, Any] = {
-        "scenario": scenario.id,
-        "title": scenario.title,
-        "source": request.source or scenario.id,
-        "runs": request.runs,
-        "turns": request.turns,
-        "seed": request.seed,
-        "start_turn": start.turn,
-        "days": [_day(base_world, start.turn + t) for t in range(1, request.turns + 1)],
-        "opponents": "easy",
-        "factions": {f: base_world.faction_names[i] for i, f in enumerate(base_world.faction_ids)},
-        "base": summarise(base),
-        "variants": {},
-    }
+    variants = []
     for name, _ in worlds[1:]:
         spec = next(v for v in request.scenario.variants if v.id == name)
-        report["variants"][name] = {
-            "title": spec.title,
-            **summarise(outcomes[name]),
-            "compared_to_base": compare(outcomes[name], base),
-        }
-    return report
+        variants.append(
+            VariantReport(
+                id=name,
+                title=spec.title,
+                summary=summarise(outcomes[name]),
+                compared_to_base=compare(outcomes[name], base),
+            )
+        )
+    return ForecastReport(
+        scenario=scenario.id,
+        title=scenario.title,
+        source=request.source or scenario.id,
+        runs=request.runs,
+        turns=request.turns,
+        seed=request.seed,
+        start_turn=start.turn,
+        days=tuple(_day(base_world, start.turn + t) for t in range(1, request.turns + 1)),
+        opponents="easy",
+        factions=tuple(zip(base_world.faction_ids, base_world.faction_names, strict=True)),
+        base=summarise(base),
+        variants=tuple(variants),
+    )

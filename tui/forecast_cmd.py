@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from frontlines.engine.report import Difference, ForecastReport
 from frontlines.engine.text import escaped, shown
 
 EXIT_OK = 0
@@ -50,12 +51,13 @@ def cmd_forecast(
     if bar:
         bar.close()
     if as_json:
-        report["timing"] = {"seconds": round(elapsed, 3)}
-        json.dump(report, sys.stdout, indent=1, ensure_ascii=False)
+        data = report.to_data()
+        data["timing"] = {"seconds": round(elapsed, 3)}
+        json.dump(data, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_table(report))
-        played = report["runs"] * report["turns"] * (1 + len(report["variants"]))
+        played = report.runs * report.turns * (1 + len(report.variants))
         print(f"\n{played:,} run-turns in {elapsed:.1f} s")
     return EXIT_OK
 
@@ -170,73 +172,69 @@ def _pct(p: float) -> str:
     return f"{100 * p:.1f}%"
 
 
-def _pts(d: dict[str, Any]) -> str:
-    lo, hi = d["ci95"] or (float("nan"), float("nan"))
-    mark = " *" if lo > 0 or hi < 0 else ""
-    return f"{100 * d['difference']:+.1f} pts ({100 * lo:+.1f} to {100 * hi:+.1f}){mark}"
+def _pts(d: Difference) -> str:
+    lo, hi = d.ci95 or (float("nan"), float("nan"))
+    mark = " *" if d.excludes_zero else ""
+    return f"{100 * d.difference:+.1f} pts ({100 * lo:+.1f} to {100 * hi:+.1f}){mark}"
 
 
-def render_table(report: dict[str, Any]) -> str:
+def render_table(report: ForecastReport) -> str:
     """The report as text tables for a terminal (at most 100 columns)."""
     lines: list[str] = []
-    start = report["start_turn"]
-    origin = f"from turn {start} of {report['source']}" if start else "from the start"
+    start = report.start_turn
+    origin = f"from turn {start} of {report.source}" if start else "from the start"
     lines.append(
-        f"{report['title']} ({report['scenario']}): {report['runs']:,} runs of "
-        f"{report['turns']} turns {origin}, seed {report['seed']}"
+        f"{report.title} ({report.scenario}): {report.runs:,} runs of "
+        f"{report.turns} turns {origin}, seed {report.seed}"
     )
     lines.append(
-        f"Every faction played by the computer ({report['opponents']}); "
-        f"last day {report['days'][-1]}."
+        f"Every faction played by the computer ({report.opponents}); last day {report.days[-1]}."
     )
-    factions = list(report["factions"])
-    variants = report["variants"]
-    names = ["base", *variants]
+    factions = [faction for faction, _ in report.factions]
+    variants = report.variants
+    names = ["base", *(v.id for v in variants)]
 
     lines.append("")
     lines.append("Chance of victory")
     header = f"  {'':<30}" + "".join(f"{n[:16]:>17}" for n in names)
     lines.append(header)
     rows = [*factions, "draw", "undecided"]
-    labels = {"draw": "draw", "undecided": f"no end within {report['turns']} turns"}
+    labels = {"draw": "draw", "undecided": f"no end within {report.turns} turns"}
     for row in rows:
-        base_p = report["base"]["victory"][row]
-        cells = [_pct(base_p)] + [_pct(variants[v]["victory"][row]) for v in variants]
-        if row != "draw" and not any([base_p, *(variants[v]["victory"][row] for v in variants)]):
+        chances = [s.victory.chance(row) for s in (report.base, *(v.summary for v in variants))]
+        if row != "draw" and not any(chances):
             continue
-        label = report["factions"].get(row, labels.get(row, row))
-        lines.append(f"  {label[:30]:<30}" + "".join(f"{c:>17}" for c in cells))
+        label = dict(report.factions).get(row, labels.get(row, row))
+        lines.append(f"  {label[:30]:<30}" + "".join(f"{_pct(p):>17}" for p in chances))
 
     lines.append("")
     lines.append(
         "Places that change hands (held at the end by a side hostile to the holder at the start)"
     )
     lines.append(f"  {'place':<22}{'held by':<14}" + "".join(f"{n[:16]:>17}" for n in names))
-    locations = report["base"]["locations"]
-    for place, info in locations.items():
-        cells = [_pct(info["changes_hands"])] + [
-            _pct(variants[v]["locations"][place]["changes_hands"]) for v in variants
+    for info in report.base.locations:
+        cells = [_pct(info.changes_hands)] + [
+            _pct(v.summary.location(info.id).changes_hands) for v in variants
         ]
         lines.append(
-            f"  {place[:22]:<22}{info['holder_at_start'][:13]:<14}"
+            f"  {info.id[:22]:<22}{info.holder_at_start[:13]:<14}"
             + "".join(f"{c:>17}" for c in cells)
         )
 
-    for name, variant in variants.items():
-        compared = variant["compared_to_base"]
+    for variant in variants:
+        compared = variant.compared_to_base
         lines.append("")
         lines.append(
-            f"{name}: {variant['title']} - difference to the base, same seeds, 95% interval"
+            f"{variant.id}: {variant.title} - difference to the base, same seeds, 95% interval"
         )
+        differences = dict(compared.victory)
         for faction in factions:
-            d = compared["victory"][faction]
-            if d["difference"] or report["base"]["victory"][faction]:
-                lines.append(f"  victory {report['factions'][faction][:30]:<30}  {_pts(d)}")
-        moved = sorted(
-            compared["changes_hands"].items(), key=lambda item: -abs(item[1]["difference"])
-        )
+            d = differences[faction]
+            if d.difference or report.base.victory.chance(faction):
+                lines.append(f"  victory {report.faction_name(faction)[:30]:<30}  {_pts(d)}")
+        moved = sorted(compared.changes_hands, key=lambda item: -abs(item[1].difference))
         for place, d in moved[:8]:
-            if d["difference"]:
+            if d.difference:
                 lines.append(f"  {place[:22]:<22} changes hands  {_pts(d)}")
         lines.append("  (* the interval excludes zero)")
     return "\n".join(lines) + "\n"

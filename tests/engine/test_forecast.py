@@ -6,7 +6,6 @@ import json
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ import frontlines.engine.forecast
 from frontlines.engine import Game, load_scenario
 from frontlines.engine.ai import choose_orders
 from frontlines.engine.forecast import ForecastRequest, forecast, run_seeds
+from frontlines.engine.report import Difference, ForecastReport, Summary
 from frontlines.engine.scenario import Scenario, load_scenario_text
 from frontlines.engine.scenario.loader import shipped_dir
 
@@ -26,20 +26,20 @@ def aleppo() -> Scenario:
 
 
 @cache
-def report_of(runs: int, turns: int, seed: int, variants: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A forecast of aleppo-2024 (shared between tests; a report is plain data)."""
+def report_of(runs: int, turns: int, seed: int, variants: tuple[str, ...] = ()) -> ForecastReport:
+    """A forecast of aleppo-2024 (shared between tests; a report is a frozen value)."""
     return forecast(ForecastRequest(aleppo(), runs=runs, turns=turns, seed=seed, variants=variants))
 
 
-def sections(report: dict[str, Any]) -> list[dict[str, Any]]:
-    return [report["base"], *report["variants"].values()]
+def sections(report: ForecastReport) -> list[Summary]:
+    return [report.base, *(variant.summary for variant in report.variants)]
 
 
 def test_the_same_request_gives_the_same_report() -> None:
     request = ForecastRequest(aleppo(), runs=30, turns=14, seed=11, variants=("prepared-defence",))
     first, second = forecast(request), forecast(request)
     assert first == second
-    assert json.dumps(first) == json.dumps(second)
+    assert json.dumps(first.to_data()) == json.dumps(second.to_data())
 
 
 def test_run_seeds_do_not_depend_on_how_runs_are_split() -> None:
@@ -63,24 +63,29 @@ def test_the_report_does_not_depend_on_the_chunk_size(monkeypatch: pytest.Monkey
 
 def test_probabilities_add_up() -> None:
     report = report_of(60, 14, 2, ("no-russian-air", "prepared-defence"))
-    turns, start = report["turns"], report["start_turn"]
-    assert len(report["days"]) == turns
+    turns, start = report.turns, report.start_turn
+    assert len(report.days) == turns
+    factions = [faction for faction, _ in report.factions]
     for section in sections(report):
-        victory = section["victory"]
-        assert set(victory) == {*report["factions"], "draw", "undecided"}
-        assert sum(victory.values()) == pytest.approx(1.0, abs=1e-3)
-        for place, info in section["locations"].items():
-            assert len(info["by_turn"]) == len(info["fallen_by_turn"]) == turns + 1
-            for shares in info["by_turn"]:
-                assert sum(shares.values()) == pytest.approx(1.0, abs=1e-3), place
-            assert sum(info["at_end"].values()) == pytest.approx(1.0, abs=1e-3), place
-            assert {f: p for f, p in info["at_end"].items() if p} == info["by_turn"][-1]
-            fallen = info["fallen_by_turn"]
+        victory = section.victory
+        assert [faction for faction, _ in victory.factions] == factions
+        chances = [p for _, p in victory.factions] + [victory.draw, victory.undecided]
+        assert sum(chances) == pytest.approx(1.0, abs=1e-3)
+        assert [info.id for info in section.locations] == [loc.id for loc in aleppo().locations]
+        for info in section.locations:
+            place = info.id
+            assert len(info.by_turn) == len(info.fallen_by_turn) == turns + 1
+            for shares in info.by_turn:
+                assert sum(p for _, p in shares) == pytest.approx(1.0, abs=1e-3), place
+            assert [faction for faction, _ in info.at_end] == factions
+            assert sum(p for _, p in info.at_end) == pytest.approx(1.0, abs=1e-3), place
+            assert tuple((f, p) for f, p in info.at_end if p) == info.by_turn[-1]
+            fallen = list(info.fallen_by_turn)
             assert all(0.0 <= p <= 1.0 for p in fallen)
             assert fallen == sorted(fallen), f"{place}: fallen_by_turn goes down: {fallen}"
             # A place may be retaken: held by the enemy at the end implies it fell once.
-            assert info["changes_hands"] <= fallen[-1] + 1e-9, place
-            half = info["turn_half_fallen"]
+            assert info.changes_hands <= fallen[-1] + 1e-9, place
+            half = info.turn_half_fallen
             if half is None:
                 assert fallen[-1] < 0.5, place
             else:  # the first turn by which the place has fallen in half the runs
@@ -91,17 +96,17 @@ def test_probabilities_add_up() -> None:
 def test_the_first_turn_shows_the_start() -> None:
     report = report_of(60, 14, 2, ("no-russian-air", "prepared-defence"))
     scenario = aleppo()
-    assert report["days"][0] == scenario.start_date.isoformat()
+    assert report.days[0] == scenario.start_date.isoformat()
     for location in scenario.locations:
-        info = report["base"]["locations"][location.id]
-        assert info["holder_at_start"] == location.controller
-        assert info["by_turn"][0] == {location.controller: 1.0}
-        assert info["fallen_by_turn"][0] == 0.0
+        info = report.base.location(location.id)
+        assert info.holder_at_start == location.controller
+        assert info.by_turn[0] == ((location.controller, 1.0),)
+        assert info.fallen_by_turn[0] == 0.0
 
 
 def test_variants_are_compared_on_the_same_runs_as_the_base() -> None:
     with_variants = report_of(60, 14, 2, ("no-russian-air", "prepared-defence"))
-    assert with_variants["base"] == report_of(60, 14, 2)["base"]
+    assert with_variants.base == report_of(60, 14, 2).base
 
 
 def with_a_variant_that_changes_nothing() -> Scenario:
@@ -123,30 +128,30 @@ def with_a_variant_that_changes_nothing() -> Scenario:
 def test_a_variant_that_changes_nothing_differs_by_exactly_zero() -> None:
     scenario = with_a_variant_that_changes_nothing()
     report = forecast(ForecastRequest(scenario, runs=40, turns=14, seed=9, variants=("retold",)))
-    variant = report["variants"]["retold"]
-    assert variant["victory"] == report["base"]["victory"]
-    assert variant["locations"] == report["base"]["locations"]
-    compared = variant["compared_to_base"]
-    differences = [*compared["victory"].values(), *compared["changes_hands"].values()]
-    assert len(differences) == len(report["factions"]) + 1 + len(scenario.locations)
+    variant = report.variant("retold")
+    assert variant.summary == report.base
+    compared = variant.compared_to_base
+    differences = [d for _, d in (*compared.victory, *compared.changes_hands)]
+    assert len(differences) == len(report.factions) + 1 + len(scenario.locations)
     for d in differences:
-        assert d == {"difference": 0.0, "ci95": [0.0, 0.0]}
+        assert d == Difference(0.0, (0.0, 0.0))
 
 
 def test_a_variant_comparison_gives_each_difference_with_its_interval() -> None:
     report = report_of(200, 14, 0, ("no-russian-air",))
-    variant = report["variants"]["no-russian-air"]
-    assert variant["title"] == "No Russian air support"
-    compared = variant["compared_to_base"]
-    assert set(compared["victory"]) == {*report["factions"], "draw"}
-    assert set(compared["changes_hands"]) == {loc.id for loc in aleppo().locations}
-    for name, d in [*compared["victory"].items(), *compared["changes_hands"].items()]:
-        lo, hi = d["ci95"]
-        assert -1.0 <= lo <= d["difference"] <= hi <= 1.0, (name, d)
-    for faction, d in compared["victory"].items():
-        paired = variant["victory"][faction] - report["base"]["victory"][faction]
-        assert d["difference"] == pytest.approx(paired, abs=1e-3), faction
-    json.dumps(report)  # plain JSON data
+    variant = report.variant("no-russian-air")
+    assert variant.title == "No Russian air support"
+    compared = variant.compared_to_base
+    assert [name for name, _ in compared.victory] == [f for f, _ in report.factions] + ["draw"]
+    assert [place for place, _ in compared.changes_hands] == [loc.id for loc in aleppo().locations]
+    for name, d in [*compared.victory, *compared.changes_hands]:
+        assert d.ci95 is not None, name
+        lo, hi = d.ci95
+        assert -1.0 <= lo <= d.difference <= hi <= 1.0, (name, d)
+    for faction, d in compared.victory:
+        paired = variant.summary.victory.chance(faction) - report.base.victory.chance(faction)
+        assert d.difference == pytest.approx(paired, abs=1e-3), faction
+    json.dumps(report.to_data())  # plain JSON data
 
 
 def test_a_forecast_from_a_save_starts_at_the_saved_position(tmp_path: Path) -> None:
@@ -161,20 +166,20 @@ def test_a_forecast_from_a_save_starts_at_the_saved_position(tmp_path: Path) -> 
         aleppo(), runs=30, turns=left, seed=0, start=(saved.world, saved.state), source=str(path)
     )
     report = forecast(request)
-    assert report["start_turn"] == 2
-    assert report["source"] == str(path)
-    assert report["days"][0] == (aleppo().start_date + timedelta(days=2)).isoformat()
-    assert date.fromisoformat(report["days"][-1]) == aleppo().start_date + timedelta(days=13)
+    assert report.start_turn == 2
+    assert report.source == str(path)
+    assert report.days[0] == (aleppo().start_date + timedelta(days=2)).isoformat()
+    assert date.fromisoformat(report.days[-1]) == aleppo().start_date + timedelta(days=13)
     captured = []
     for location in aleppo().locations:
         holder = saved.world.faction_ids[
             int(saved.state.controller[0, saved.world.location_index(location.id)])
         ]
-        info = report["base"]["locations"][location.id]
+        info = report.base.location(location.id)
         # Changes of hands are counted from the saved position, not the scenario's start.
-        assert info["holder_at_start"] == holder
-        assert info["by_turn"][0] == {holder: 1.0}
-        assert info["fallen_by_turn"][0] == 0.0
+        assert info.holder_at_start == holder
+        assert info.by_turn[0] == ((holder, 1.0),)
+        assert info.fallen_by_turn[0] == 0.0
         if holder != location.controller:
             captured.append(location.id)
     assert captured, "nothing changed hands in the two turns played; pick another seed"

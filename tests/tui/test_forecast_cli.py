@@ -14,6 +14,8 @@ import yaml
 
 from frontlines.engine import Game, load_scenario
 from frontlines.engine.ai import choose_orders
+from frontlines.engine.forecast import ForecastRequest, forecast
+from frontlines.engine.report import ForecastReport
 from frontlines.engine.scenario.loader import shipped_dir
 from frontlines.tui.cli import main
 
@@ -68,6 +70,32 @@ def test_json_has_the_whole_report_and_is_repeatable(capsys: pytest.CaptureFixtu
     assert code == 0
     assert without_timing(again) == report
     assert json.loads(out).keys() == json.loads(again).keys()
+
+
+@pytest.mark.parametrize("from_save", [False, True], ids=["from-the-start", "from-a-save"])
+def test_the_json_is_the_reports_data_and_nothing_else(
+    from_save: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = load_scenario("aleppo-2024")
+    path = tmp_path / "game.json"
+    if from_save:
+        game = saved_game(path)
+        args = ["--from", str(path)]
+        request = ForecastRequest(
+            scenario, 12, 5, 3, start=(game.world, game.state), source=str(path)
+        )
+    else:
+        args = ["--variant", "no-russian-air", "--variant", "prepared-defence"]
+        request = ForecastRequest(scenario, 12, 5, 3, ("no-russian-air", "prepared-defence"))
+    code, out, _ = forecast_cli(
+        capsys, "aleppo-2024", *args, "--runs", "12", "--turns", "5", "--seed", "3", "--json"
+    )
+    assert code == 0
+    report = forecast(request)
+    data = report.to_data()
+    data["timing"] = json.loads(out)["timing"]
+    assert out == json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    assert ForecastReport.from_data(json.loads(out)) == report
 
 
 def test_json_options_reach_the_report(capsys: pytest.CaptureFixture[str]) -> None:

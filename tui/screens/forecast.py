@@ -3,7 +3,7 @@ next few turns, played out by the computer in a worker while a bar shows progres
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.table import Table
 from textual import work
@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from frontlines.engine.forecast import ForecastRequest, forecast
+from frontlines.engine.report import ForecastReport
 from frontlines.tui.screens.once import ClosesOnce
 from frontlines.tui.session import Session
 from frontlines.tui.widgets.map import MapView
@@ -22,15 +23,14 @@ RUNS = 500
 HORIZON = 5
 
 
-def chances_table(report: dict[str, Any], names: dict[str, str]) -> Table:
+def chances_table(report: ForecastReport, names: dict[str, str]) -> Table:
     """Places by their chance of changing hands, most likely first."""
     table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
     table.add_column("place", no_wrap=True, overflow="ellipsis")
     table.add_column("held by", no_wrap=True, overflow="ellipsis")
     table.add_column("falls", justify="right", no_wrap=True)
-    places = report["base"]["locations"]
-    for place, info in sorted(places.items(), key=lambda item: -item[1]["changes_hands"]):
-        table.add_row(names[place], info["holder_at_start"], f"{100 * info['changes_hands']:.0f}%")
+    for place in sorted(report.base.locations, key=lambda place: -place.changes_hands):
+        table.add_row(names[place.id], place.holder_at_start, f"{100 * place.changes_hands:.0f}%")
     return table
 
 
@@ -47,7 +47,7 @@ class ForecastScreen(ClosesOnce[None], Screen[None]):
         game = session.game
         self.turns = max(1, min(turns, game.scenario.max_turns - game.turn))
         self.runs = runs
-        self.report: dict[str, Any] | None = None
+        self.report: ForecastReport | None = None
 
     def compose(self) -> ComposeResult:
         game = self.session.game
@@ -91,12 +91,12 @@ class ForecastScreen(ClosesOnce[None], Screen[None]):
             return
         self.app.call_from_thread(self.show, report)
 
-    def show(self, report: dict[str, Any]) -> None:
+    def show(self, report: ForecastReport) -> None:
         self.report = report
         world = self.session.game.world
         names = dict(zip(world.location_ids, world.location_names, strict=True))
-        places = report["base"]["locations"]
-        self.query_one(MapView).shading = {p: i["changes_hands"] for p, i in places.items()}
+        shading = {place.id: place.changes_hands for place in report.base.locations}
+        self.query_one(MapView).shading = shading
         self.query_one("#forecast-table", Static).update(chances_table(report, names))
 
     def action_close(self) -> None:
