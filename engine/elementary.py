@@ -7,8 +7,8 @@ would not load on another. These functions use only additions, multiplications, 
 ``rint``, ``frexp`` and ``ldexp``, which IEEE 754 makes exact or correctly rounded everywhere,
 and are accurate to a few units in the last place (``tests/engine/test_elementary.py``).
 
->>> float(exp(np.array([1.0]))[0])
-2.718281828459045
+>>> exp(np.array([0.0, 1.0])).round(12).tolist(), cos_turns(np.array([0.5])).tolist()
+([1.0, 2.718281828459], [-1.0])
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from frontlines.engine import elementary
+import frontlines.engine.elementary as elementary
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays, available_sorties
 from frontlines.engine.rules.common import (

@@ -94,8 +94,9 @@ def _check_world(scenario: Scenario) -> None:
         assert sorted(world.arc_dst[slots].tolist()) == sorted(
             n for n in world.neighbours[place].tolist() if n >= 0
         )
-    if world.graph.adjacency is not None:
-        assert world.graph.adjacency.sum() == world.n_arcs
+        back = world.graph.in_arcs[place][world.graph.out_valid[place]]
+        assert (world.arc_dst[back] == place).all()
+        assert (world.arc_src[back] == world.arc_dst[slots]).all()
     # The sides at the start: factions on one side are exactly the allies.
     same_side = world.sides0.of[:, np.newaxis] == world.sides0.of[np.newaxis, :]
     assert (same_side == world.allied0).all()
