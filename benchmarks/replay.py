@@ -6,7 +6,7 @@ checked again as it was given, and every turn replayed.
 The save is a game of aleppo-2024 whose every turn holds ``--orders`` (default: the most a
 turn may hold, 10,000) tiny legal moves, with as many turns as fit under the size limit of a
 save (16 MB). Prints JSON: the save's size, turns and orders, and the median seconds (wall and
-CPU) to load it with ``Game.load`` and to replay it with ``frontlines replay --verify``, and
+CPU) to load it with ``load_game`` and to replay it with ``frontlines replay --verify``, and
 per order. Checking orders used to cost more with every order already given in the turn
 (102 s for 14 turns of 10,000 orders).
 """
@@ -24,9 +24,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from frontlines.engine import Game, Move, load_scenario
-from frontlines.engine.game import MAX_ORDERS_PER_TURN, MAX_SAVE_BYTES, save_text
+from frontlines.engine import Game, Move, load_game, load_scenario
+from frontlines.engine.game import MAX_ORDERS_PER_TURN
 from frontlines.engine.orders import order_to_data
+from frontlines.engine.saves import MAX_SAVE_BYTES, game_to_data, save_text
 from frontlines.tui.cli import main as cli
 
 SCENARIO = "aleppo-2024"
@@ -49,7 +50,7 @@ def largest_save(orders_per_turn: int) -> tuple[str, int]:
     fitted, turns = "", 0
     while not game.over:
         game.end_turn(tiny_moves(game, orders_per_turn)[:orders_per_turn])
-        text = save_text(game.to_data())
+        text = save_text(game_to_data(game))
         if len(text.encode()) > MAX_SAVE_BYTES:
             break
         fitted, turns = text, game.turn
@@ -76,7 +77,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "largest.json"
         path.write_text(text, encoding="utf-8")
-        load = timed(lambda: Game.load(path), args.repeat)
+        load = timed(lambda: load_game(path), args.repeat)
 
         def replay() -> None:
             with contextlib.redirect_stdout(io.StringIO()):

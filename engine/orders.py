@@ -516,6 +516,17 @@ def order_from_data(data: dict[str, Any]) -> Order:
     return order
 
 
+def checking_order(orders: Iterable[Order]) -> list[Order]:
+    """``orders`` with the ground orders first and the air orders after, each in the order
+    given: the order to check a turn's orders in as one set, whoever gave them.
+
+    A ground order's check reads only its own side's earlier ground orders, and an air
+    order's only its own entry's earlier sorties and the attacks ordered (close support may
+    rely on any side's). So orders accepted one by one in any order are all accepted again
+    in this one, and they compile to the same arrays."""
+    return sorted(orders, key=lambda order: isinstance(order, AirOrder))
+
+
 def compile_orders(world: World, orders_per_run: Sequence[Iterable[Order]]) -> OrderArrays:
     """The array form of each run's list of (already validated) orders."""
     arrays = no_orders(world, len(orders_per_run))

@@ -178,3 +178,18 @@ def test_no_rule_reads_the_scenario_during_a_turn() -> None:
             if target.startswith("frontlines.engine.scenario.model")
         ]
     assert not wrong
+
+
+def test_saved_orders_are_read_back_in_one_place() -> None:
+    """Only ``engine/saves.py`` turns saved orders back into orders, in its ``Replay``: loading
+    a save, ``frontlines replay`` and ``forecast --from`` all play a save through it
+    (``tests/robustness/test_saves.py`` checks that each does)."""
+    readers = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Name) and node.id == "order_from_data") or (
+                isinstance(node, ast.alias) and node.name == "order_from_data"
+            ):
+                readers.append(name)
+                break
+    assert readers == ["frontlines.engine.saves"]

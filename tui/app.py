@@ -19,7 +19,7 @@ from textual.theme import ThemeProvider
 from textual.widget import AwaitMount
 from textual.worker import WorkerFailed
 
-from frontlines.engine.game import SaveError
+from frontlines.engine.saves import SaveError
 from frontlines.engine.scenario import Scenario, load_scenario, shipped_ids
 from frontlines.engine.text import escaped
 from frontlines.tui.screens.load import LoadScreen

@@ -253,7 +253,7 @@ def cmd_new(name: str) -> int:
 
 def cmd_replay(save: str, *, verify: bool = False) -> int:
     """Replay a saved game turn by turn; with ``verify``, fail unless every digest matches."""
-    from frontlines.engine.game import Replay, SaveError, read_save
+    from frontlines.engine.saves import Replay, SaveError, read_save
 
     name = escaped(save)
     try:
@@ -274,7 +274,7 @@ def cmd_replay(save: str, *, verify: bool = False) -> int:
                 return EXIT_INVALID
         if verify:
             replay.finish()
-            print(f"verified: all {len(replay.data['turns'])} turns match")
+            print(f"verified: all {len(replay.file['turns'])} turns match")
     except SaveError as exc:
         _error(str(exc))
         return EXIT_INVALID
@@ -292,7 +292,8 @@ def cmd_play(
     """Play in the terminal. When output is not a terminal (a pipe, a script), print the
     scenario's starting situation instead. A bug that stops the game gives ``EXIT_CRASH``
     and one line naming the crash log; the autosave of the last turn is kept."""
-    from frontlines.engine.game import SaveError, seed_problem
+    from frontlines.engine.game import seed_problem
+    from frontlines.engine.saves import SaveError
     from frontlines.engine.scenario import ScenarioError, load_scenario, shipped_ids
 
     problem = seed_problem(seed)

@@ -124,18 +124,18 @@ def _from_save(path: str, scenario: Any) -> Any:
     """The saved game's world and position, replayed with the SCENARIO given."""
     from pathlib import Path
 
-    from frontlines.engine.game import Game, SaveError, check_save_header, read_save
+    from frontlines.engine.saves import SaveError, check_save, game_from_data, read_save
 
     name = escaped(path)
     try:
         data = read_save(Path(path))
-        header = check_save_header(data, name)
+        header = check_save(data, name)["scenario"]
         if header["id"] != scenario.id:
             raise ForecastUsageError(
                 f"{name} is a game of {shown(header['id'])}, not {scenario.id}; "
                 f"run: frontlines forecast {shown(header['id'])} --from {name}"
             )
-        game = Game.from_data(data, scenario=scenario, name=name)
+        game = game_from_data(data, scenario=scenario, name=name)
     except SaveError as exc:
         raise ForecastUsageError(" ".join(str(exc).split())) from None
     if game.over:

@@ -9,13 +9,21 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from frontlines.engine.ai import LEVELS, choose_orders
 from frontlines.engine.events import Event
 from frontlines.engine.fileio import write_atomic
-from frontlines.engine.game import Game, SaveError, read_save, save_text
+from frontlines.engine.game import Game
 from frontlines.engine.orders import Order
+from frontlines.engine.saves import (
+    SaveError,
+    SaveFile,
+    game_from_data,
+    game_to_data,
+    read_save,
+    save_text,
+)
 from frontlines.engine.scenario import Scenario
 
 DEFAULT_DIFFICULTY = "normal"
@@ -74,7 +82,7 @@ class Session:
     def load(cls, path: Path, *, saves: Path | None = None) -> Session:
         """Resume a saved game; raises :class:`SaveError`."""
         data = read_save(path)
-        game = Game.from_data(data, name=str(path))
+        game = game_from_data(data, name=str(path))
         meta = data.get("player") if isinstance(data.get("player"), dict) else {}
         assert isinstance(meta, dict)
         playable = [f.id for f in game.scenario.factions if f.playable]
@@ -129,8 +137,8 @@ class Session:
 
     # -- saves -------------------------------------------------------------------------------
 
-    def save_data(self) -> dict[str, Any]:
-        data = self.game.to_data()
+    def save_data(self) -> SaveFile:
+        data = game_to_data(self.game)
         data["player"] = {"faction": self.player, "difficulty": self.difficulty}
         return data
 

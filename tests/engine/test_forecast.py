@@ -16,6 +16,7 @@ from frontlines.engine import Game, load_scenario
 from frontlines.engine.ai import choose_orders
 from frontlines.engine.forecast import ForecastRequest, forecast, run_seeds
 from frontlines.engine.report import Difference, ForecastReport, Summary
+from frontlines.engine.saves import load_game, save_game
 from frontlines.engine.scenario import Scenario, load_scenario_text
 from frontlines.engine.scenario.loader import shipped_dir
 
@@ -159,8 +160,8 @@ def test_a_forecast_from_a_save_starts_at_the_saved_position(tmp_path: Path) -> 
     for _ in range(2):
         game.end_turn(choose_orders(game.world, game.state, game.world.faction_ids, "easy", 3))
     path = tmp_path / "game.json"
-    game.save(path)
-    saved = Game.load(path)
+    save_game(game, path)
+    saved = load_game(path)
     left = aleppo().max_turns - saved.turn
     request = ForecastRequest(
         aleppo(), runs=30, turns=left, seed=0, start=(saved.world, saved.state), source=str(path)

@@ -9,8 +9,8 @@ import pytest
 
 from frontlines.engine import Attack, CloseSupport, Game, Move, SaveError, load_scenario
 from frontlines.engine.events import Battle, Message
-from frontlines.engine.game import save_text
 from frontlines.engine.orders import is_legal
+from frontlines.engine.saves import game_to_data, load_game, save_game, save_text
 from frontlines.tui.cli import main
 
 
@@ -66,8 +66,8 @@ def test_a_saved_game_loads_to_the_same_state(tmp_path: Path) -> None:
     game = played()
     game.issue(HOLD)
     path = tmp_path / "game.json"
-    game.save(path)
-    loaded = Game.load(path)
+    save_game(game, path)
+    loaded = load_game(path)
     assert loaded.digest() == game.digest()
     assert loaded.pending == game.pending
     assert [s.digest() for s in loaded.states] == [s.digest() for s in game.states]
@@ -76,7 +76,7 @@ def test_a_saved_game_loads_to_the_same_state(tmp_path: Path) -> None:
 
 def _save(tmp_path: Path, change: object = None) -> Path:
     """A save edited by ``change``, with its checksum made to match so the deeper checks run."""
-    data = played().to_data()
+    data = game_to_data(played())
     if callable(change):
         change(data)
     path = tmp_path / "game.json"
@@ -94,7 +94,10 @@ def _save(tmp_path: Path, change: object = None) -> Path:
         (lambda d: d.update(format="other"), "not a Frontlines save"),
         (lambda d: d["scenario"].update(digest="0" * 16), "has changed since this game was saved"),
         (lambda d: d["turns"][1].update(digest="0" * 16), "turn 2 replays differently"),
-        (lambda d: d["turns"][0]["orders"][0].update(amount=500.0), "turn 1 cannot be replayed"),
+        (
+            lambda d: d["turns"][0]["orders"]["opposition"][0].update(amount=500.0),
+            "turn 1 cannot be replayed",
+        ),
         (lambda d: d.pop("turns"), "its header or turns are incomplete"),
         (
             lambda d: d["scenario"].update(id="atlantis", source="atlantis"),
@@ -106,7 +109,7 @@ def test_bad_saves_are_refused_with_the_reason(
     tmp_path: Path, change: object, message: str
 ) -> None:
     with pytest.raises(SaveError, match=message):
-        Game.load(_save(tmp_path, change))
+        load_game(_save(tmp_path, change))
 
 
 @pytest.mark.parametrize("content", ["", "{", "[]", "\x00\xff"])
@@ -114,7 +117,7 @@ def test_damaged_files_are_refused(tmp_path: Path, content: str) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content.encode("latin-1"))
     with pytest.raises(SaveError, match=r"damaged save|not a Frontlines save"):
-        Game.load(path)
+        load_game(path)
 
 
 def test_replay_verify_passes_for_a_true_save_and_fails_for_an_edited_one(
@@ -143,7 +146,7 @@ def test_replay_of_a_save_with_pending_orders_verifies(
     game = played(2)
     game.issue(HOLD)
     path = tmp_path / "pending.json"
-    game.save(path)
+    save_game(game, path)
     assert main(["replay", str(path), "--verify"]) == 0
 
 
@@ -153,8 +156,8 @@ def test_replay_of_a_save_with_pending_orders_verifies(
         lambda d: d["turns"][0].pop("digest"),
         lambda d: d.update(pending=5),
         lambda d: d["scenario"].update(variant=["x"]),
-        lambda d: d["turns"][0]["orders"][0].update(amount=10**400),
-        lambda d: d["turns"][0]["orders"][0].update(amount=True),
+        lambda d: d["turns"][0]["orders"]["opposition"][0].update(amount=10**400),
+        lambda d: d["turns"][0]["orders"]["opposition"][0].update(amount=True),
         lambda d: d.update(version=0),
     ],
 )
@@ -163,6 +166,6 @@ def test_hand_edited_saves_never_crash_load_or_replay(
 ) -> None:
     path = _save(tmp_path, change)
     with pytest.raises(SaveError):
-        Game.load(path)
+        load_game(path)
     assert main(["replay", str(path)]) == 1
     assert "Traceback" not in capsys.readouterr().err

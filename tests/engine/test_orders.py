@@ -23,11 +23,14 @@ from frontlines.engine import strategies as fst
 from frontlines.engine.orders import (
     ORDER_KINDS,
     Order,
+    checking_order,
     compile_orders,
     is_legal,
+    legal_orders,
     order_from_data,
     order_to_data,
     read_orders,
+    validate,
 )
 
 
@@ -152,6 +155,25 @@ def test_close_support_over_an_empty_enemy_place_needs_an_attack_on_it_first() -
     game.issue(Attack("opposition", "western-aleppo", "aleppo", 1.0))
     game.issue(support)  # the pending attack makes a battle possible
     assert game.pending[-1] == support
+
+
+def test_a_turns_orders_are_checked_as_one_set_ground_orders_first() -> None:
+    game = Game.new(load_scenario("aleppo-2024"), seed=1)
+    aleppo = game.world.location_index("aleppo")
+    forces = game.state.forces.copy()
+    forces[0, :, aleppo] = 0.0  # nobody defends Aleppo: close support there needs an attack
+    state = game.state.evolve(forces=forces)
+    support = CloseSupport("opposition", "opposition-drones", "aleppo", 2)
+    strike = Airstrike("russia", "russian-air", "idlib", 1)
+    attack = Attack("opposition", "western-aleppo", "aleppo", 1.0)
+    move = next(o for o in legal_orders(game.world, state, "government") if isinstance(o, Move))
+    given = [support, strike, attack, move]
+    assert not is_legal(game.world, state, support)  # given first, it was refused
+    assert checking_order(given) == [attack, move, support, strike]
+    accepted: list[Order] = []
+    for order in checking_order(given):
+        validate(game.world, state, order, accepted)
+        accepted.append(order)
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,7 @@ from frontlines.engine.orders import (
     order_to_data,
     validate,
 )
+from frontlines.engine.saves import game_from_data, game_to_data
 from frontlines.engine.scenario import Scenario, apply_variant, load_scenario, shipped_ids
 from frontlines.engine.state import State, initial_state
 from frontlines.engine.turn import resolve_turn
@@ -235,7 +236,7 @@ def _game(label: str, scenario: Scenario, seed: int) -> Iterator[str]:
             yield f"{event.describe()} | {event!r}"
         yield f"turn {game.turn} {game.digest()}"
     yield f"winner {game.state.winner.tolist()} after {game.turn}"
-    saved = Game.from_data(game.to_data(), scenario=scenario)
+    saved = game_from_data(game_to_data(game), scenario=scenario)
     yield f"replayed {saved.digest() == game.digest()}"
 
 

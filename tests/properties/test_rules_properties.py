@@ -11,6 +11,7 @@ from frontlines.engine import strategies as fst
 from frontlines.engine.invariants import check_state, check_turn
 from frontlines.engine.orders import Attack, CloseSupport, compile_orders
 from frontlines.engine.rules.noise import Stream, uniform
+from frontlines.engine.saves import game_from_data, game_to_data
 from frontlines.engine.scenario import apply_variant
 from frontlines.engine.state import initial_state
 from frontlines.engine.turn import resolve_turn
@@ -42,7 +43,7 @@ def test_the_same_seed_and_orders_give_the_same_game(game: Game) -> None:
 
 @given(game=fst.played_games(scenario_strategy=any_scenario, max_turns=5))
 def test_a_save_replays_every_turn(game: Game) -> None:
-    replayed = Game.from_data(game.to_data(), scenario=game.scenario)
+    replayed = game_from_data(game_to_data(game), scenario=game.scenario)
     assert [s.digest() for s in replayed.states] == [s.digest() for s in game.states]
 
 

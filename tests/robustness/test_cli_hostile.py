@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from frontlines.engine import Game, load_scenario
-from frontlines.engine.game import save_text
+from frontlines.engine.saves import game_to_data, save_text
 from frontlines.engine.scenario.loader import shipped_dir
 from frontlines.tui.cli import main
 
@@ -52,26 +52,25 @@ def _game(turns: int = 2) -> Game:
 def _edited(change: Callable[[dict], None]) -> str:  # type: ignore[type-arg]
     """The text of a two-rivers save changed by ``change``, with a checksum that matches, so
     that only the content refuses it."""
-    data = _game().to_data()
+    data = game_to_data(_game())
     change(data)
     return save_text(data)
 
 
 def _attack(data: dict, **fields: object) -> None:  # type: ignore[type-arg]
-    data["turns"][0]["orders"] = [
-        {"kind": "attack", "faction": "uplands", "origin": "carrick", "target": "reed-flats"}
-        | {"amount": 1.0}
-        | fields
-    ]
+    order = {"kind": "attack", "faction": "uplands", "origin": "carrick", "target": "reed-flats"}
+    order |= {"amount": 1.0} | fields
+    data["turns"][0]["orders"] = {"uplands": [order]}
 
 
 SAVES: dict[str, Callable[[], str]] = {
-    "good": lambda: save_text(_game().to_data()),
+    "good": lambda: save_text(game_to_data(_game())),
     "huge-order-faction": lambda: _edited(lambda d: _attack(d, faction="x" * HUGE)),
     "huge-order-key": lambda: _edited(lambda d: _attack(d, **{"x" * HUGE: 1})),
     "huge-order-kind": lambda: _edited(lambda d: _attack(d, kind="k" * HUGE)),
     "huge-amount": lambda: _edited(lambda d: _attack(d, amount="9" * HUGE)),
     "huge-pending": lambda: _edited(lambda d: d.update(pending=[{"kind": "p" * HUGE}])),
+    "huge-side": lambda: _edited(lambda d: d["turns"][0].update(orders={"s" * HUGE: []})),
     "huge-id": lambda: _edited(lambda d: d["scenario"].update(id="y" * HUGE)),
     "huge-id-no-source": lambda: _edited(
         lambda d: d["scenario"].update(id="y" * HUGE, source=None)
@@ -231,11 +230,15 @@ def test_a_huge_value_in_a_save_is_quoted_by_a_short_prefix(
     folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(folder)
-    assert main(["replay", "huge-order-faction.json"]) == 1
-    err = capsys.readouterr().err
-    assert "unknown faction 'xxxxxxxxxx" in err
-    assert f"... ({HUGE - 60:,} more characters)" in err
-    assert len(err) < 500
+    for name, quoted in [
+        ("huge-order-faction", "lists an order of 'xxxxxxxxxx"),
+        ("huge-side", "cannot be replayed: unknown faction 'ssssssssss"),
+    ]:
+        assert main(["replay", f"{name}.json"]) == 1
+        err = capsys.readouterr().err
+        assert quoted in err
+        assert f"... ({HUGE - 60:,} more characters)" in err
+        assert len(err) < 500
 
 
 def test_validate_of_an_empty_name_does_not_check_the_working_folder(

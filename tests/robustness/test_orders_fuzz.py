@@ -56,6 +56,7 @@ from frontlines.engine.events import Battle
 from frontlines.engine.game import MAX_ORDERS_PER_TURN, MAX_PENDING_ORDERS
 from frontlines.engine.invariants import check_state, check_turn
 from frontlines.engine.orders import available_sorties, validate
+from frontlines.engine.saves import game_from_data, game_to_data
 from frontlines.engine.scenario import scenario_from_data
 from frontlines.tui.screens.order import with_amount
 
@@ -608,7 +609,7 @@ def test_more_orders_than_a_turn_takes_are_refused_and_the_turn_still_plays() ->
     game.issue(tiny)
     assert end_turn_and_check(game, [])
     assert len(game.orders[-1]) == MAX_PENDING_ORDERS
-    assert Game.from_data(game.to_data(), scenario=game.scenario).digest() == game.digest()
+    assert game_from_data(game_to_data(game), scenario=game.scenario).digest() == game.digest()
 
 
 # -- bugs found here, pinned until they are fixed ------------------------------------------------
@@ -672,7 +673,7 @@ def test_withdrawing_an_attack_leaves_the_pending_orders_legal() -> None:
     game.issue(support)
     assert game.withdraw(attack) == [support]  # it had no battle left to support
     assert game.pending == []
-    Game.from_data(game.to_data(), scenario=game.scenario)
+    game_from_data(game_to_data(game), scenario=game.scenario)
     remaining: list[Order] = []
     for order in game.pending:
         validate(game.world, game.state, order, remaining)
@@ -685,7 +686,7 @@ def test_a_turn_that_was_played_can_be_saved_and_loaded() -> None:
     game.pending = [order] * MAX_PENDING_ORDERS  # as issued one by one, only faster
     assert_within_means(game, game.pending)
     game.end_turn([Move("government", "aleppo", "kuweires", 1.0)])
-    Game.from_data(game.to_data(), scenario=game.scenario)
+    game_from_data(game_to_data(game), scenario=game.scenario)
 
 
 def test_a_turn_with_more_orders_than_a_save_holds_is_refused_whole() -> None:

@@ -19,8 +19,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, NotRequired, get_origin, get_type_hints
 
 import pytest
 
@@ -28,9 +30,35 @@ from frontlines.engine import Game, SaveError, load_scenario
 from frontlines.engine.ai import choose_orders
 from frontlines.engine.events import Capture
 from frontlines.engine.fileio import remove_stale_temps, write_atomic
-from frontlines.engine.game import MIGRATIONS, SAVE_VERSION, migrate_save, parse_save, save_text
+from frontlines.engine.orders import (
+    ORDER_KINDS,
+    CloseSupport,
+    is_legal,
+    order_from_data,
+    order_to_data,
+)
+from frontlines.engine.rules import RULES_VERSION
+from frontlines.engine.saves import (
+    MIGRATIONS,
+    SAVE_VERSION,
+    Replay,
+    SavedAirOrder,
+    SavedGroundOrder,
+    SavedTurn,
+    SaveFile,
+    ScenarioHeader,
+    check_save,
+    game_from_data,
+    game_to_data,
+    load_game,
+    migrate_save,
+    parse_save,
+    save_game,
+    save_text,
+)
 from frontlines.engine.scenario import Scenario
 from frontlines.engine.scenario.loader import dump_scenario, load_scenario_text
+from frontlines.tui.cli import main
 from frontlines.tui.session import AUTOSAVES_KEPT, Session
 
 CORPUS = Path(__file__).parent / "corpus" / "saves"
@@ -52,13 +80,25 @@ def two_rivers(turns: int, seed: int = 2) -> Game:
     return play(Game.new(load_scenario("two-rivers"), seed=seed), turns)
 
 
+def as_version_3(data: Mapping[str, Any], game: Game) -> dict[str, Any]:
+    """Save data of ``game`` as version 3 wrote it: each turn's orders in one list, in the
+    order they were accepted."""
+    turns = [
+        {"orders": [order_to_data(order) for order in orders], "digest": turn["digest"]}
+        for orders, turn in zip(game.orders, data["turns"], strict=True)
+    ]
+    return {**data, "version": 3, "turns": turns}
+
+
 def corpus_texts() -> dict[str, str]:
-    """The seed corpus: file name -> text, as this Frontlines writes it."""
+    """The seed corpus: file name -> text, as this Frontlines writes it (and as it wrote
+    older versions)."""
     session = Session.new(load_scenario("aleppo-2024"), "opposition", seed=11, difficulty="easy")
     play(session.game, 2)
     session.issue(session.game.legal_orders("opposition")[0])
     # Version 1 wrote the same data without a checksum, version 2 without the rules version.
-    old = {key: value for key, value in session.save_data().items() if key != "rules"}
+    v3 = as_version_3(session.save_data(), session.game)
+    old = {key: value for key, value in v3.items() if key != "rules"}
     v1 = json.dumps({**old, "version": 1}, indent=1) + "\n"
     v2 = save_text({**old, "version": 2})
     hard = Session.new(load_scenario("aleppo-2024"), "government", seed=4, difficulty="hard")
@@ -71,9 +111,10 @@ def corpus_texts() -> dict[str, str]:
     return {
         "aleppo-2024-v1.json": v1,
         "aleppo-2024-v2.json": v2,
-        "aleppo-2024-v3.json": save_text(hard.save_data()),
-        "two-rivers-over-v3.json": save_text(over.to_data()),
-        "two-rivers-start-v3.json": save_text(start.to_data()),
+        "aleppo-2024-v3.json": save_text(as_version_3(hard.save_data(), hard.game)),
+        "aleppo-2024-v4.json": save_text(hard.save_data()),
+        "two-rivers-over-v3.json": save_text(as_version_3(game_to_data(over), over)),
+        "two-rivers-start-v3.json": save_text(as_version_3(game_to_data(start), start)),
     }
 
 
@@ -87,20 +128,20 @@ def files(folder: Path) -> list[str]:
 def test_the_corpus_is_what_this_frontlines_writes() -> None:
     assert {p.name: p.read_text() for p in CORPUS.glob("*.json")} == corpus_texts()
     for path in CORPUS.glob("*.json"):
-        assert Game.load(path).turn == len(json.loads(path.read_text())["turns"])
+        assert load_game(path).turn == len(json.loads(path.read_text())["turns"])
 
 
 @pytest.fixture
 def saved(tmp_path: Path) -> Path:
     path = tmp_path / "game.json"
-    two_rivers(3).save(path)
+    save_game(two_rivers(3), path)
     return path
 
 
 def refusal(path: Path, scenario: Scenario | None = None) -> str:
     """The one message ``path`` is refused with, without the file name it starts with."""
     with pytest.raises(SaveError) as raised:
-        Game.load(path, scenario=scenario)
+        load_game(path, scenario=scenario)
     message = str(raised.value)
     assert message.startswith(f"{path}: ")
     return message.removeprefix(f"{path}: ")
@@ -153,7 +194,7 @@ def test_a_hand_edited_save_is_refused_by_its_checksum(saved: Path) -> None:
 
 def test_edited_orders_with_a_matching_checksum_are_caught_by_the_replay(saved: Path) -> None:
     data = json.loads(saved.read_text())
-    order = data["turns"][0]["orders"][0]
+    (order, *_), *_ = data["turns"][0]["orders"].values()  # the first side's first
     order["amount"] = order["amount"] / 2
     saved.write_text(save_text(data))
     assert refusal(saved) == (
@@ -195,8 +236,8 @@ def test_a_save_whose_scenario_file_changed_since_is_refused(tmp_path: Path) -> 
     scenario_file.write_text(dump_scenario(load_scenario("two-rivers")))
     game = Game.new(load_scenario(scenario_file), seed=1, source=str(scenario_file))
     path = tmp_path / "game.json"
-    play(game, 1).save(path)
-    assert Game.load(path).digest() == game.digest()
+    save_game(play(game, 1), path)
+    assert load_game(path).digest() == game.digest()
     scenario_file.write_text(scenario_file.read_text().replace("max_turns: 8", "max_turns: 7"))
     message = refusal(path)
     assert message.startswith("scenario 'two-rivers' has changed since this game was saved (")
@@ -217,12 +258,12 @@ def test_a_hand_edited_player_falls_back_to_the_defaults(tmp_path: Path) -> None
 
 
 def _under_other_rules(monkeypatch: pytest.MonkeyPatch, *, captures: bool) -> None:
-    """Play as if this Frontlines had rules version 2, in which (unless ``captures``) no
+    """Play as if this Frontlines had the next rules version, in which (unless ``captures``) no
     place ever changes hands."""
-    import frontlines.engine.game
+    import frontlines.engine.saves
     import frontlines.engine.turn
 
-    monkeypatch.setattr(frontlines.engine.game, "RULES_VERSION", 2)
+    monkeypatch.setattr(frontlines.engine.saves, "RULES_VERSION", RULES_VERSION + 1)
     if not captures:
         original = frontlines.engine.turn.resolve_capture
 
@@ -238,15 +279,15 @@ def test_a_save_made_under_other_rules_is_refused_naming_both_versions(
     path = tmp_path / "game.json"
     game = two_rivers(4)
     assert any(isinstance(e, Capture) for turn in game.events for e in turn)
-    game.save(path)
-    assert json.loads(path.read_text())["rules"] == 1
+    save_game(game, path)
+    assert json.loads(path.read_text())["rules"] == RULES_VERSION
     _under_other_rules(monkeypatch, captures=False)
     message = refusal(path)
     assert message.startswith("turn ")
     assert message.endswith(
         "replays differently from when it was saved: this game was played under rules "
-        "version 1, and this Frontlines plays rules version 2; load it with a Frontlines of "
-        "rules version 1"
+        f"version {RULES_VERSION}, and this Frontlines plays rules version {RULES_VERSION + 1}; "
+        f"load it with a Frontlines of rules version {RULES_VERSION}"
     )
 
 
@@ -255,12 +296,12 @@ def test_a_save_made_under_other_rules_that_still_replays_is_taken_over(
 ) -> None:
     path, again = tmp_path / "game.json", tmp_path / "again.json"
     game = two_rivers(4)
-    game.save(path)
+    save_game(game, path)
     _under_other_rules(monkeypatch, captures=True)
-    loaded = Game.load(path)
+    loaded = load_game(path)
     assert loaded.digest() == game.digest()
-    loaded.save(again)
-    assert json.loads(again.read_text())["rules"] == 2
+    save_game(loaded, again)
+    assert json.loads(again.read_text())["rules"] == RULES_VERSION + 1
 
 
 def test_a_version_1_save_loads_and_is_saved_again_as_the_current_version(tmp_path: Path) -> None:
@@ -276,7 +317,15 @@ def test_a_version_1_save_loads_and_is_saved_again_as_the_current_version(tmp_pa
     assert Session.load(again).game.digest() == session.game.digest()
 
 
-@pytest.mark.parametrize("name", ["aleppo-2024-v1.json", "aleppo-2024-v2.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "aleppo-2024-v1.json",
+        "aleppo-2024-v2.json",
+        "aleppo-2024-v3.json",
+        "two-rivers-start-v3.json",
+    ],
+)
 def test_every_older_version_has_a_migration_that_leaves_its_input_alone(name: str) -> None:
     assert set(MIGRATIONS) == set(range(1, SAVE_VERSION))
     old = json.loads((CORPUS / name).read_text())
@@ -294,6 +343,146 @@ def test_a_version_1_save_has_no_checksum_but_its_replay_still_checks_it(tmp_pat
     path = tmp_path / "old.json"
     path.write_text(json.dumps(data))
     assert "turn 2 replays differently" in refusal(path)
+
+
+# -- the typed file and orders by side ---------------------------------------------------------
+
+
+def always_written(typed: type) -> set[str]:
+    """The keys of a TypedDict that are not ``NotRequired``."""
+    hints = get_type_hints(typed, include_extras=True)
+    return {key for key, hint in hints.items() if get_origin(hint) is not NotRequired}
+
+
+def test_a_save_is_exactly_the_typed_file_and_reads_back_as_it() -> None:
+    game = two_rivers(4)
+    game.issue(game.legal_orders("lowlands")[0])
+    data = game_to_data(game)
+    assert set(data) == always_written(SaveFile)
+    assert set(data["scenario"]) == always_written(ScenarioHeader)
+    assert all(set(turn) == always_written(SavedTurn) for turn in data["turns"])
+    kinds = {order_kind: saved for saved in (SavedGroundOrder, SavedAirOrder)
+             for order_kind in ORDER_KINDS}  # fmt: skip
+    written = [o for t in data["turns"] for side in t["orders"].values() for o in side]
+    assert {o["kind"] for o in written} == set(ORDER_KINDS)  # every kind of order is in it
+    for order in [*written, *data["pending"]]:
+        family = SavedAirOrder if "sorties" in order else SavedGroundOrder
+        assert order["kind"] in kinds and set(order) == always_written(family)
+    body = json.loads(save_text(data))
+    assert body.pop("checksum").startswith("sha256:")
+    assert check_save(body, "save") == data
+    assert [s.digest() for s in game_from_data(body).states] == [s.digest() for s in game.states]
+
+
+def test_a_written_save_lists_each_turns_orders_by_side_in_the_scenarios_order() -> None:
+    session = Session.load(CORPUS / "aleppo-2024-v4.json")
+    game, data = session.game, session.save_data()
+    for orders, turn in zip(game.orders, data["turns"], strict=True):
+        sides = list(turn["orders"])
+        assert sides == [f for f in game.world.faction_ids if f in sides]  # only sides that gave
+        for side, given in turn["orders"].items():
+            assert given and all(order["faction"] == side for order in given)
+            air = ["sorties" in order for order in given]
+            assert air == sorted(air)  # each side's ground orders, then its air orders
+        listed = [order for given in turn["orders"].values() for order in given]
+        assert sorted(map(json.dumps, listed)) == sorted(
+            json.dumps(order_to_data(o)) for o in orders
+        )
+    assert data["pending"] == [order_to_data(o) for o in game.pending]  # a list, as given
+
+
+def test_a_version_3_save_migrates_to_orders_by_side_and_plays_the_same_game(
+    tmp_path: Path,
+) -> None:
+    old, new = CORPUS / "aleppo-2024-v3.json", CORPUS / "aleppo-2024-v4.json"
+    v3 = json.loads(old.read_text())
+    migrated = migrate_save({k: v for k, v in v3.items() if k != "checksum"})
+    for before, after in zip(v3["turns"], migrated["turns"], strict=True):
+        factions = list(dict.fromkeys(order["faction"] for order in before["orders"]))
+        assert list(after["orders"]) == factions  # in the order the sides first gave orders
+        for side, given in after["orders"].items():
+            assert given == [order for order in before["orders"] if order["faction"] == side]
+        assert after["digest"] == before["digest"]
+    assert migrated["pending"] == v3["pending"]
+    loaded, current = load_game(old), load_game(new)
+    assert [s.digest() for s in loaded.states] == [s.digest() for s in current.states]
+    assert loaded.pending == current.pending
+    session = Session.load(old)
+    session.save(tmp_path / "again.json")  # the same game, written as version 4
+    assert (tmp_path / "again.json").read_text() == new.read_text()
+
+
+def test_a_side_listed_first_may_rely_on_an_attack_listed_later(tmp_path: Path) -> None:
+    game = play(Game.new(load_scenario("aleppo-2024"), seed=2), 3, "normal")
+    data = game_to_data(game)
+    sides = data["turns"][2]["orders"]
+    russia = [order_from_data(order) for order in sides["russia"]]
+    (support,) = [o for o in russia if isinstance(o, CloseSupport) and o.target == "saraqib"]
+    ground = [o for o in russia if not isinstance(o, CloseSupport)]
+    # On its own side's orders Russia's close support is refused: only its allies' attacks
+    # on Saraqib make a battle there possible this turn.
+    assert not is_legal(game.world, game.states[2], support, ground)
+    for turn in data["turns"]:
+        orders = turn["orders"]
+        firsts = [side for side in ("russia", "opposition", "iran") if side in orders]
+        turn["orders"] = {side: orders[side] for side in [*firsts, *reversed(list(orders))]}
+    assert next(iter(data["turns"][2]["orders"])) == "russia"
+    path = tmp_path / "reordered.json"
+    path.write_text(save_text(data))
+    assert [s.digest() for s in load_game(path).states] == [s.digest() for s in game.states]
+
+
+def _misplaced(path: Path, change: Any) -> Path:
+    """A copy of the save ``path`` with its first turn's orders changed by ``change``, the
+    checksum made to match."""
+    data = json.loads(path.read_text())
+    change(data["turns"][0]["orders"])
+    edited = path.with_name("edited.json")
+    edited.write_text(save_text(data))
+    return edited
+
+
+def test_an_order_listed_under_another_side_is_refused_as_damaged(
+    saved: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def move_one(sides: dict[str, list[dict[str, Any]]]) -> None:
+        sides.setdefault("maren", []).append(sides["lowlands"].pop())
+
+    edited = _misplaced(saved, move_one)
+    assert refusal(edited) == (
+        f"damaged save: turn 1 lists an order of 'lowlands' under side 'maren'; {AGAIN}"
+    )
+    assert main(["replay", str(edited)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lists an order of 'lowlands' under side 'maren'" in err
+    assert refusal(_misplaced(saved, lambda sides: sides["lowlands"][0].pop("faction"))) == (
+        f"damaged save: turn 1 lists an order with no faction under side 'lowlands'; {AGAIN}"
+    )
+    assert refusal(_misplaced(saved, lambda sides: sides.update(atlantis=[]))) == (
+        "turn 1 cannot be replayed: unknown faction 'atlantis'"
+    )
+    assert refusal(_misplaced(saved, lambda sides: sides.update(lowlands=5))) == (
+        f"damaged save: its header or turns are incomplete; {AGAIN}"
+    )
+
+
+def test_loading_replay_and_forecast_from_a_save_all_play_it_through_one_replay(
+    saved: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    played: list[str] = []
+    turns = Replay.turns
+
+    def counted(self: Replay) -> Iterator[tuple[int, tuple[Any, ...], str]]:
+        played.append(self.name)
+        return turns(self)
+
+    monkeypatch.setattr(Replay, "turns", counted)
+    assert load_game(saved).turn == 3
+    assert Session.load(saved).game.turn == 3
+    assert main(["replay", "--verify", str(saved)]) == 0
+    assert main(["forecast", "two-rivers", "--from", str(saved), "--runs", "2"]) == 0
+    capsys.readouterr()
+    assert played == [str(saved)] * 4
 
 
 # -- interrupted writes ------------------------------------------------------------------------
@@ -342,10 +531,10 @@ def test_a_full_disk_at_any_step_leaves_the_old_save_and_no_temp_file(
     with monkeypatch.context() as patch:
         _fail_at(step, patch)
         with pytest.raises(OSError) as raised:
-            newer.save(saved)
+            save_game(newer, saved)
     assert raised.value.errno == errno.ENOSPC
     assert saved.read_bytes() == before
-    assert Game.load(saved).turn == 3
+    assert load_game(saved).turn == 3
     assert files(saved.parent) == ["game.json"]
 
 
@@ -360,9 +549,9 @@ def test_a_folder_that_cannot_be_synced_still_gets_the_new_save(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", files_only)
-    two_rivers(4).save(saved)
+    save_game(two_rivers(4), saved)
     monkeypatch.undo()
-    assert Game.load(saved).turn == 4
+    assert load_game(saved).turn == 4
     assert files(saved.parent) == ["game.json"]
 
 
@@ -420,7 +609,7 @@ def test_a_turn_of_ten_thousand_orders_replays_checking_each_order_once(
     game = Game.new(load_scenario("aleppo-2024"), seed=1)
     game.end_turn(tiny_moves(game, MAX_ORDERS_PER_TURN)[:MAX_ORDERS_PER_TURN])
     path = tmp_path / "many.json"
-    game.save(path)
+    save_game(game, path)
     counted = []
     original = Ledger.add
 
@@ -429,7 +618,7 @@ def test_a_turn_of_ten_thousand_orders_replays_checking_each_order_once(
         original(self, order)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Ledger, "add", add)
-    assert Game.load(path).digest() == game.digest()
+    assert load_game(path).digest() == game.digest()
     assert len(counted) == MAX_ORDERS_PER_TURN
 
 
@@ -476,13 +665,13 @@ def test_two_processes_saving_the_same_file_never_fail_each_other(tmp_path: Path
 CHILD = """
 import sys
 from pathlib import Path
-from frontlines.engine import Game
+from frontlines.engine import load_game, save_game
 target = Path(sys.argv[1])
-games = [Game.load(source) for source in sys.argv[2:]]
+games = [load_game(source) for source in sys.argv[2:]]
 print("ready", flush=True)
 while True:
     for game in games:
-        game.save(target)
+        save_game(game, target)
 """
 
 
@@ -490,7 +679,7 @@ def test_a_save_killed_at_random_moments_leaves_a_whole_file(tmp_path: Path) -> 
     sources, texts = [], set()
     for turns in (2, 3):
         source = tmp_path / f"after-{turns}.json"
-        two_rivers(turns).save(source)
+        save_game(two_rivers(turns), source)
         sources.append(str(source))
         texts.add(source.read_bytes())
     folder = tmp_path / "saves"
@@ -511,12 +700,12 @@ def test_a_save_killed_at_random_moments_leaves_a_whole_file(tmp_path: Path) -> 
         assert child.wait(timeout=10) == -signal.SIGKILL
         child.stdout.close()
         assert target.read_bytes() in texts  # the old content or the new, never a mix
-        assert Game.load(target).turn in (2, 3)
+        assert load_game(target).turn in (2, 3)
         # The next writer removed what the killed ones left: at most this one's temp file.
         assert len(files(folder)) <= 2
         left_behind += len(files(folder)) - 1
     assert left_behind > 0  # some kills did land in the middle of a save (7 of 10 here)
-    Game.load(target).save(target)
+    save_game(load_game(target), target)
     assert files(folder) == ["game.json"]
 
 
@@ -529,7 +718,7 @@ def _session(saves: Path) -> Session:
 
 def _turns(session: Session) -> list[int | None]:
     """The turn of each kept autosave, newest first (None where there is none)."""
-    return [Game.load(p).turn if p.exists() else None for p in session.autosave_paths]
+    return [load_game(p).turn if p.exists() else None for p in session.autosave_paths]
 
 
 def test_the_autosave_keeps_the_last_five_turns_newest_first(tmp_path: Path) -> None:
@@ -601,7 +790,7 @@ def test_two_processes_playing_one_scenario_keep_their_own_autosaves(tmp_path: P
     digests = [game.communicate("go\n", timeout=300)[0].strip() for game in games]
     assert [game.returncode for game in games] == [0, 0]
     for name, digest in zip(names, digests, strict=True):
-        assert Game.load(tmp_path / name).digest() == digest
+        assert load_game(tmp_path / name).digest() == digest
 
 
 @pytest.mark.parametrize("renames", range(AUTOSAVES_KEPT))

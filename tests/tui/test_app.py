@@ -9,8 +9,8 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, ProgressBar
 
-from frontlines.engine.game import Game
 from frontlines.engine.orders import Attack
+from frontlines.engine.saves import load_game
 from frontlines.tui.app import FrontlinesApp, make_app
 from frontlines.tui.screens.battles import BattlesScreen
 from frontlines.tui.screens.forecast import ForecastScreen
@@ -125,7 +125,7 @@ async def test_save_and_load_give_the_same_game(tmp_path: Path) -> None:
         await pilot.pause()
         digest = main_screen(app).session.game.digest()
     saved = tmp_path / "mine.json"
-    assert Game.load(saved).digest() == digest
+    assert load_game(saved).digest() == digest
     again = make_app(load=saved, saves=tmp_path)
     async with again.run_test(size=SIZE):
         assert main_screen(again).session.game.digest() == digest
@@ -463,7 +463,7 @@ async def test_save_names_are_checked_and_replacing_asks(tmp_path: Path) -> None
         await pilot.press("enter")
         await pilot.press("y")
         await pilot.pause()
-        assert Game.load(tmp_path / "mine.json").digest() == main_screen(app).session.game.digest()
+        assert load_game(tmp_path / "mine.json").digest() == main_screen(app).session.game.digest()
 
 
 async def test_after_undo_the_news_holds_only_the_turns_still_played(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from frontlines.engine import Game, load_scenario
 from frontlines.engine.ai import choose_orders
 from frontlines.engine.forecast import ForecastRequest, forecast
 from frontlines.engine.report import ForecastReport
+from frontlines.engine.saves import save_game
 from frontlines.engine.scenario.loader import shipped_dir
 from frontlines.tui.cli import main
 
@@ -53,7 +54,7 @@ def saved_game(path: Path, scenario_id: str = "aleppo-2024", turns: int = 2) -> 
         if game.over:
             break
         game.end_turn(choose_orders(game.world, game.state, game.world.faction_ids, "easy", 3))
-    game.save(path)
+    save_game(game, path)
     return game
 
 
@@ -287,7 +288,7 @@ def test_a_save_of_a_variant_plays_the_turns_left_in_that_variant(
         game.end_turn()  # quiet turns: the game cannot end before its last turn
     assert not game.over
     save = tmp_path / "game.json"
-    game.save(save)
+    save_game(game, save)
     code, out, err = forecast_cli(
         capsys, str(scenario_file), "--from", str(save), "--runs", "5", "--json"
     )
@@ -302,7 +303,7 @@ def test_a_save_is_read_with_the_scenario_file_given(
     game = Game.new(load_scenario(scenario_file), seed=1, source=str(scenario_file))
     game.end_turn()
     save = tmp_path / "game.json"
-    game.save(save)
+    save_game(game, save)
     moved = scenario_file.rename(tmp_path / "moved.yaml")
     code, out, err = forecast_cli(capsys, str(moved), "--from", str(save), "--runs", "5", "--json")
     assert (code, err) == (0, "")

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from frontlines.engine.game import SaveError, read_save
+from frontlines.engine.saves import SaveError, read_save
 from frontlines.engine.text import brief, escaped
 from frontlines.tui.screens.once import ClosesOnce
 

@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from frontlines.engine.events import Event
-from frontlines.engine.game import SaveError
 from frontlines.engine.orders import IllegalOrderError, Order
+from frontlines.engine.saves import SaveError
 from frontlines.tui.commands import Command, GameCommands, all_commands, place_commands
 from frontlines.tui.screens.battles import BattlesScreen
 from frontlines.tui.screens.forecast import ForecastScreen
