@@ -82,6 +82,7 @@ def calibrate(runs: int, seed: int, variants: tuple[str, ...] = ()) -> dict[str,
 
 
 def main() -> None:
+    """Calibrate with the runs, seed and variants the command line gives; print the JSON."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)

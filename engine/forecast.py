@@ -68,6 +68,7 @@ class Outcomes:
 
     @property
     def runs(self) -> int:
+        """The number of runs."""
         return int(self.winner.shape[0])
 
     def falls(self) -> np.ndarray:

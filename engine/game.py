@@ -76,18 +76,22 @@ class Game:
 
     @property
     def scenario(self) -> Scenario:
+        """The scenario being played (with its variant applied, if any)."""
         return self.world.scenario
 
     @property
     def state(self) -> State:
+        """The current state: the last in ``states``."""
         return self.states[-1]
 
     @property
     def turn(self) -> int:
+        """The number of turns played so far (0 at the start)."""
         return self.state.turn
 
     @property
     def over(self) -> bool:
+        """Whether the game has ended."""
         return bool(self.state.done[0])
 
     def legal_orders(self, faction_id: str) -> list[Order]:

@@ -246,10 +246,13 @@ class Attack(GroundOrder):
         return f"Attack {_place(world, self.target)} from {_place(world, self.origin)}"
 
     def record(self, ledger: Ledger) -> None:
+        """Count what the order uses up in ``ledger``, and its faction among the target's
+        attackers."""
         super().record(ledger)
         ledger.attackers.setdefault(self.target, set()).add(self.faction)
 
     def check_holder(self, world: World, faction: int, holder: int, friendly: bool) -> None:
+        """Raise :class:`IllegalOrderError` if the target is held by the faction's side."""
         if friendly:
             raise IllegalOrderError(
                 f"{self.target} is held by {world.faction_ids[holder]}, "
@@ -285,6 +288,7 @@ class Move(GroundOrder):
         return f"Move from {_place(world, self.origin)} to {_place(world, self.target)}"
 
     def check_holder(self, world: World, faction: int, holder: int, friendly: bool) -> None:
+        """Raise :class:`IllegalOrderError` if the target is held by an enemy."""
         if not friendly:
             raise IllegalOrderError(
                 f"{self.target} is held by {world.faction_ids[holder]}, an enemy: attack it instead"
@@ -447,6 +451,8 @@ class Airstrike(AirOrder):
         enemies: bool,
         pending: Ledger,
     ) -> None:
+        """Raise :class:`IllegalOrderError` unless enemies of the beneficiary's side stand at
+        the target."""
         if not enemies:
             raise IllegalOrderError(
                 f"no enemy of {world.faction_ids[beneficiary]} is at {self.target}: "
@@ -480,6 +486,8 @@ class CloseSupport(AirOrder):
         enemies: bool,
         pending: Ledger,
     ) -> None:
+        """Raise :class:`IllegalOrderError` unless a battle involving the beneficiary's side
+        may be fought at the target this turn."""
         if not (enemies or _threatened(world, state, beneficiary, target, self.target, pending)):
             raise IllegalOrderError(
                 f"no battle is possible for {world.faction_ids[beneficiary]} at {self.target}: "

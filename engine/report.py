@@ -40,6 +40,7 @@ class Difference:
         return self.ci95 is not None and (self.ci95[0] > 0 or self.ci95[1] < 0)
 
     def to_data(self) -> dict[str, Any]:
+        """The difference as JSON data."""
         return {
             "difference": self.difference,
             "ci95": None if self.ci95 is None else list(self.ci95),
@@ -47,6 +48,7 @@ class Difference:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Difference:
+        """The difference read back from JSON data."""
         ci95 = data["ci95"]
         low_high = None if ci95 is None else (float(ci95[0]), float(ci95[1]))
         return cls(float(data["difference"]), low_high)
@@ -69,10 +71,12 @@ class Victory:
         return dict(self.factions)[outcome]
 
     def to_data(self) -> dict[str, float]:
+        """The chances of each outcome as JSON data."""
         return {**dict(self.factions), "draw": self.draw, "undecided": self.undecided}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Victory:
+        """The chances of each outcome read back from JSON data."""
         rest = {k: v for k, v in data.items() if k not in ("draw", "undecided")}
         return cls(_chances(rest), float(data["draw"]), float(data["undecided"]))
 
@@ -92,6 +96,7 @@ class LocationSummary:
     by_turn: tuple[Chances, ...]  # each holder's chance; factions with none left out
 
     def to_data(self) -> dict[str, Any]:
+        """The place's summary as JSON data, without its id (the key it is filed under)."""
         return {
             "holder_at_start": self.holder_at_start,
             "at_end": dict(self.at_end),
@@ -103,6 +108,7 @@ class LocationSummary:
 
     @classmethod
     def from_data(cls, place: LocationId, data: Mapping[str, Any]) -> LocationSummary:
+        """The summary of ``place`` read back from JSON data."""
         half = data["turn_half_fallen"]
         return cls(
             id=place,
@@ -130,6 +136,7 @@ class Summary:
         raise KeyError(place)
 
     def to_data(self) -> dict[str, Any]:
+        """The summary as JSON data."""
         return {
             "victory": self.victory.to_data(),
             "locations": {summary.id: summary.to_data() for summary in self.locations},
@@ -137,6 +144,7 @@ class Summary:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Summary:
+        """The summary read back from JSON data."""
         return cls(
             Victory.from_data(data["victory"]),
             tuple(LocationSummary.from_data(p, d) for p, d in data["locations"].items()),
@@ -151,6 +159,7 @@ class Comparison:
     changes_hands: tuple[tuple[LocationId, Difference], ...]  # every place
 
     def to_data(self) -> dict[str, Any]:
+        """The comparison as JSON data."""
         return {
             "victory": {name: d.to_data() for name, d in self.victory},
             "changes_hands": {place: d.to_data() for place, d in self.changes_hands},
@@ -158,6 +167,7 @@ class Comparison:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Comparison:
+        """The comparison read back from JSON data."""
         return cls(
             tuple((name, Difference.from_data(d)) for name, d in data["victory"].items()),
             tuple((place, Difference.from_data(d)) for place, d in data["changes_hands"].items()),
@@ -174,6 +184,7 @@ class VariantReport:
     compared_to_base: Comparison
 
     def to_data(self) -> dict[str, Any]:
+        """The variant's report as JSON data, without its id (the key it is filed under)."""
         return {
             "title": self.title,
             **self.summary.to_data(),
@@ -182,6 +193,7 @@ class VariantReport:
 
     @classmethod
     def from_data(cls, name: VariantId, data: Mapping[str, Any]) -> VariantReport:
+        """The report of variant ``name`` read back from JSON data."""
         return cls(
             name,
             data["title"],

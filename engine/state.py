@@ -59,6 +59,7 @@ class State:
 
     @property
     def batch(self) -> int:
+        """The number of games, B."""
         return int(self.controller.shape[0])
 
     def outcome(self, faction: int, run: int = 0) -> Outcome:

@@ -23,10 +23,10 @@ _REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 4
 
 
 def escaped(text: str) -> str:
-    """``text`` with every character a terminal would act on (control characters, line
+    r"""``text`` with every character a terminal would act on (control characters, line
     breaks, bidirectional overrides, lone surrogates) written as a Python escape instead.
 
-    A byte that is not UTF-8 in a file name shows as ``\\xNN``, the byte itself."""
+    A byte that is not UTF-8 in a file name shows as ``\xNN``, the byte itself."""
     if text.isprintable():
         return text
     out = []

@@ -169,14 +169,17 @@ class World:
 
     @property
     def n_factions(self) -> int:
+        """The number of factions."""
         return len(self.faction_ids)
 
     @property
     def n_locations(self) -> int:
+        """The number of locations."""
         return len(self.location_ids)
 
     @property
     def n_arcs(self) -> int:
+        """The number of directed arcs (each route both ways)."""
         return len(self.arc_src)
 
     def sum_at_origins(self, values: FloatArray) -> FloatArray:

@@ -43,6 +43,7 @@ class Level:
 
     @property
     def looks_ahead(self) -> bool:
+        """Whether the level weighs candidates in rollouts; if not, it plays the plain heuristic."""
         return len(self.candidates) > 1 and self.rollouts > 0 and self.depth > 0
 
 

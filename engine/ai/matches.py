@@ -67,10 +67,12 @@ class MatchResult:
 
     @property
     def won(self) -> bool:
+        """Whether the side won."""
         return self.outcome is Outcome.WON
 
     @property
     def lost(self) -> bool:
+        """Whether the side lost."""
         return self.outcome is Outcome.LOST
 
     @property

@@ -27,6 +27,7 @@ class StrikeFlown:
     destroyed_by: tuple[tuple[str, float], ...]  # (faction id, strength) of each faction hit
 
     def describe(self) -> str:
+        """The strike as one line of the news log."""
         flown = counted(self.sorties, "strike sortie")
         destroyed = f"destroying {self.destroyed:.1f} strength"
         return f"{flown} by {self.provider} hit {self.place}, {destroyed}."
@@ -46,6 +47,7 @@ class CivilianCasualties:
     air_support: AirSupportId
 
     def describe(self) -> str:
+        """The civilian harm as one line of the news log."""
         return (
             f"Strikes by {self.by} on {self.place}: {self.killed} civilians killed and "
             f"{self.injured} injured, as monitors report."

@@ -26,6 +26,7 @@ class Capture:
     fought: bool  # whether a battle was fought for it this turn
 
     def describe(self) -> str:
+        """The capture as one line of the news log."""
         return f"{self.place} is taken by {self.by} from {self.from_faction}."
 
 
@@ -44,6 +45,7 @@ class Retreat:
     to_id: LocationId | None
 
     def describe(self) -> str:
+        """The retreat (or the destruction) as one line of the news log."""
         if self.to is None:
             return (
                 f"Forces of {self.faction} at {self.place} have nowhere to fall back to and are "

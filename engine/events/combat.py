@@ -109,9 +109,11 @@ class Battle:
 
     @property
     def odds(self) -> float:
+        """The attackers' power as a multiple of the defenders'."""
         return self.attacker_power / max(self.defender_power, 1e-12)
 
     def describe(self) -> str:
+        """The battle as one line of the news log."""
         outcome = "taken" if self.captured else "held"
         return (
             f"Battle for {self.place}: {', '.join(self.attackers)} ({self.attacker_strength:.1f}) "

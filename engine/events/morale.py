@@ -25,6 +25,7 @@ class MoraleShift:
     recovered: float
 
     def describe(self) -> str:
+        """The shift, with its causes, as one line of the news log."""
         why = []
         if self.lost_value:
             why.append(f"places worth {self.lost_value:g} lost")
@@ -46,6 +47,7 @@ class MoraleCollapse:
     name: str
 
     def describe(self) -> str:
+        """The collapse as one line of the news log."""
         return f"{self.name}: morale collapses; its units are close to breaking."
 
 

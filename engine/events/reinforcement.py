@@ -22,6 +22,7 @@ class ReinforcementReport:
     faction_id: FactionId
 
     def describe(self) -> str:
+        """The arrival (or the turning back) as one line of the news log."""
         if self.arrived:
             return f"{self.faction} reinforcements ({self.strength:g}) reach {self.place}."
         return f"{self.faction} reinforcements for {self.place} turn back: it is in enemy hands."

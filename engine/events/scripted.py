@@ -25,6 +25,7 @@ class Message:
     text: str
 
     def describe(self) -> str:
+        """The message, as the news log shows it."""
         return self.text
 
 
@@ -41,6 +42,7 @@ class ScriptedForces:
     change: float
 
     def describe(self) -> str:
+        """The change of strength as one line of the news log."""
         verb = "gain" if self.change >= 0 else "lose"
         return f"Forces of {self.faction} at {self.place} {verb} {abs(self.change):.1f} strength."
 
@@ -57,6 +59,7 @@ class ScriptedMorale:
     change: float
 
     def describe(self) -> str:
+        """The change of morale as one line of the news log."""
         verb = "rises" if self.change >= 0 else "falls"
         return f"{self.faction}: morale {verb} by {abs(self.change):.2f}."
 
@@ -72,6 +75,7 @@ class ScriptedSorties:
     change: int
 
     def describe(self) -> str:
+        """The change of sorties as one line of the news log."""
         verb = "more" if self.change >= 0 else "fewer"
         return f"{self.name}: {abs(self.change)} {verb} sorties a day from now on."
 
@@ -89,6 +93,7 @@ class ScriptedAlliance:
     joined: bool
 
     def describe(self) -> str:
+        """The change of alliance as one line of the news log."""
         return f"{self.faction} {'joins' if self.joined else 'leaves'} {self.name}."
 
 

@@ -18,6 +18,7 @@ class Victory:
     name: str | None
 
     def describe(self) -> str:
+        """The end of the game as one line of the news log."""
         if self.winner is None:
             return "The last turn is over: no side met its victory conditions. A draw."
         return f"{self.name} has met its victory conditions."

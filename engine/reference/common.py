@@ -48,14 +48,17 @@ def close_call(left: float, right: float) -> bool:
 
 
 def exp(x: float) -> float:
+    """``e`` to the power ``x``, as numpy computes it."""
     return float(np.exp(x))
 
 
 def log(x: float) -> float:
+    """The natural logarithm of ``x``, as numpy computes it."""
     return float(np.log(x))
 
 
 def power(x: float, y: float) -> float:
+    """``x`` to the power ``y``, as numpy computes it."""
     return float(np.power(x, y))
 
 

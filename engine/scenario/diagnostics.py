@@ -61,6 +61,7 @@ class Diagnostic:
 
     @property
     def sort_key(self) -> tuple[str, int, int]:
+        """What diagnostics sort by: the file, then the line and column (unplaced ones first)."""
         mark = self.mark or Mark(0, 0)
         return (self.file, mark.line, mark.column)
 
@@ -88,7 +89,7 @@ class YamlInputError(Exception):
 
 
 def one_line(message: str) -> str:
-    """The message with its line breaks written as ``\\n``: messages quote the author's text,
+    r"""The message with its line breaks written as ``\n``: messages quote the author's text,
     which may hold some, and a diagnostic is one ``PATH:LINE:COL:`` line of output."""
     return message.replace("\r", "\\r").replace("\n", "\\n")
 
@@ -100,6 +101,7 @@ class Omission(Diagnostic):
 
     @property
     def sort_key(self) -> tuple[str, int, int]:
+        """What diagnostics sort by: the file, then after every position in it."""
         return (self.file, sys.maxsize, sys.maxsize)
 
 
@@ -202,7 +204,7 @@ def _difflib_cost(a: int, b: int) -> int:
 
 
 def _ratio(matches: int, length: int) -> float:
-    """difflib's measure of similarity, 2 * matches / length."""
+    """The measure of similarity difflib uses, 2 * matches / length."""
     return 2.0 * matches / length if length else 1.0
 
 
@@ -247,6 +249,7 @@ class Problem:
 
     @property
     def is_error(self) -> bool:
+        """Whether the problem is an error."""
         return self.severity is Severity.ERROR
 
     def describe(self) -> str:

@@ -45,6 +45,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the file holds a valid scenario: one was built, and no diagnostic is an error."""
         return self.scenario is not None and not any(
             d.severity is Severity.ERROR for d in self.diagnostics
         )
