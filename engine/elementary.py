@@ -24,9 +24,10 @@ LN2_HI = 6.93147180369123816490e-01
 LN2_LO = 1.90821492927058770002e-10
 """ln 2 minus ``LN2_HI``."""
 EXP_MAX = 709.782712893384
-"""Above this ``exp`` overflows; :func:`exp` gives infinity."""
-EXP_MIN = -745.2
-"""Below this ``exp`` is below the smallest double; :func:`exp` gives 0."""
+"""Near the log of the largest double: :func:`exp` gives no more than ``exp(EXP_MAX)``."""
+EXP_MIN = -708.0
+"""Above the log of the smallest normal double: :func:`exp` gives 0 below it (rather than
+the denormal numbers between)."""
 
 _EXP_TERMS = tuple(1.0 / math.factorial(n) for n in range(14))
 """Taylor coefficients of exp on |r| <= ln 2 / 2: the first left out is below 2**-60."""
@@ -36,29 +37,41 @@ _SIN_TERMS = tuple((-1.0) ** n / math.factorial(2 * n + 1) for n in range(9))
 _COS_TERMS = tuple((-1.0) ** n / math.factorial(2 * n) for n in range(10))
 """Taylor coefficients of sin and cos on |y| <= pi / 4."""
 _SQRT_HALF = 0.7071067811865476
+_EXPONENT_BIAS = 1023
+_MANTISSA_BITS = 52
 
 
 def _horner(x: FloatArray, terms: tuple[float, ...]) -> FloatArray:
     """``sum(terms[n] * x**n)``, highest power first."""
-    out = np.full_like(x, terms[-1])
-    for term in reversed(terms[:-1]):
+    out = x * terms[-1]
+    out += terms[-2]
+    for term in reversed(terms[:-2]):
         out *= x
         out += term
     return out
 
 
 def exp(x: FloatArray) -> FloatArray:
-    """``e**x`` for every element (NaN stays NaN)."""
+    """``e**x`` for every element; below ``EXP_MIN`` it is 0 and above ``EXP_MAX`` the
+    largest double. NaN is not allowed.
+
+    With ``x = k ln2 + r`` and ``|r| <= ln2/2``, ``e**x`` is ``2**k`` (built from its bits)
+    times the Taylor polynomial of ``e**r``."""
     x = np.asarray(x, dtype=np.float64)
-    nan = np.isnan(x)
-    clipped = np.clip(np.where(nan, 0.0, x), EXP_MIN, EXP_MAX)
+    clipped = np.minimum(np.maximum(x, EXP_MIN), EXP_MAX)
     k = np.rint(clipped * (1.0 / LN2_HI))
     r = clipped - k * LN2_HI
     r -= k * LN2_LO
-    out = np.ldexp(_horner(r, _EXP_TERMS), k.astype(np.int64))
-    out[x > EXP_MAX] = np.inf
+    out = _horner(r, _EXP_TERMS)
+    # 2**k, with k from -1022 to 1024: 2**1024 is two times 2**1023.
+    bits = k.astype(np.int64)
+    top = bits > _EXPONENT_BIAS
+    bits -= top
+    bits += _EXPONENT_BIAS
+    bits <<= _MANTISSA_BITS
+    out *= bits.view(np.float64)
+    out[top] *= 2.0
     out[x < EXP_MIN] = 0.0
-    out[nan] = np.nan
     return out
 
 

@@ -93,6 +93,7 @@ class Graph:
     out_arcs: IntArray  # L x K: the arc to each neighbour, padded with 0
     in_arcs: IntArray  # L x K: the arc from each neighbour, padded with 0
     out_valid: BoolArray  # L x K: which of those slots hold an arc
+    adjacency: FloatArray | None  # L x L: 1 where a route joins two places (maps up to 256)
 
     def arc_length_km(self) -> FloatArray:
         """``D``: the length of each directed arc (a route's both ways)."""
@@ -279,6 +280,11 @@ def _neighbour_table(src: IntArray, dst: IntArray, n_l: int) -> IntArray:
     return table
 
 
+ADJACENCY_LIMIT = 256
+"""Maps of up to this many places keep the dense adjacency matrix: a product of 0/1 values
+with it counts exactly, in any order the machine's BLAS adds."""
+
+
 def _graph(
     scenario: Scenario,
     neighbours: IntArray,
@@ -297,12 +303,20 @@ def _graph(
             if other >= 0:
                 out[place, k] = arcs[(place, other)]
     back = np.where(valid, (out + n_routes) % max(2 * n_routes, 1), 0)  # arc e's reverse
+    n_l = len(neighbours)
+    adjacency = None
+    if n_l <= ADJACENCY_LIMIT:
+        adjacency = np.zeros((n_l, n_l))
+        rows = np.repeat(np.arange(n_l), neighbours.shape[1])
+        cols = neighbours.ravel()
+        adjacency[rows[cols >= 0], cols[cols >= 0]] = 1.0
     return Graph(
         length_km=_frozen(np.array(length, dtype=np.float64)),
         kind=tuple(r.kind.value for r in scenario.routes),
         out_arcs=_frozen(out),
         in_arcs=_frozen(back),
         out_valid=_frozen(valid),
+        adjacency=None if adjacency is None else _frozen(adjacency),
     )
 
 

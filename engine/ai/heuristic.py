@@ -355,7 +355,10 @@ def _front_distance(world: World, front: BoolArray, held: BoolArray) -> FloatArr
     distance = np.where(front, 0.0, far)
     reached = front
     for hop in range(1, min(MAX_HOPS, world.n_locations) + 1):
-        near = world.any_at_ends(reached[:, :, world.arc_src])
+        if world.graph.adjacency is not None:  # counts 0/1 values: exact in any order
+            near = (reached.astype(np.float64) @ world.graph.adjacency) > 0
+        else:
+            near = world.any_at_ends(reached[:, :, world.arc_src])
         new = near & held & ~reached
         if not new.any():
             break

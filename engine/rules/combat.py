@@ -195,8 +195,9 @@ def resolve_combat(
     a_power, d_power = (ground + with_air) * chance[2:]
     ratio = a_power / np.maximum(d_power, 1e-12)
     safe_ratio = np.maximum(ratio, 1e-6)
-    a_loss = (c.attrition_rate * power(safe_ratio, -c.attrition_exponent) * a_noise).clip(0, 1)
-    d_loss = (c.attrition_rate * power(safe_ratio, c.attrition_exponent) * d_noise).clip(0, 1)
+    odds_factor = power(safe_ratio, c.attrition_exponent)  # the defender's loss grows with it
+    a_loss = (c.attrition_rate / odds_factor * a_noise).clip(0, 1)
+    d_loss = (c.attrition_rate * odds_factor * d_noise).clip(0, 1)
     losses = attackers * a_loss[:, np.newaxis] + defenders * d_loss[:, np.newaxis]
     left = np.maximum(strength - losses, 0.0)
 

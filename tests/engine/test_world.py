@@ -97,6 +97,9 @@ def _check_world(scenario: Scenario) -> None:
         back = world.graph.in_arcs[place][world.graph.out_valid[place]]
         assert (world.arc_dst[back] == place).all()
         assert (world.arc_src[back] == world.arc_dst[slots]).all()
+    if world.graph.adjacency is not None:
+        joined = world.graph.adjacency[world.arc_src, world.arc_dst]
+        assert (joined == 1).all() and world.graph.adjacency.sum() == world.n_arcs
     # The sides at the start: factions on one side are exactly the allies.
     same_side = world.sides0.of[:, np.newaxis] == world.sides0.of[np.newaxis, :]
     assert (same_side == world.allied0).all()
