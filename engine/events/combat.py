@@ -9,7 +9,7 @@ from itertools import compress
 import numpy as np
 
 from frontlines.engine.rules.capture import CaptureResult
-from frontlines.engine.rules.combat import LOG_COLUMNS, BattleLog, BattleResult
+from frontlines.engine.rules.combat import BattleLog, BattleResult
 from frontlines.engine.scenario.base import LocationId
 from frontlines.engine.world import World
 
@@ -140,24 +140,6 @@ _SIDE_SOURCES = {
     "morale": "rules.morale bands of each faction's morale (QJM-style)",
     "supply": "rules.supply: power lost for each turn cut off from supply",
 }
-_AIR_SUPPORT = len(LOG_COLUMNS)  # then the defenders' air support, then ones
-_ONE = _AIR_SUPPORT + 2
-_ROW = {name: i for i, name in enumerate(LOG_COLUMNS)}
-_FIXED_FACTOR_ROWS = np.array(
-    # Each side's multiplier for terrain, posture, surprise, air support, luck and chance.
-    [
-        [_ONE, _ONE, _ROW["surprise"], _AIR_SUPPORT, _ROW["attacker_luck"], _ROW["attacker_noise"]],
-        [
-            _ROW["terrain"],
-            _ROW["posture"],
-            _ONE,
-            _AIR_SUPPORT + 1,
-            _ROW["defender_luck"],
-            _ROW["defender_noise"],
-        ],
-    ]
-)
-_FIXED_FACTOR_ROWS.setflags(write=False)
 _FIXED_FACTORS = ("terrain", "posture", "surprise", "air support", "luck", "chance")
 
 
@@ -197,14 +179,31 @@ def _battles(
     )  # battle x side x factor
     on_side = (by_side[:, 0] > 0).tolist()  # n x 2 x F: who fought on each side
 
-    # The log's columns, then each side's air support factor and a row of ones; a gather
-    # puts each side's factors in order.
-    columns = log.columns[:, at]
-    ground = columns[_ROW["attacker_ground"] :][:2]
-    air = columns[_ROW["attacker_air"] :][:2]
+    ground = np.stack((log.attacker_ground[at], log.defender_ground[at]))
+    air = np.stack((log.attacker_air[at], log.defender_air[at]))
     # Close support over ground power (1 for a side with no ground power to support).
     with_air = np.divide(ground + air, ground, out=np.ones_like(ground), where=ground > 0)
-    fixed = np.concatenate((columns, with_air, np.ones((1, n))))[_FIXED_FACTOR_ROWS]  # 2 x 6 x n
+    one = np.ones(n)
+    fixed = np.array(  # 2 x 6 x n: each side's multipliers, in the order of _FIXED_FACTORS
+        [
+            [
+                one,
+                one,
+                log.surprise[at],
+                with_air[0],
+                log.attacker_luck[at],
+                log.attacker_noise[at],
+            ],
+            [
+                log.terrain[at],
+                log.posture[at],
+                one,
+                with_air[1],
+                log.defender_luck[at],
+                log.defender_noise[at],
+            ],
+        ]
+    )
     factors = np.concatenate((means, fixed.transpose(2, 0, 1)), axis=2).tolist()  # n x 2 x 9
     factor_names = (*names, *_FIXED_FACTORS)
     factor_sources = (
@@ -218,12 +217,10 @@ def _battles(
     )
     # Each side's strength and power (the first four columns), then its losses, then its
     # power after losses as the capture test reckons it.
-    a_power_col, d_power_col = columns[_ROW["attacker_power"]], columns[_ROW["defender_power"]]
-    power_left = (
-        a_power_col * (1.0 - columns[_ROW["attacker_loss"]]),
-        d_power_col * (1.0 - columns[_ROW["defender_loss"]]),
-    )
-    sizes = np.concatenate((columns[:4].T, sums[:, 2:4], np.stack(power_left, axis=1)), axis=1)
+    a_power, d_power = log.attacker_power[at], log.defender_power[at]
+    before = np.stack((log.attacker_strength[at], log.defender_strength[at], a_power, d_power), 1)
+    power_left = (a_power * (1.0 - log.attacker_loss[at]), d_power * (1.0 - log.defender_loss[at]))
+    sizes = np.concatenate((before, sums[:, 2:4], np.stack(power_left, axis=1)), axis=1)
     lost_by = log.losses[at].tolist()
     out: list[Battle] = []
     fname, fid = world.faction_names, world.faction_ids

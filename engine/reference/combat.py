@@ -29,7 +29,7 @@ class CombatOutcome:
     Powers and loss fractions are zero away from battles; strengths before (``*_strength``)
     and after (``*_left``) losses are given everywhere. ``log`` holds, for each battle
     place, the values a ``Battle`` event reports (the names of the engine's
-    ``LOG_COLUMNS``); ``by_faction`` for each battle place each faction's strength before
+    ``BATTLE_VALUES``); ``by_faction`` for each battle place each faction's strength before
     it, losses, and the quality, morale and supply multipliers of its power (``F`` each)."""
 
     battle: BoolArray

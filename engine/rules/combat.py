@@ -9,7 +9,7 @@ Lanchester, with lognormal noise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -27,42 +27,42 @@ from frontlines.engine.rules.noise import Stream, draw_order, lognormal_from, un
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
-LOG_COLUMNS = (
-    "attacker_strength",  # before losses
-    "defender_strength",
-    "attacker_power",
-    "defender_power",
-    "attacker_ground",  # power on the ground, before air support and luck
-    "defender_ground",
-    "attacker_air",  # air support counted
-    "defender_air",
-    "terrain",
-    "posture",
-    "surprise",
-    "attacker_luck",  # lognormal multiplier on each side's power
-    "defender_luck",
-    "attacker_noise",  # lognormal multiplier on each side's losses
-    "defender_noise",
-    "attacker_loss",  # fraction of each side lost
-    "defender_loss",
-)
-"""The values of each battle that :attr:`BattleLog.columns` holds, in its order."""
-
 
 @dataclass(frozen=True)
 class BattleLog:
     """What only the event log reads: the n battles of the turn, run by run (``runs``,
-    ``places``), with one row of :data:`LOG_COLUMNS` values each (``columns``, 17 x n), and
-    per faction (``n x F``) its strength before the battle, whether it attacked, what it lost
-    and the quality, morale and supply multipliers of its power (``factors``)."""
+    ``places``), each battle's values (``n`` arrays), and per faction (``n x F``) its
+    strength before the battle, whether it attacked, what it lost and the quality, morale and
+    supply multipliers of its power (``factors``)."""
 
     runs: IntArray
     places: IntArray
-    columns: FloatArray
+    attacker_strength: FloatArray  # before losses
+    defender_strength: FloatArray
+    attacker_power: FloatArray
+    defender_power: FloatArray
+    attacker_ground: FloatArray  # power on the ground, before air support and luck
+    defender_ground: FloatArray
+    attacker_air: FloatArray  # air support counted
+    defender_air: FloatArray
+    terrain: FloatArray
+    posture: FloatArray
+    surprise: FloatArray
+    attacker_luck: FloatArray  # lognormal multiplier on each side's power
+    defender_luck: FloatArray
+    attacker_noise: FloatArray  # lognormal multiplier on each side's losses
+    defender_noise: FloatArray
+    attacker_loss: FloatArray  # fraction of each side lost
+    defender_loss: FloatArray
     strength: FloatArray
     attacking: BoolArray
     losses: FloatArray
     factors: dict[str, FloatArray]
+
+
+_NOT_VALUES = ("runs", "places", "strength", "attacking", "losses", "factors")
+BATTLE_VALUES = tuple(item.name for item in fields(BattleLog) if item.name not in _NOT_VALUES)
+"""The values of each battle a :class:`BattleLog` holds (one ``n`` array each)."""
 
 
 @dataclass(frozen=True)
@@ -241,8 +241,15 @@ def resolve_combat(
             "morale": morale_at,
             "supply": supply,
         }
-        columns = np.concatenate([logged[name] for name in LOG_COLUMNS]).reshape(len(logged), -1)
-        log = BattleLog(runs, places, columns, strength, attacking, losses, factors)
+        log = BattleLog(
+            runs=runs,
+            places=places,
+            **logged,
+            strength=strength,
+            attacking=attacking,
+            losses=losses,
+            factors=factors,
+        )
     result = BattleResult(
         battle=battle,
         attacker_power=spread[0],

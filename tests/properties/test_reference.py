@@ -40,7 +40,7 @@ from frontlines.engine.orders import (
 from frontlines.engine.reference.common import power
 from frontlines.engine.rules.air import AirResult, resolve_air
 from frontlines.engine.rules.capture import resolve_capture
-from frontlines.engine.rules.combat import LOG_COLUMNS, BattleResult, resolve_combat
+from frontlines.engine.rules.combat import BATTLE_VALUES, BattleResult, resolve_combat
 from frontlines.engine.rules.morale import resolve_morale
 from frontlines.engine.rules.movement import resolve_movement
 from frontlines.engine.rules.reinforcement import resolve_reinforcements
@@ -182,9 +182,9 @@ def compare_battles(world: World, battles: BattleResult, fought: ref.CombatOutco
         f"combat: battles at {places}, reference {sorted(fought.log)}"
     )
     for i, place in enumerate(places):
-        for row, name in enumerate(LOG_COLUMNS):
+        for name in BATTLE_VALUES:
             assert_close(
-                f"combat log at {place}: {name}", log.columns[row, i], fought.log[place][name]
+                f"combat log at {place}: {name}", getattr(log, name)[i], fought.log[place][name]
             )
         mine = fought.by_faction[place]
         assert_close(f"combat log at {place}: strength", log.strength[i], mine["strength"])
