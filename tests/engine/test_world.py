@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from frontlines.engine import strategies as fst
 from frontlines.engine.scenario import Scenario, load_scenario, shipped_ids
@@ -118,6 +118,7 @@ def test_a_shipped_scenario_compiles_whole(scenario_id: str) -> None:
     _check_world(load_scenario(scenario_id))
 
 
+@settings(max_examples=50)
 @given(fst.scenarios())
 def test_any_scenario_compiles_whole(scenario: Scenario) -> None:
     _check_world(scenario)
