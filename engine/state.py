@@ -35,11 +35,13 @@ class State:
     """The position of B games after ``turn`` turns (turn 0 is the start).
 
     ``forces[b, f, l]`` is faction f's strength at location l; ``controller[b, l]`` who holds
-    it. ``winner[b]`` is a faction index, ``NO_WINNER`` while the game runs, or ``DRAW``.
+    it; ``transit[b, f, t]`` its strength on the road, in transit slot t (see
+    :class:`~frontlines.engine.world.Roads`). ``winner[b]`` is a faction index, ``NO_WINNER`` while the game runs, or ``DRAW``.
     """
 
     turn: int
     forces: FloatArray  # B x F x L
+    transit: FloatArray  # B x F x T, strength on the road (see World.roads for the slots)
     controller: IntArray  # B x L
     morale: FloatArray  # B x F
     collapsed: BoolArray  # B x F
@@ -129,6 +131,7 @@ def initial_state(world: World, batch: int = 1) -> State:
     return State(
         turn=0,
         forces=tile(world.forces0.astype(np.float64)),
+        transit=np.zeros((batch, n_f, world.roads.n_slots)),
         controller=tile(world.controller0),
         morale=tile(world.morale0.astype(np.float64)),
         collapsed=np.zeros((batch, n_f), dtype=bool),

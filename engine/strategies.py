@@ -193,6 +193,13 @@ def _rule_fields(only: bool = False) -> dict[str, dict[str, st.SearchStrategy[An
             "injured_sigma": pick((0.0, 0.3, 3.0), 0.0, 3.0),
         },
         "supply": {"unsupplied_decay": fraction, "unsupplied_floor": fraction},
+        "movement": {
+            **{kind: pick((5.0, 20.0, 100.0, 2000.0), 0.01, 2000.0) for kind in _KINDS},
+            "opposed_per_ratio": pick((0.01, 0.5, 10.0), 0.01, 10.0),
+            "opposed_floor": pick((0.05, 0.25, 1.0), 0.05, 1.0),
+            "contested_share": fraction,
+            **{name: fraction for name in ("urban", "rugged", "mixed", "flat")},
+        },
         "morale": {
             "collapse_below": fraction,
             "loss_per_value": fraction,
@@ -200,6 +207,9 @@ def _rule_fields(only: bool = False) -> dict[str, dict[str, st.SearchStrategy[An
             "recovery_per_turn": fraction,
         },
     }
+
+
+_KINDS = ("highway", "road", "track", "rough", "rail")
 
 
 @st.composite
@@ -438,6 +448,8 @@ def scenario_data(
         route: dict[str, Any] = {"from": a, "to": b}
         if draw(_BOOLEANS):
             route["kind"] = draw(_one_of([k.value for k in RouteKind]))
+        if draw(_BOOLEANS):  # lengths from a short hop to journeys of many turns
+            route["length_km"] = draw(_one_of((1.0, 30.0, 100.0, 160.0, 250.0, 900.0, 5000.0)))
         routes.append(route)
 
     n_air = draw(_between(0, max_air_support))
@@ -497,6 +509,7 @@ def scenario_data(
         ),
         "start_date": draw(st.dates(date(1900, 1, 1), date(2100, 12, 31))).isoformat(),
         "max_turns": max_turns,
+        "turn_length_days": draw(_one_of((1, 1, 2, 3, 7))),
         "factions": factions,
         "alliances": alliances,
         "locations": locations,

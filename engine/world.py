@@ -101,6 +101,42 @@ class Graph:
 
 
 @dataclass(frozen=True, eq=False)
+class Roads:
+    """How long each directed arc takes to travel, and the slots of the forces in transit.
+
+    A force that sets out along arc ``d`` needs ``legs`` turns to reach its end: one turn
+    arrives the same turn; otherwise it waits in the arc's transit slots, ``slot_start[d] + j``
+    holding what arrives ``j + 1`` movement phases later. An arc has as many slots as its
+    slowest (most opposed) advance needs, up to one journey longer than the game (which
+    therefore never arrives).
+    """
+
+    reach_km: FloatArray  # D: km along the arc in one turn at the free pace
+    length_turns: FloatArray  # D: the arc's length over that reach (turns, not rounded up)
+    free_legs: IntArray  # D: turns an unopposed journey takes (at least 1)
+    slots: IntArray  # D: transit slots of each arc (the most legs it allows, less one)
+    slot_start: IntArray  # D: index of each arc's first slot (where its next arrivals wait)
+    slot_arc: IntArray  # T: the arc each slot belongs to
+    shift_from: IntArray  # T: the slot whose contents move into this one (T: none)
+    advance: FloatArray  # L: advance-rate factor of each place's terrain
+    contested: float  # the share of an opposed journey that goes at the opposed pace
+
+    @property
+    def n_slots(self) -> int:
+        """The number of transit slots, T."""
+        return len(self.slot_arc)
+
+    def legs(self, arc: IntArray, pace: FloatArray | float = 1.0) -> IntArray:
+        """Turns a journey along each ``arc`` takes when its contested share goes at
+        ``pace`` times the free pace (the rest at the free pace): the length over a turn's
+        reach, so stretched and rounded up, and no more than the arc's slots allow."""
+        stretch = (1.0 - self.contested) + self.contested / pace
+        need = np.maximum(np.ceil(self.length_turns[arc] * stretch), 1.0)
+        legs: IntArray = np.minimum(need, self.slots[arc] + 1).astype(np.int64)
+        return legs
+
+
+@dataclass(frozen=True, eq=False)
 class Sides:
     """The sides at the start: ``rows[s, f]`` is 1 where faction f is on side ``s`` (one
     side per distinct set of allies), ``of[f]`` the side of faction f."""
@@ -150,6 +186,7 @@ class World:
     air_names: tuple[str, ...]
     neighbours: IntArray  # L x K, each place's neighbours, padded with -1
     graph: Graph
+    roads: Roads
     sides0: Sides
     faction_names: tuple[str, ...]
     faction_colours: tuple[str, ...]
@@ -320,6 +357,38 @@ def _graph(
     )
 
 
+def _roads(scenario: Scenario, graph: Graph) -> Roads:
+    """Each arc's reach in a turn and the transit slots (see :class:`Roads`)."""
+    move = scenario.rules.movement
+    pace = {kind: getattr(move, kind) for kind in ("highway", "road", "track", "rough", "rail")}
+    km_a_day = np.array([pace[kind] for kind in graph.kind], dtype=np.float64)
+    reach = np.concatenate([km_a_day, km_a_day]) * scenario.turn_length_days
+    ratio = graph.arc_length_km() / reach
+    free = np.maximum(np.ceil(ratio), 1.0)
+    stretch = (1.0 - move.contested_share) + move.contested_share / move.opposed_floor
+    slowest = np.maximum(np.ceil(ratio * stretch), 1.0)
+    slots = (np.minimum(slowest, scenario.max_turns + 1) - 1).astype(np.int64)
+    start = np.concatenate([[0], np.cumsum(slots)[:-1]]).astype(np.int64)
+    slot_arc = np.repeat(np.arange(len(slots), dtype=np.int64), slots)
+    n_t = len(slot_arc)
+    index = np.arange(n_t, dtype=np.int64)
+    last = index == (start + slots - 1)[slot_arc] if n_t else np.zeros(0, dtype=bool)
+    shift_from = np.where(last, n_t, index + 1)
+    factor = {kind: getattr(move, kind) for kind in ("urban", "rugged", "mixed", "flat")}
+    advance = np.array([factor[loc.terrain] for loc in scenario.locations], dtype=np.float64)
+    return Roads(
+        reach_km=_frozen(reach),
+        length_turns=_frozen(ratio),
+        free_legs=_frozen(np.minimum(free, slots + 1).astype(np.int64)),
+        slots=_frozen(slots),
+        slot_start=_frozen(start),
+        slot_arc=_frozen(slot_arc),
+        shift_from=_frozen(shift_from.astype(np.int64)),
+        advance=_frozen(advance),
+        contested=move.contested_share,
+    )
+
+
 def _sides(allied: BoolArray) -> Sides:
     unique, inverse = np.unique(allied, axis=0, return_inverse=True)
     return Sides(
@@ -387,6 +456,7 @@ def compile_world(scenario: Scenario) -> World:
     arcs = {(int(a), int(b)): i for i, (a, b) in enumerate(zip(arc_src, arc_dst, strict=True))}
     neighbours = _frozen(_neighbour_table(src, dst, n_l))
     dst_matrix = _one_hot(arc_dst, n_l)
+    graph = _graph(scenario, neighbours, arcs, len(src))
     return World(
         scenario=scenario,
         rules=rules,
@@ -432,7 +502,8 @@ def compile_world(scenario: Scenario) -> World:
         air_ids=tuple(a.id for a in air),
         air_names=tuple(a.name for a in air),
         neighbours=neighbours,
-        graph=_graph(scenario, neighbours, arcs, len(src)),
+        graph=graph,
+        roads=_roads(scenario, graph),
         sides0=_sides(allied),
         faction_names=tuple(f.name for f in scenario.factions),
         faction_colours=tuple(f.colour for f in scenario.factions),

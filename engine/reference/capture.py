@@ -64,7 +64,7 @@ def capture(world: World, state: State, battles: CombatOutcome) -> tuple[State, 
     forces = x.copy()
     retreat_to = np.full(n_l, -1, dtype=np.int64)
     retreated, destroyed = np.zeros((n_f, n_l)), np.zeros((n_f, n_l))
-    arrivals: list[tuple[int, int, float]] = []
+    arrivals: list[tuple[int, int, int, float]] = []
     for p in range(n_l):
         if not captured[p]:
             continue
@@ -94,12 +94,22 @@ def capture(world: World, state: State, battles: CombatOutcome) -> tuple[State, 
             destroyed[f, p] = leaving - moving
             forces[f, p] = 0.0
             if best >= 0:
-                arrivals.append((f, best, moving))
-    for f, n, moving in arrivals:
-        forces[f, n] += moving
+                arrivals.append((f, best, p, moving))
+    # Over a route longer than a turn's reach the survivors are on the road.
+    transit = state.transit[0].copy()
+    for f, n, p, moving in arrivals:
+        arc = world.lookup["arcs"][(p, n)]
+        legs = int(world.roads.free_legs[arc])
+        if legs > 1:
+            transit[f, int(world.roads.slot_start[arc]) + legs - 2] += moving
+        else:
+            forces[f, n] += moving
     forces = np.maximum(forces, 0.0)
     outcome = CaptureOutcome(captured, old, retreat_to, retreated, destroyed, tuple(close))
-    return state.evolve(forces=forces[np.newaxis], controller=controller[np.newaxis]), outcome
+    evolved = state.evolve(
+        forces=forces[np.newaxis], controller=controller[np.newaxis], transit=transit[np.newaxis]
+    )
+    return evolved, outcome
 
 
 def _neighbours(world: World, place: int) -> list[int]:

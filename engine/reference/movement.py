@@ -24,8 +24,10 @@ class MovementOutcome:
 
 
 def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, MovementOutcome]:
-    """Move the ordered strength along its routes. A faction sending more out of a place
-    than it has there sends every flow scaled by ``strength / leaving``."""
+    """Move what is on the road one turn on, then the ordered strength along its routes. A
+    faction sending more out of a place than it has there sends every flow scaled by
+    ``strength / leaving``; a journey takes as many turns as its length over a turn's reach
+    (stretched where it is opposed), and waits in transit until then."""
     one_game(state)
     n_f, n_l, n_arcs = world.n_factions, world.n_locations, world.n_arcs
     before = state.forces[0]
@@ -35,6 +37,18 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
         return state, MovementOutcome(attacked, moved)
     src = [int(s) for s in world.arc_src]
     dst = [int(d) for d in world.arc_dst]
+    slots = [int(k) for k in world.roads.slots]
+    start = [int(k) for k in world.roads.slot_start]
+    old = state.transit[0]
+    transit = np.zeros_like(old)
+    landed = np.zeros((n_f, n_l))
+    for f in range(n_f):
+        for arc in range(n_arcs):
+            if slots[arc] == 0:
+                continue
+            landed[f, dst[arc]] += float(old[f, start[arc]])
+            for j in range(slots[arc] - 1):
+                transit[f, start[arc] + j] = old[f, start[arc] + j + 1]
     forces = before.copy()
     for f in range(n_f):
         amount = [float(orders.flow[f, arc]) for arc in range(n_arcs)]
@@ -46,13 +60,52 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
             float(before[f, p]) / max(leaving[p], 1e-300) if leaving[p] > before[f, p] else 1.0
             for p in range(n_l)
         ]
-        gone, arrived = [0.0] * n_l, [0.0] * n_l
         for arc in range(n_arcs):
             moved[f, arc] = amount[arc] * scale[src[arc]]
+        sent = [0.0] * n_l  # this turn's strength sent towards each place it is hostile to
+        for arc in range(n_arcs):
+            if amount[arc] > 0 and hostile_at(state, f, dst[arc]):
+                sent[dst[arc]] += float(moved[f, arc])
+        gone, arrived = [0.0] * n_l, [0.0] * n_l
+        for arc in range(n_arcs):
+            if amount[arc] <= 0:
+                continue
             gone[src[arc]] += float(moved[f, arc])
-            arrived[dst[arc]] += float(moved[f, arc])
-            if moved[f, arc] > 0 and hostile_at(state, f, dst[arc]):
-                attacked[f] = True
+            legs = journey_legs(world, state, f, arc, sent[dst[arc]])
+            if legs == 1:
+                arrived[dst[arc]] += float(moved[f, arc])
+                if moved[f, arc] > 0 and hostile_at(state, f, dst[arc]):
+                    attacked[f] = True
+            else:
+                transit[f, start[arc] + legs - 2] += float(moved[f, arc])
         for p in range(n_l):
-            forces[f, p] = max(float(before[f, p]) - gone[p], 0.0) + arrived[p]
-    return state.evolve(forces=forces[np.newaxis]), MovementOutcome(attacked, moved)
+            if landed[f, p] > 0 and hostile_at(state, f, p):
+                attacked[f] = True
+            forces[f, p] = max(float(before[f, p]) - gone[p], 0.0) + (arrived[p] + landed[f, p])
+    evolved = state.evolve(forces=forces[np.newaxis], transit=transit[np.newaxis])
+    return evolved, MovementOutcome(attacked, moved)
+
+
+def journey_legs(world: World, state: State, f: int, arc: int, sent: float) -> int:
+    """Turns faction ``f``'s journey along ``arc`` takes: its length over a turn's reach at
+    the route kind's pace; into a place held by an enemy the contested share of it goes at
+    the opposed pace, set by ``sent`` (all it sends there this turn) over the defenders."""
+    move = world.rules.movement
+    length = float(world.graph.arc_length_km()[arc])
+    kind = world.graph.kind[arc % len(world.graph.kind)]
+    reach = float(getattr(move, kind)) * world.turn_length_days
+    most = int(world.roads.slots[arc]) + 1
+    turns = length / reach
+    free = min(max(math.ceil(turns), 1), most)
+    place = int(world.arc_dst[arc])
+    if not hostile_at(state, f, place) or free >= most:
+        return free
+    defence = 0.0
+    for g in range(world.n_factions):
+        if not hostile_at(state, g, place):
+            defence += float(state.forces[0, g, place])
+    ratio = sent / defence if defence > 0 else math.inf
+    advance = float(getattr(move, world.location_terrains[place]))
+    pace = min(max(move.opposed_per_ratio * ratio * advance, move.opposed_floor), 1.0)
+    stretch = (1.0 - move.contested_share) + move.contested_share / pace
+    return min(max(math.ceil(turns * stretch), 1), most)

@@ -83,11 +83,25 @@ def resolve_capture(
     survivors[runs, :, places] = moving
     destroyed[runs, :, places] = leaving - moving
     forces[runs, :, places] = present - leaving
+    # A retreat takes time along its route like any journey: over a long one the survivors
+    # are on the road, and arrive as attackers if the refuge falls meanwhile.
+    transit = state.transit
+    road = world.graph.out_arcs[places, best]
+    legs = world.roads.free_legs[road]
+    on_road = refuge & (legs > 1)
+    if np.count_nonzero(on_road):
+        n_t = transit.shape[2]
+        transit = transit.copy()
+        slot = world.roads.slot_start[road] + legs - 2
+        into = (runs * (world.n_factions * n_t) + slot)[:, np.newaxis]
+        into = into + np.arange(0, world.n_factions * n_t, n_t)
+        np.add.at(transit.reshape(-1), into[on_road].ravel(), moving[on_road].ravel())
+        refuge = refuge & ~on_road
     # Each faction's survivors arrive at the refuge (nothing arrives at place 0 where there
     # is none), captured place by captured place and faction by faction.
     n_f, n_l = world.n_factions, world.n_locations
     arrive = (runs * (n_f * n_l) + dest * refuge)[:, np.newaxis] + np.arange(0, n_f * n_l, n_l)
-    np.add.at(forces.reshape(-1), arrive.ravel(), moving.ravel())
+    np.add.at(forces.reshape(-1), arrive.ravel(), (moving * refuge[:, np.newaxis]).ravel())
     forces = np.maximum(forces, 0.0)
     result = CaptureResult(captured, old, retreat_to, survivors, destroyed)
-    return state.evolve(forces=forces, controller=controller), result
+    return state.evolve(forces=forces, controller=controller, transit=transit), result

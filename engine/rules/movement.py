@@ -1,13 +1,16 @@
-"""Phase 3: movement. Forces leave their origin along routes; those entering a place held by
-an enemy arrive as attackers, the others simply move."""
+"""Phase 3: movement. Forces leave their origin along routes and travel so many km a day by
+the route's kind; a journey longer than a turn's reach waits in transit and arrives turns
+later. An advance on a place held by an enemy goes slower, the more so the weaker the
+attackers and the harder the ground (in the manner of Dupuy's TNDM advance rates). Forces
+arriving at a place held by an enemy arrive as attackers, the others simply move."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays
-from frontlines.engine.rules.common import hostile_here
+from frontlines.engine.rules.common import hostile_here, sum_axis1
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -15,8 +18,9 @@ from frontlines.engine.world import World
 def resolve_movement(
     world: World, state: State, orders: OrderArrays, *, hostile: BoolArray | None = None
 ) -> tuple[State, BoolArray]:
-    """Apply every flow (never more than is present); returns the new state and which
-    factions attacked (``B x F``).
+    """Move forces on the road one turn on, then apply every flow (never more than is
+    present); returns the new state and which factions attacked (``B x F``): sent strength
+    that arrived this turn at a place held by an enemy.
 
     ``hostile`` is :func:`~frontlines.engine.rules.common.hostile_here` of ``state`` if the caller
     has it. Flows are few, so only the arcs that carry something are looked at: their amounts are
@@ -24,6 +28,7 @@ def resolve_movement(
     """
     n_b, n_f, n_d = orders.flow.shape
     n_l = world.n_locations
+    roads = world.roads
     flat = orders.flow.reshape(-1)
     index = (flat > 0).nonzero()[0]
     amount = flat[index]
@@ -41,12 +46,94 @@ def resolve_movement(
     there = present[origin]
     scale = np.where(leaving > there, there / np.maximum(leaving, 1e-300), 1.0)
     moved = amount * scale
-    gone = np.bincount(origin, weights=moved, minlength=size).reshape(state.forces.shape)
-    arrived = np.bincount(end, weights=moved, minlength=size).reshape(state.forces.shape)
-    forces = np.maximum(state.forces - gone, 0.0) + arrived
     if hostile is None:
         hostile = hostile_here(state)
-    into_enemy = (moved > 0) & hostile.reshape(-1)[end]
+    into_enemy = hostile.reshape(-1)[end]
+    legs = roads.free_legs[arc]
+    if roads.n_slots:
+        slowed = into_enemy & (legs <= roads.slots[arc])  # where a slower pace can tell
+        if np.count_nonzero(slowed):
+            legs = legs.copy()
+            legs[slowed] = _opposed_legs(world, state, hostile, row, arc, end, moved, slowed)
+    now = legs == 1
+    gone = np.bincount(origin, weights=moved, minlength=size)
+    arrived = np.bincount(end[now], weights=moved[now], minlength=size)
     attacked = np.zeros(n_b * n_f, dtype=bool)
-    attacked[row[into_enemy]] = True
-    return state.evolve(forces=forces), attacked.reshape(n_b, n_f)
+    attacked[row[now & into_enemy & (moved > 0)]] = True
+    transit = state.transit
+    if roads.n_slots:
+        transit, landed = _travel(world, state, row[~now], arc[~now], legs[~now], moved[~now])
+        if landed is not None:
+            arrived = arrived + landed
+            hit = (landed.reshape(n_b * n_f, n_l) > 0) & hostile.reshape(n_b * n_f, n_l)
+            attacked |= hit.any(axis=1)
+    forces = np.maximum(state.forces - gone.reshape(state.forces.shape), 0.0)
+    forces = forces + arrived.reshape(state.forces.shape)
+    if np.count_nonzero(state.done):
+        over = state.done[:, np.newaxis, np.newaxis]
+        forces = np.where(over, state.forces, forces)
+        transit = np.where(over, state.transit, transit)
+        attacked &= ~np.repeat(state.done, n_f)
+    return state.evolve(forces=forces, transit=transit), attacked.reshape(n_b, n_f)
+
+
+def _opposed_legs(
+    world: World,
+    state: State,
+    hostile: BoolArray,
+    row: IntArray,
+    arc: IntArray,
+    end: IntArray,
+    moved: FloatArray,
+    slowed: BoolArray,
+) -> IntArray:
+    """Turns each opposed journey (``slowed``) takes: the free pace times the attackers'
+    strength ratio over the defenders at the far end (all that a faction sends there this
+    turn counts), times ``opposed_per_ratio`` and the terrain's advance factor, between
+    ``opposed_floor`` and 1."""
+    move = world.rules.movement
+    n_f = world.n_factions
+    hostile_end = hostile.reshape(-1)[end]
+    towards = hostile_end.nonzero()[0]
+    _, group = np.unique(end[towards], return_inverse=True)
+    sent = np.bincount(group, weights=moved[towards])[group][slowed[towards]]
+    pick = slowed.nonzero()[0]
+    run, place = row[pick] // n_f, world.arc_dst[arc[pick]]
+    defence = sum_axis1(state.forces[run, :, place] * ~hostile[run, :, place])
+    ratio = np.divide(sent, defence, out=np.full(pick.size, np.inf), where=defence > 0)
+    pace = (move.opposed_per_ratio * ratio * world.roads.advance[place]).clip(
+        move.opposed_floor, 1.0
+    )
+    return world.roads.legs(arc[pick], pace)
+
+
+def _travel(
+    world: World,
+    state: State,
+    row: IntArray,
+    arc: IntArray,
+    legs: IntArray,
+    moved: FloatArray,
+) -> tuple[FloatArray, FloatArray | None]:
+    """Move what is on the road one turn on and put this turn's long journeys on it; returns
+    the new transit and what reached the end of its arc (flat ``B x F x L``, ``None`` if
+    nothing was on the road)."""
+    roads = world.roads
+    n_b, n_f, n_t = state.transit.shape
+    landed = None
+    if np.count_nonzero(state.transit):
+        heads = roads.slot_start[roads.slots > 0]
+        head_end = world.arc_dst[roads.slot_arc[heads]]
+        amount = state.transit[:, :, heads].reshape(-1)
+        runs_factions = np.arange(n_b * n_f).repeat(heads.size)
+        place = runs_factions * world.n_locations + np.tile(head_end, n_b * n_f)
+        size = n_b * n_f * world.n_locations
+        landed = np.bincount(place, weights=amount, minlength=size)
+        padded = np.concatenate((state.transit, np.zeros((n_b, n_f, 1))), axis=2)
+        transit = np.ascontiguousarray(padded[:, :, roads.shift_from])  # (written into below)
+    else:
+        transit = np.zeros_like(state.transit)
+    if row.size:
+        slot = roads.slot_start[arc] + legs - 2
+        transit.reshape(-1)[row * n_t + slot] += moved
+    return transit, landed

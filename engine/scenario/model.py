@@ -73,11 +73,13 @@ class Posture(StrEnum):
 
 
 class RouteKind(StrEnum):
-    """The kind of road a route is (shown on maps; the current rules treat all routes alike)."""
+    """The kind of way a route is: it sets how far forces travel along it in a day."""
 
     HIGHWAY = "highway"
     ROAD = "road"
     TRACK = "track"
+    ROUGH = "rough"
+    RAIL = "rail"
 
 
 TerrainField = Annotated[Terrain, Field(strict=False)]

@@ -142,6 +142,45 @@ class SupplyRules(Spec):
     )
 
 
+class MovementRules(Spec):
+    """How far forces travel along a route in a day, by the route's kind, and how much an
+    enemy holding the far end slows them (in the manner of Dupuy's TNDM advance rates)."""
+
+    highway: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = Field(
+        160.0, description="Km a day along a highway."
+    )
+    road: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = Field(
+        100.0, description="Km a day along a paved road."
+    )
+    track: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = Field(
+        50.0, description="Km a day along an unpaved track."
+    )
+    rough: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = Field(
+        20.0, description="Km a day across country without a road."
+    )
+    rail: Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] = Field(
+        300.0, description="Km a day by railway, loading and unloading included."
+    )
+    opposed_per_ratio: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)] = Field(
+        0.5,
+        description="Pace of an opposed advance, as a fraction of the free pace, per unit of "
+        "the attackers' strength ratio over the defenders at the far end (at most 1).",
+    )
+    opposed_floor: Annotated[float, Field(ge=0.05, le=1, allow_inf_nan=False)] = Field(
+        0.25, description="An opposed advance never goes slower than this fraction of free pace."
+    )
+    contested_share: Fraction = Field(
+        0.5,
+        description="Share of a route into a place held by an enemy that is fought over and "
+        "goes at the opposed pace (the front runs between the two places); the rest goes at "
+        "the free pace.",
+    )
+    urban: Fraction = Field(0.5, description="Advance-rate factor into a city or large town.")
+    rugged: Fraction = Field(0.6, description="Advance-rate factor into hills and mountains.")
+    mixed: Fraction = Field(0.8, description="Advance-rate factor into rolling, mixed country.")
+    flat: Fraction = Field(1.0, description="Advance-rate factor into flat, open country.")
+
+
 class Rules(Spec):
     """Every constant of the combat model; all optional."""
 
@@ -151,3 +190,4 @@ class Rules(Spec):
     combat: CombatRules = Field(default_factory=CombatRules)
     air: AirRules = Field(default_factory=AirRules)
     supply: SupplyRules = Field(default_factory=SupplyRules)
+    movement: MovementRules = Field(default_factory=MovementRules)

@@ -55,6 +55,7 @@ from frontlines.engine.world import World
 TOLERANCE = 1e-9
 STATE_FIELDS = (
     "forces",
+    "transit",
     "controller",
     "morale",
     "collapsed",
@@ -325,6 +326,7 @@ def any_position(world: World, rng: np.random.Generator, turn: int) -> State:
     """A State of one game that play need not reach: holders, alliances, forces, morale and
     counters at random, morale often exactly on an edge a rule compares it with."""
     n_f, n_l, n_a = world.n_factions, world.n_locations, len(world.air_ids)
+    n_t = world.roads.n_slots
     allied = rng.uniform(0, 1, (1, n_f, n_f)) < 0.3
     allied = allied | allied.transpose(0, 2, 1) | np.eye(n_f, dtype=bool)
     forces = rng.choice([0.0, 1e-9, 0.5, 3.0, 20.0], (1, n_f, n_l)) * rng.uniform(0.5, 1.5)
@@ -348,6 +350,8 @@ def any_position(world: World, rng: np.random.Generator, turn: int) -> State:
         collapsed=rng.uniform(0, 1, (1, n_f)) < 0.2,
         sortie_rate=rng.integers(0, 13, (1, n_a)),
         unsupplied=rng.integers(0, 8, (1, n_f, n_l)) * (rng.uniform(0, 1, (1, n_f, n_l)) < 0.3),
+        transit=rng.choice([0.0, 1e-9, 0.5, 3.0], (1, n_f, n_t))
+        * (rng.uniform(0, 1, (1, n_f, n_t)) < 0.3),
         attack_turns=rng.integers(0, 3, (1, n_f)),
         fired=rng.uniform(0, 1, (1, len(world.scenario.events))) < 0.3,
     )

@@ -53,6 +53,8 @@ ROUTE_CHARS = {
     RouteKind.HIGHWAY: "━┃╱╲",  # noqa: RUF001
     RouteKind.ROAD: "─│╱╲",  # noqa: RUF001
     RouteKind.TRACK: "····",
+    RouteKind.ROUGH: "˙˙˙˙",
+    RouteKind.RAIL: "╪╫╱╲",
 }
 """Horizontal, vertical, rising and falling strokes of each kind of route."""
 
@@ -60,6 +62,8 @@ ROUTE_STYLES = {
     RouteKind.HIGHWAY: Style(color="grey70"),
     RouteKind.ROAD: Style(color="grey50"),
     RouteKind.TRACK: Style(color="grey42"),
+    RouteKind.ROUGH: Style(color="grey35"),
+    RouteKind.RAIL: Style(color="grey62"),
 }
 
 HEAT_SCALE = (
