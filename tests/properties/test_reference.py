@@ -61,7 +61,7 @@ STATE_FIELDS = (
     "allied",
     "sortie_rate",
     "unsupplied",
-    "attack_turns",
+    "offensive_day",
     "fired",
     "winner",
     "done",
@@ -348,7 +348,11 @@ def any_position(world: World, rng: np.random.Generator, turn: int) -> State:
         collapsed=rng.uniform(0, 1, (1, n_f)) < 0.2,
         sortie_rate=rng.integers(0, 13, (1, n_a)),
         unsupplied=rng.integers(0, 8, (1, n_f, n_l)) * (rng.uniform(0, 1, (1, n_f, n_l)) < 0.3),
-        attack_turns=rng.integers(0, 3, (1, n_f)),
+        offensive_day=np.where(
+            rng.uniform(0, 1, (1, n_f)) < 0.4,
+            -1,
+            rng.integers(0, max(1, turn) * world.turn_length_days + 1, (1, n_f)),
+        ),
         fired=rng.uniform(0, 1, (1, len(world.scenario.events))) < 0.3,
     )
 
