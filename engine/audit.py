@@ -196,6 +196,7 @@ def _air(world: World, before: State, events: Sequence[Event], allied: BoolArray
         base = int(world.air_base[a])
         if base >= 0 and not allied[int(world.air_provider[a]), int(before.controller[0, base])]:
             problems.append(f"{strike.air_support} flew from a base its side does not hold")
+    rate *= world.turn_length_days  # the rates are per day
     for entry, count in flown.items():
         if count > rate[world.air_index(entry)]:
             problems.append(
@@ -253,13 +254,14 @@ def _morale(world: World, before: State, after: State, events: Sequence[Event]) 
         expected = shift.before - r.loss_per_value * shift.lost_value
         expected += r.gain_per_value * shift.taken_value + shift.recovered
         room = max(float(world.morale0[f]) - shift.before, 0.0)
+        recovery = r.recovery_per_day * world.turn_length_days
         if (
             shift.before != start
             or shift.after != now
             or abs(min(max(expected, 0.0), 1.0) - now) > 1e-12
             or abs(shift.lost_value - lost[faction]) > 1e-9 * (1 + lost[faction])
             or abs(shift.taken_value - taken[faction]) > 1e-9 * (1 + taken[faction])
-            or not 0 <= shift.recovered <= min(r.recovery_per_turn, room) + 1e-12
+            or not 0 <= shift.recovered <= min(recovery, room) + 1e-12
             or (shift.recovered > 0 and shift.lost_value > 0)
         ):
             problems.append(f"{faction}'s morale shift does not match the turn: {shift}")

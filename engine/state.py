@@ -19,6 +19,8 @@ from frontlines.engine.world import World
 
 NO_WINNER = -1
 DRAW = -2
+NEVER = -1
+"""``offensive_day`` of a faction that has not attacked yet."""
 
 
 class Outcome(Enum):
@@ -36,7 +38,8 @@ class State:
 
     ``forces[b, f, l]`` is faction f's strength at location l; ``controller[b, l]`` who holds
     it; ``transit[b, f, t]`` its strength on the road, in transit slot t (see
-    :class:`~frontlines.engine.world.Roads`). ``winner[b]`` is a faction index, ``NO_WINNER`` while the game runs, or ``DRAW``.
+    :class:`~frontlines.engine.world.Roads`). ``winner[b]`` is a faction index,
+    ``NO_WINNER`` while the game runs, or ``DRAW``.
     """
 
     turn: int
@@ -48,7 +51,7 @@ class State:
     allied: BoolArray  # B x F x F
     sortie_rate: IntArray  # B x A
     unsupplied: IntArray  # B x F x L, turns each faction's forces there have been cut off
-    attack_turns: IntArray  # B x F, turns on which the faction has attacked
+    offensive_day: IntArray  # B x F, day (from 0) of the faction's first attack; -1: none yet
     fired: BoolArray  # B x N events
     winner: IntArray  # B
     done: BoolArray  # B
@@ -138,7 +141,7 @@ def initial_state(world: World, batch: int = 1) -> State:
         allied=tile(world.allied0),
         sortie_rate=tile(world.air_sorties0),
         unsupplied=np.zeros((batch, n_f, n_l), dtype=np.int64),
-        attack_turns=np.zeros((batch, n_f), dtype=np.int64),
+        offensive_day=np.full((batch, n_f), NEVER, dtype=np.int64),
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
         winner=np.full(batch, NO_WINNER, dtype=np.int64),
         done=np.zeros(batch, dtype=bool),

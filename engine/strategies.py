@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from hypothesis import strategies as st
 
 from frontlines.engine.scenario.build import scenario_from_data
-from frontlines.engine.scenario.model import LocationKind, Posture, RouteKind, Scenario, Terrain
+from frontlines.engine.scenario.model import (
+    LocationKind,
+    Posture,
+    RouteKind,
+    Scenario,
+    Surprise,
+    Terrain,
+)
 
 if TYPE_CHECKING:
     from frontlines.engine.game import Game
@@ -175,6 +182,12 @@ def _rule_fields(only: bool = False) -> dict[str, dict[str, st.SearchStrategy[An
             "surprise_turns": _between(0, 4),
             "retreat_loss": fraction,
         },
+        "surprise": {
+            "minor": factor,
+            "substantial": factor,
+            "complete": factor,
+            "lasts_days": _between(0, 5),
+        },
         "air": {
             "sortie_power": pick((0.0, 0.5, 1.0, 100.0), 0.0, 100.0),
             "cas_excess_weight": fraction,
@@ -204,7 +217,7 @@ def _rule_fields(only: bool = False) -> dict[str, dict[str, st.SearchStrategy[An
             "collapse_below": fraction,
             "loss_per_value": fraction,
             "gain_per_value": fraction,
-            "recovery_per_turn": fraction,
+            "recovery_per_day": fraction,
         },
     }
 
@@ -386,6 +399,9 @@ def scenario_data(
         }
         for fid in faction_ids
     ]
+    for faction in factions:  # some declare a level of surprise, the others take the default
+        if draw(_BOOLEANS):
+            faction["surprise"] = draw(_one_of([s.value for s in Surprise]))
     # Factions in the same group (of two or more) form an alliance: each is in one at most.
     group = [draw(_between(0, 2)) for _ in faction_ids]
     allied = {fid: {fid} for fid in faction_ids}
@@ -462,7 +478,7 @@ def scenario_data(
             "name": draw(name_st),
             "provider": provider,
             "beneficiary": draw(_one_of(sorted(allied[provider]))),
-            "sorties_per_turn": draw(_one_of((0, 1, 2, 12)) | _between(0, 40)),
+            "sorties_per_day": draw(_one_of((0, 1, 2, 12)) | _between(0, 40)),
             "civilian_risk": draw(_fraction()),
         }
         if draw(_BOOLEANS):
@@ -509,7 +525,7 @@ def scenario_data(
         ),
         "start_date": draw(st.dates(date(1900, 1, 1), date(2100, 12, 31))).isoformat(),
         "max_turns": max_turns,
-        "turn_length_days": draw(_one_of((1, 1, 2, 3, 7))),
+        "turn_length_days": draw(_one_of((1, 1, 1, 2, 3, 7))),
         "factions": factions,
         "alliances": alliances,
         "locations": locations,

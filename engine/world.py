@@ -166,6 +166,8 @@ class World:
     quality: FloatArray
     morale0: FloatArray
     faction_posture: FloatArray
+    surprise_factor: FloatArray  # F: power multiplier on the day of a faction's first attack
+    surprise_days: IntArray  # F: days over which it wears off
     terrain: FloatArray
     posture_override: FloatArray
     value: FloatArray
@@ -433,6 +435,8 @@ def compile_world(scenario: Scenario) -> World:
         "mixed": rules.terrain.mixed,
         "flat": rules.terrain.flat,
     }
+    days = scenario.turn_length_days
+    surprises = [rules.surprise_of(f.surprise, days) for f in scenario.factions]
     forces = np.zeros((n_f, n_l))
     for j, loc in enumerate(scenario.locations):
         for fid, amount in loc.garrison.items():
@@ -470,6 +474,8 @@ def compile_world(scenario: Scenario) -> World:
         quality=_frozen(np.array([f.quality for f in scenario.factions])),
         morale0=_frozen(np.array([f.morale for f in scenario.factions])),
         faction_posture=_frozen(np.array([posture_factor[f.posture] for f in scenario.factions])),
+        surprise_factor=_frozen(np.array([surprise[0] for surprise in surprises], dtype=float)),
+        surprise_days=_frozen(np.array([surprise[1] for surprise in surprises], dtype=np.int64)),
         terrain=_frozen(np.array([terrain_factor[loc.terrain] for loc in scenario.locations])),
         posture_override=_frozen(
             np.array(
@@ -494,7 +500,7 @@ def compile_world(scenario: Scenario) -> World:
         air_base=_frozen(
             np.array([-1 if a.base is None else l_index[a.base] for a in air], dtype=np.int64)
         ),
-        air_sorties0=_frozen(np.array([a.sorties_per_turn for a in air], dtype=np.int64)),
+        air_sorties0=_frozen(np.array([a.sorties_per_day for a in air], dtype=np.int64)),
         air_in_range=_frozen(in_range),
         air_cas=_frozen(np.array([a.cas_modifier for a in air], dtype=np.float64)),
         air_strike=_frozen(np.array([a.strike_modifier for a in air], dtype=np.float64)),

@@ -32,7 +32,8 @@ def print_summary(
     for f in scenario.factions:
         strength = sum(loc.garrison.get(f.id, 0.0) for loc in scenario.locations)
         held = [loc for loc in scenario.locations if loc.controller == f.id]
-        flown_for = sum(a.sorties_per_turn for a in scenario.air_support if a.beneficiary == f.id)
+        per_day = sum(a.sorties_per_day for a in scenario.air_support if a.beneficiary == f.id)
+        flown_for = per_day * scenario.turn_length_days
         name = Text("> " if f.id == faction else "  ", style="bold")
         name.append(f.name, style=f"bold {f.colour}")
         factions.add_row(

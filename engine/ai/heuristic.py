@@ -30,6 +30,7 @@ import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
 from frontlines.engine.orders import OrderArrays, available_sorties, no_orders
+from frontlines.engine.rules.combat import surprise_multiplier
 from frontlines.engine.rules.common import hostile_here, morale_factor, supply_factor
 from frontlines.engine.rules.noise import Stream, lognormal_from, uniform
 from frontlines.engine.state import State
@@ -224,7 +225,9 @@ def heuristic_orders(
 
     morale = morale_factor(state.morale, state.collapsed, rules)
     unit = world.quality[np.newaxis, :, np.newaxis] * morale[:, :, np.newaxis]
-    unit = unit * supply_factor(state.unsupplied, rules)  # B x F x L power per strength
+    unit = unit * supply_factor(
+        state.unsupplied, rules, world.turn_length_days
+    )  # B x F x L power per strength
     power = forces * unit
     side_power = ordered_matmul(team, power)  # B x S x L
     enemy_power = power.sum(axis=1, keepdims=True) - side_power
@@ -258,9 +261,8 @@ def heuristic_orders(
         if pending is not None
         else 0.0 * side_power
     )
-    surprise = np.where(
-        state.attack_turns < rules.combat.surprise_turns, rules.combat.surprise_factor, 1.0
-    )  # B x F: the rules' bonus for the first turns of an offensive
+    # B x F: the surprise the rules would give an attack this turn (it wears off by the day).
+    surprise = surprise_multiplier(world, state.offensive_day, state.turn + 1)
     punch = unit * surprise[:, :, np.newaxis]  # attacking power per strength
     # Spare strength stands only in held places, so what can reach an enemy place is the
     # spare power next door to it.

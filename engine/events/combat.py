@@ -138,7 +138,7 @@ def battle_events(
 _SIDE_SOURCES = {
     "quality": "faction quality (scenario)",
     "morale": "rules.morale bands of each faction's morale (QJM-style)",
-    "supply": "rules.supply: power lost for each turn cut off from supply",
+    "supply": "rules.supply: power lost for each day cut off from supply",
 }
 _FIXED_FACTORS = ("terrain", "posture", "surprise", "air support", "luck", "chance")
 
@@ -210,7 +210,8 @@ def _battles(
         *(_SIDE_SOURCES[name] for name in names),
         "rules.terrain (QJM-style)",
         "rules.posture (QJM-style)",
-        f"rules.combat.surprise_factor for the first {c.surprise_turns} turn(s) of an offensive",
+        "surprise set by the scenario (rules.surprise, Dupuy), falling to 1 over the days "
+        "after each faction's first attack",
         "close support, full up to ground power, excess at half, capped (Dupuy)",
         f"lognormal luck on each side's power, sigma {c.power_sigma:g}",
         f"lognormal noise on losses, sigma {c.noise_sigma:g}",

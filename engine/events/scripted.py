@@ -66,7 +66,7 @@ class ScriptedMorale:
 
 @dataclass(frozen=True)
 class ScriptedSorties:
-    """A scripted event changed an air-support entry's sorties per turn."""
+    """A scripted event changed an air-support entry's sorties per day."""
 
     turn: int
     event: EventId

@@ -18,8 +18,37 @@ from frontlines.engine.reference.common import (
     supply_factor,
 )
 from frontlines.engine.rules.noise import Stream, uniform
-from frontlines.engine.state import State
+from frontlines.engine.state import NEVER, State
 from frontlines.engine.world import World
+
+
+def surprise(world: World, state: State, f: int, turn: int) -> float:
+    """Faction ``f``'s surprise if it attacks in ``turn``: the mean over the turn's days of
+    ``1 + (S - 1) x max(0, 1 - k / D)``, ``k`` the days since its first attack (0 on that
+    day, and on every day of the turn it would first attack in)."""
+    days = world.turn_length_days
+    first_day = (turn - 1) * days
+    start = int(state.offensive_day[0, f])
+    if start == NEVER:
+        start = first_day
+    factor, lasts = float(world.surprise_factor[f]), int(world.surprise_days[f])
+    total = 0.0
+    for j in range(days):
+        k = first_day + j - start
+        left = min(max((lasts - k) / lasts, 0.0), 1.0) if lasts > 0 else 0.0
+        total += factor if left >= 1.0 else 1.0 + (factor - 1.0) * left
+    return total / days
+
+
+def compounded(daily: float, days: int) -> float:
+    """``1 - (1 - daily)**days``: the fraction lost over the days of a turn, as ``daily``
+    times the sum of ``(1 - daily)**i`` for ``i`` below ``days``."""
+    if days == 1:
+        return daily
+    total = 1.0
+    for _ in range(days - 1):
+        total = total * (1.0 - daily) + 1.0
+    return min(max(daily * total, 0.0), 1.0)
 
 
 @dataclass(frozen=True)
@@ -88,6 +117,7 @@ def combat(
     one_game(state)
     rules, c = world.rules, world.rules.combat
     turn = state.turn + 1
+    days = world.turn_length_days
     n_f, n_l = world.n_factions, world.n_locations
     x = state.forces[0]
     hostile = np.array([[hostile_at(state, f, p) for p in range(n_l)] for f in range(n_f)])
@@ -115,22 +145,19 @@ def combat(
         m = [
             float(world.quality[f])
             * morale_factor(rules, float(state.morale[0, f]), bool(state.collapsed[0, f]))
-            * supply_factor(rules, int(state.unsupplied[0, f, p]))
+            * supply_factor(rules, int(state.unsupplied[0, f, p]), days)
             for f in range(n_f)
         ]
-        surprised = [
-            bool(attacked[f]) and int(state.attack_turns[0, f]) < c.surprise_turns
-            for f in range(n_f)
-        ]
+        surprised = [surprise(world, state, f, turn) if attacked[f] else 1.0 for f in range(n_f)]
         plain, a_ground, d_sum = 0.0, 0.0, 0.0
         for f in range(n_f):
             weighted = float(x[f, p]) * m[f]
             if hostile[f, p]:
                 plain += weighted
-                a_ground += weighted * (c.surprise_factor if surprised[f] else 1.0)
+                a_ground += weighted * surprised[f]
             else:
                 d_sum += weighted
-        surprise = a_ground / plain if a_ground > 0 else 1.0  # (then plain > 0 too)
+        mean_surprise = a_ground / plain if a_ground > 0 else 1.0  # (then plain > 0 too)
         override = float(world.posture_override[p])
         posture = float(world.faction_posture[holder(state, p)]) if np.isnan(override) else override
         terrain = float(world.terrain[p])
@@ -149,11 +176,13 @@ def combat(
         a_power[p] = (a_ground + a_air) * a_luck
         d_power[p] = (d_ground + d_air) * d_luck
 
-        # Lanchester-style attrition on the power ratio.
+        # Lanchester-style attrition on the power ratio, a fraction a day over the turn's days.
         ratio = max(float(a_power[p]) / max(float(d_power[p]), 1e-12), 1e-6)
         k = c.attrition_exponent
-        a_loss[p] = min(max(c.attrition_rate * power(ratio, -k) * a_noise, 0.0), 1.0)
-        d_loss[p] = min(max(c.attrition_rate * power(ratio, k) * d_noise, 0.0), 1.0)
+        a_daily = min(max(c.attrition_rate * power(ratio, -k) * a_noise, 0.0), 1.0)
+        d_daily = min(max(c.attrition_rate * power(ratio, k) * d_noise, 0.0), 1.0)
+        a_loss[p] = compounded(a_daily, days)
+        d_loss[p] = compounded(d_daily, days)
         a_left[p], d_left[p] = 0.0, 0.0
         losses = np.zeros(n_f)
         for f in range(n_f):
@@ -175,7 +204,7 @@ def combat(
             "defender_air": d_air,
             "terrain": terrain,
             "posture": posture,
-            "surprise": surprise,
+            "surprise": mean_surprise,
             "attacker_luck": a_luck,
             "defender_luck": d_luck,
             "attacker_noise": a_noise,
@@ -194,15 +223,16 @@ def combat(
                 ]
             ),
             "supply": np.array(
-                [supply_factor(rules, int(state.unsupplied[0, f, p])) for f in range(n_f)]
+                [supply_factor(rules, int(state.unsupplied[0, f, p]), days) for f in range(n_f)]
             ),
         }
 
-    # An offensive's turns are counted while it goes on; a turn without an attack ends it.
-    attack_turns = state.attack_turns[0].copy()
+    # A faction's first attack sets the day its surprise starts to wear off, for good.
+    offensive_day = state.offensive_day[0].copy()
     if not over:
         for f in range(n_f):
-            attack_turns[f] = attack_turns[f] + 1 if attacked[f] else 0
+            if attacked[f] and offensive_day[f] == NEVER:
+                offensive_day[f] = (turn - 1) * days
     outcome = CombatOutcome(
         battle,
         a_power,
@@ -218,4 +248,5 @@ def combat(
         log,
         by_faction,
     )
-    return state.evolve(forces=forces[np.newaxis], attack_turns=attack_turns[np.newaxis]), outcome
+    changes = {"forces": forces[np.newaxis], "offensive_day": offensive_day[np.newaxis]}
+    return state.evolve(**changes), outcome

@@ -82,7 +82,9 @@ def morale_factor(rules: Rules, morale: float, collapsed: bool) -> float:
     return r.wavering
 
 
-def supply_factor(rules: Rules, turns_cut_off: int) -> float:
-    """``S(f, l)``: the combat multiplier of forces cut off for some turns."""
+def supply_factor(rules: Rules, turns_cut_off: int, turn_length_days: int) -> float:
+    """``S(f, l)``: the combat multiplier of forces cut off for some turns: ``unsupplied_decay``
+    lost for each day."""
     s = rules.supply
-    return max(s.unsupplied_floor, 1.0 - s.unsupplied_decay * turns_cut_off)
+    days = turns_cut_off * turn_length_days
+    return max(s.unsupplied_floor, 1.0 - s.unsupplied_decay * days)

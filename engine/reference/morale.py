@@ -45,7 +45,7 @@ def morale(world: World, state: State, old_controller: IntArray) -> tuple[State,
     for f in range(n_f):
         if lost[f] == 0:  # recovery towards, never past, the starting morale
             room = max(float(world.morale0[f]) - float(before[f]), 0.0)
-            recovery[f] = min(r.recovery_per_turn, room)
+            recovery[f] = min(r.recovery_per_day * world.turn_length_days, room)
     if bool(state.done[0]):
         outcome = MoraleOutcome(np.zeros(n_f, dtype=bool), lost, taken, recovery, before, ())
         return state, outcome

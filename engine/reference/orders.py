@@ -53,12 +53,17 @@ def plain_orders(world: World, orders: OrderArrays | Sequence[Order], run: int =
 
 
 def available_sorties(world: World, state: State) -> list[int]:
-    """Sorties each air-support entry can fly this turn: its rate, or none while the game is
-    over or while a faction that is not the provider's ally holds its base."""
+    """Sorties each air-support entry can fly this turn: its rate a day times the days of a
+    turn, or none while the game is over or while a faction that is not the provider's ally
+    holds its base."""
     out = []
     for a in range(len(world.air_ids)):
         base = int(world.air_base[a])
         provider = int(world.air_provider[a])
         grounded = base >= 0 and not ally(state, provider, holder(state, base))
-        out.append(0 if bool(state.done[0]) or grounded else int(state.sortie_rate[0, a]))
+        out.append(
+            0
+            if bool(state.done[0]) or grounded
+            else int(state.sortie_rate[0, a]) * world.turn_length_days
+        )
     return out

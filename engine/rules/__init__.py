@@ -4,7 +4,7 @@ Phases run in this order (see :func:`frontlines.engine.turn.resolve_turn`): scri
 movement, ground combat, capture and retreat, supply, morale, reinforcement, victory.
 """
 
-RULES_VERSION = 2
+RULES_VERSION = 3
 """Which rules this engine plays. Raise it with any change of the rules that changes what a
 game gives (the golden games' digests): saves record it, and a save made under other rules
 is refused, naming both versions, unless it still replays the same. ``make repin`` refuses
@@ -12,4 +12,9 @@ to re-pin changed golden games while it is unchanged.
 
 Rules 2 are rules 1 worked out with arithmetic that gives the same bits on every machine
 (``engine/elementary.py``, sums in a fixed order): outcomes differ only in the last bits,
-but the digests of whole games differ."""
+but the digests of whole games differ.
+
+Rules 3 take rates per day and scale them with ``turn_length_days`` (attrition compounded
+over a turn's days, morale recovery, sorties, supply decay), and make surprise the
+scenario's: each faction's level (Dupuy's none, minor, substantial, complete) wears off over
+the days after its first attack, and a pause no longer restores it."""

@@ -4,7 +4,11 @@ Power follows Dupuy's QJM in spirit: strength x quality x morale x supply, times
 posture for the defender and surprise for the attacker, plus close air support counted fully
 up to the ground power it supports, the excess at half, and never more than a set multiple of
 it. Each side's power carries lognormal luck; losses follow the power ratio in the manner of
-Lanchester, with lognormal noise.
+Lanchester, with lognormal noise, a loss fraction per day compounded over the days of a turn.
+
+Surprise is the scenario's: each faction's multiplier on the day of its first attack falls
+linearly to 1 over some days counted from that attack, attack or not, so a pause never
+brings it back.
 """
 
 from __future__ import annotations
@@ -24,8 +28,47 @@ from frontlines.engine.rules.common import (
     where_set,
 )
 from frontlines.engine.rules.noise import Stream, draw_order, lognormal_from, uniform_at
-from frontlines.engine.state import State
+from frontlines.engine.state import NEVER, State
 from frontlines.engine.world import World
+
+
+def surprise_multiplier(world: World, offensive_day: IntArray, turn: int) -> FloatArray:
+    """``B x F``: the power multiplier each faction's attacks get in ``turn`` (from 1), given
+    the day of its first attack before that turn (``offensive_day``, ``NEVER`` if none).
+
+    On day ``k`` after the first attack (``k = 0`` that day) it is ``1 + (S - 1) x (1 - k /
+    D)``, and 1 from day ``D`` on, for the faction's factor ``S`` and days ``D``; a turn gets
+    the mean over its days. A faction yet to attack would attack on day 0."""
+    days = world.turn_length_days
+    first_day = (turn - 1) * days
+    k0 = first_day - np.where(offensive_day == NEVER, first_day, offensive_day)  # B x F
+    factor, lasts = world.surprise_factor, world.surprise_days
+    span = max(1, min(days, int(lasts.max(initial=0))))  # days after which every factor is 1
+    total = np.zeros(k0.shape)
+    for j in range(span):  # one step a day while any surprise lasts (a turn is a day or few)
+        left = np.divide(lasts - (k0 + j), lasts, out=np.zeros(k0.shape), where=lasts > 0)
+        left = left.clip(0.0, 1.0)
+        total += np.where(left >= 1.0, factor, 1.0 + (factor - 1.0) * left)
+    if days == 1:
+        return total
+    out: FloatArray = (total + float(days - span)) / days
+    return out
+
+
+def over_days(daily: FloatArray, days: int) -> FloatArray:
+    """The fraction lost over ``days`` days at the fraction ``daily`` a day, ``1 - (1 -
+    daily)**days``, worked out as ``daily`` times the sum of ``(1 - daily)**i`` for ``i`` below
+    ``days`` (Horner's way, multiplications and additions only), which keeps full precision
+    for small fractions, where the difference would cancel."""
+    if days == 1:
+        return daily
+    keep = 1.0 - daily
+    total = np.ones_like(daily)
+    for _ in range(days - 1):
+        total *= keep
+        total += 1.0
+    out: FloatArray = (daily * total).clip(0.0, 1.0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -147,6 +190,7 @@ def resolve_combat(
     rules = world.rules
     c = rules.combat
     turn = state.turn + 1
+    days = world.turn_length_days
     if hostile is None:
         hostile = hostile_here(state)  # B x F x L
     a_strength = sum_axis1(state.forces * hostile)
@@ -162,11 +206,10 @@ def resolve_combat(
     defending = ~attacking
     attackers, defenders = strength * attacking, strength * defending
     morale = morale_factor(state.morale, state.collapsed, rules)  # B x F
-    supply = supply_factor(state.unsupplied[runs, :, places], rules)
+    supply = supply_factor(state.unsupplied[runs, :, places], rules, world.turn_length_days)
     morale_at = morale[runs]
     per_faction = world.quality * morale_at * supply
-    surprise_on = state.attack_turns < c.surprise_turns
-    surprise_f = np.where(surprise_on & attacked, c.surprise_factor, 1.0)  # B x F
+    surprise_f = np.where(attacked, surprise_multiplier(world, state.offensive_day, turn), 1.0)
     a_weighted = attackers * per_faction
     a_ground = sum_axis1(a_weighted * surprise_f[runs])
     # (Exact even for the tiniest strengths: a positive a_ground has a positive sum.)
@@ -196,8 +239,9 @@ def resolve_combat(
     ratio = a_power / np.maximum(d_power, 1e-12)
     safe_ratio = np.maximum(ratio, 1e-6)
     odds_factor = power(safe_ratio, c.attrition_exponent)  # the defender's loss grows with it
-    a_loss = (c.attrition_rate / odds_factor * a_noise).clip(0, 1)
-    d_loss = (c.attrition_rate * odds_factor * d_noise).clip(0, 1)
+    # The fraction each side loses a day, compounded over the days of the turn.
+    a_loss = over_days((c.attrition_rate / odds_factor * a_noise).clip(0, 1), days)
+    d_loss = over_days((c.attrition_rate * odds_factor * d_noise).clip(0, 1), days)
     losses = attackers * a_loss[:, np.newaxis] + defenders * d_loss[:, np.newaxis]
     left = np.maximum(strength - losses, 0.0)
 
@@ -207,10 +251,11 @@ def resolve_combat(
     a_left, d_left = a_strength.copy(), d_strength.copy()
     a_left[runs, places] = sum_axis1(left * attacking)
     d_left[runs, places] = sum_axis1(left * defending)
-    # An offensive's turns are counted while it goes on; a pause ends it.
-    attack_turns = np.where(attacked, state.attack_turns + 1, 0)
+    # A faction's first attack starts the days its surprise wears off over, for good.
+    first = attacked & (state.offensive_day == NEVER)
     if np.count_nonzero(state.done):
-        attack_turns = np.where(state.done[:, np.newaxis], state.attack_turns, attack_turns)
+        first &= ~state.done[:, np.newaxis]
+    offensive_day = np.where(first, (turn - 1) * days, state.offensive_day)
 
     # Each side's power and losses as ``B x L`` arrays, filled in one step (views of one block).
     spread = np.zeros((4, *battle.shape))
@@ -264,4 +309,4 @@ def resolve_combat(
         hostile=hostile,
         log=log,
     )
-    return state.evolve(forces=forces, attack_turns=attack_turns), result
+    return state.evolve(forces=forces, offensive_day=offensive_day), result

@@ -83,8 +83,10 @@ def morale_factor(morale: FloatArray, collapsed: BoolArray, rules: Rules) -> Flo
     return np.where(collapsed, r.panic, factor)
 
 
-def supply_factor(unsupplied: IntArray, rules: Rules) -> FloatArray:
-    """The combat multiplier of forces cut off from supply for some turns."""
+def supply_factor(unsupplied: IntArray, rules: Rules, turn_length_days: int) -> FloatArray:
+    """The combat multiplier of forces cut off from supply for some turns (of
+    ``turn_length_days`` days each): ``unsupplied_decay`` is lost for each day cut off."""
     s = rules.supply
-    factor: FloatArray = np.maximum(s.unsupplied_floor, 1.0 - s.unsupplied_decay * unsupplied)
+    days = unsupplied * turn_length_days
+    factor: FloatArray = np.maximum(s.unsupplied_floor, 1.0 - s.unsupplied_decay * days)
     return factor

@@ -33,10 +33,11 @@ def resolve_morale(
     """Move each faction's morale with the places it lost and took this turn."""
     r = world.rules.morale
     lost, taken = _changed_hands(world, old_controller, state.controller)  # B x F
-    # A turn without losses recovers morale towards (never past) its starting level; gains
-    # from places taken come on top and are not capped by it.
+    # A turn without losses recovers morale, so much a day, towards (never past) its starting
+    # level; gains from places taken come on top and are not capped by it.
     room = np.maximum(world.morale0 - state.morale, 0.0)
-    recovery = np.where(lost == 0, np.minimum(r.recovery_per_turn, room), 0.0)
+    per_turn = r.recovery_per_day * world.turn_length_days
+    recovery = np.where(lost == 0, np.minimum(per_turn, room), 0.0)
     morale = state.morale - r.loss_per_value * lost + r.gain_per_value * taken + recovery
     morale = morale.clip(0.0, 1.0)
     if np.count_nonzero(state.done):

@@ -57,7 +57,7 @@ def resolve_movement(
             legs[slowed] = _opposed_legs(world, state, hostile, row, arc, end, moved, slowed)
     now = legs == 1
     gone = np.bincount(origin, weights=moved, minlength=size)
-    arrived = np.bincount(end[now], weights=moved[now], minlength=size)
+    arrived = np.bincount(end[now], weights=moved[now], minlength=size).astype(np.float64)
     attacked = np.zeros(n_b * n_f, dtype=bool)
     attacked[row[now & into_enemy & (moved > 0)]] = True
     transit = state.transit
@@ -120,7 +120,7 @@ def _travel(
     nothing was on the road)."""
     roads = world.roads
     n_b, n_f, n_t = state.transit.shape
-    landed = None
+    landed: FloatArray | None = None
     if np.count_nonzero(state.transit):
         heads = roads.slot_start[roads.slots > 0]
         head_end = world.arc_dst[roads.slot_arc[heads]]
@@ -128,7 +128,7 @@ def _travel(
         runs_factions = np.arange(n_b * n_f).repeat(heads.size)
         place = runs_factions * world.n_locations + np.tile(head_end, n_b * n_f)
         size = n_b * n_f * world.n_locations
-        landed = np.bincount(place, weights=amount, minlength=size)
+        landed = np.bincount(place, weights=amount, minlength=size).astype(np.float64)
         padded = np.concatenate((state.transit, np.zeros((n_b, n_f, 1))), axis=2)
         transit = np.ascontiguousarray(padded[:, :, roads.shift_from])  # (written into below)
     else:

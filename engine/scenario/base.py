@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -38,8 +40,52 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 
 
-def _allow_extension_keys(schema: dict[str, Any]) -> None:
+def _allow_extension_keys(schema: dict[str, Any], model: type[BaseModel]) -> None:
     schema["patternProperties"] = {"^x-": {"description": "an extension, kept and ignored"}}
+    _allow_old_names(schema, model)
+
+
+@cache
+def same_field_names() -> dict[str, tuple[str, ...]]:
+    """Every name a field of a scenario model is read under (its new name and its old ones,
+    from ``validation_alias``), for each of those names: ``sorties_per_turn`` and
+    ``sorties_per_day`` name the same field."""
+    out: dict[str, tuple[str, ...]] = {}
+    todo: list[type[BaseModel]] = [Spec]
+    while todo:
+        model = todo.pop()
+        todo.extend(model.__subclasses__())
+        for info in model.model_fields.values():
+            alias = info.validation_alias
+            if isinstance(alias, AliasChoices):
+                names = tuple(choice for choice in alias.choices if isinstance(choice, str))
+                out.update((name, names) for name in names)
+    return out
+
+
+def _allow_old_names(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Let the schema accept a field's old names (the later choices of its
+    ``validation_alias``), marked deprecated, so that old files still validate in editors."""
+    properties = schema.get("properties", {})
+    for name, info in model.model_fields.items():
+        alias = info.validation_alias
+        if not isinstance(alias, AliasChoices) or name not in properties:
+            continue
+        old = [choice for choice in alias.choices[1:] if isinstance(choice, str)]
+        for choice in old:
+            properties[choice] = {
+                **properties[name],
+                "description": f"The old name of {name}, still read.",
+                "deprecated": True,
+            }
+        required = schema.get("required", [])
+        if name in required:
+            required.remove(name)
+            if not required:
+                del schema["required"]
+            schema.setdefault("allOf", []).append(
+                {"anyOf": [{"required": [choice]} for choice in (name, *old)]}
+            )
 
 
 class Spec(BaseModel):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AliasChoices, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from frontlines.engine.scenario.base import (
@@ -72,6 +72,15 @@ class Posture(StrEnum):
     FORTIFIED = "fortified"
 
 
+class Surprise(StrEnum):
+    """How far a faction's first attack takes its enemy by surprise (Dupuy's levels)."""
+
+    NONE = "none"
+    MINOR = "minor"
+    SUBSTANTIAL = "substantial"
+    COMPLETE = "complete"
+
+
 class RouteKind(StrEnum):
     """The kind of way a route is: it sets how far forces travel along it in a day."""
 
@@ -86,6 +95,7 @@ TerrainField = Annotated[Terrain, Field(strict=False)]
 KindField = Annotated[LocationKind, Field(strict=False)]
 PostureField = Annotated[Posture, Field(strict=False)]
 RouteKindField = Annotated[RouteKind, Field(strict=False)]
+SurpriseField = Annotated[Surprise, Field(strict=False)]
 
 
 class Faction(Sourced):
@@ -104,6 +114,12 @@ class Faction(Sourced):
         Posture.PREPARED, description="Posture of this faction's garrisons unless a location says."
     )
     playable: bool = Field(True, description="Whether a person may choose to play this faction.")
+    surprise: SurpriseField | None = Field(
+        None,
+        description="The surprise its first attack achieves (none, minor, substantial, "
+        "complete; factors in rules.surprise), wearing off over rules.surprise.lasts_days. "
+        "Unset: rules.combat.surprise_factor over rules.combat.surprise_turns turns.",
+    )
     description: Text = ""
 
 
@@ -159,13 +175,17 @@ class Route(Sourced):
 
 
 class AirSupport(Sourced):
-    """Sorties one faction flies for another (or for itself) every turn."""
+    """Sorties one faction flies for another (or for itself) every day."""
 
     id: AirSupportId
     name: Name
     provider: FactionId
     beneficiary: FactionId
-    sorties_per_turn: Annotated[int, Field(ge=0, le=10_000)]
+    sorties_per_day: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        validation_alias=AliasChoices("sorties_per_day", "sorties_per_turn"),
+        description="Sorties flown each day; a turn of d days has d times as many. The old "
+        "name sorties_per_turn is still read, with the same meaning per day.",
+    )
     base: LocationId | None = Field(
         None, description="Where the sorties fly from; none fly while it is held by an enemy."
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 
 from frontlines.engine.scenario.base import Spec
 
@@ -53,8 +53,12 @@ class MoraleRules(Spec):
     gain_per_value: Fraction = Field(
         0.01, description="Morale gained per value point of a location the faction takes."
     )
-    recovery_per_turn: Fraction = Field(
-        0.01, description="Morale regained each turn without losses, up to the starting level."
+    recovery_per_day: Fraction = Field(
+        0.01,
+        validation_alias=AliasChoices("recovery_per_day", "recovery_per_turn"),
+        description="Morale regained each day of a turn without losses, up to the starting "
+        "level (a turn of d days regains d times as much). The old name recovery_per_turn is "
+        "still read, with the same meaning per day.",
     )
 
     @model_validator(mode="after")
@@ -70,7 +74,9 @@ class CombatRules(Spec):
     """Ground combat: attrition, chance and the capture threshold."""
 
     attrition_rate: Fraction = Field(
-        0.08, description="Fraction of a side's strength lost per turn of battle at 1:1 odds."
+        0.08,
+        description="Fraction of a side's strength lost per day of battle at 1:1 odds; a turn "
+        "of d days compounds it: 1 - (1 - loss)**d.",
     )
     attrition_exponent: Annotated[float, Field(ge=0, le=3, allow_inf_nan=False)] = Field(
         0.5, description="How strongly losses follow the power ratio (Lanchester-style)."
@@ -89,10 +95,15 @@ class CombatRules(Spec):
         "take a location.",
     )
     surprise_factor: Factor = Field(
-        1.5, description="Attacker power multiplier in the first turns of an offensive."
+        1.5,
+        description="Attacker power multiplier on a faction's first attack, for factions "
+        "that declare no surprise level; it falls to 1 over surprise_turns turns.",
     )
     surprise_turns: Annotated[int, Field(ge=0, le=100)] = Field(
-        1, description="How many turns the surprise factor lasts."
+        1,
+        description="How many turns (of turn_length_days days each) surprise_factor takes to "
+        "wear off, counted from the faction's first attack and never restored by a pause; "
+        "only for factions that declare no surprise level (see rules.surprise).",
     )
     retreat_loss: Fraction = Field(
         0.2, description="Fraction of a defeated garrison lost as it retreats."
@@ -131,11 +142,27 @@ class AirRules(Spec):
     )
 
 
+class SurpriseRules(Spec):
+    """Surprise in the manner of Dupuy: the attacker's power multiplier for each level a
+    faction declares, and the days over which it wears off."""
+
+    minor: Factor = Field(1.3, description="Multiplier on the first day of minor surprise.")
+    substantial: Factor = Field(
+        1.6, description="Multiplier on the first day of substantial surprise."
+    )
+    complete: Factor = Field(2.0, description="Multiplier on the first day of complete surprise.")
+    lasts_days: Annotated[int, Field(ge=0, le=100)] = Field(
+        3,
+        description="Days after a faction's first attack over which its surprise falls "
+        "linearly to 1 (whether or not it goes on attacking: a pause never restores it).",
+    )
+
+
 class SupplyRules(Spec):
     """What happens to forces cut off from their supply sources."""
 
     unsupplied_decay: Fraction = Field(
-        0.1, description="Power lost per turn without supply, as a fraction."
+        0.1, description="Power lost per day without supply, as a fraction."
     )
     unsupplied_floor: Fraction = Field(
         0.4, description="Unsupplied forces never fall below this fraction of their power."
@@ -191,3 +218,15 @@ class Rules(Spec):
     air: AirRules = Field(default_factory=AirRules)
     supply: SupplyRules = Field(default_factory=SupplyRules)
     movement: MovementRules = Field(default_factory=MovementRules)
+    surprise: SurpriseRules = Field(default_factory=SurpriseRules)
+
+    def surprise_of(self, level: str | None, turn_length_days: int) -> tuple[float, int]:
+        """A faction's surprise: its power multiplier on the day of its first attack and
+        the days over which that falls to 1, for its declared ``level`` (``None``: the
+        default, ``combat.surprise_factor`` over ``combat.surprise_turns`` turns)."""
+        if level is None:
+            return self.combat.surprise_factor, self.combat.surprise_turns * turn_length_days
+        if level == "none":
+            return 1.0, 0
+        factor: float = getattr(self.surprise, str(level))
+        return factor, self.surprise.lasts_days

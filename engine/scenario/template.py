@@ -36,6 +36,7 @@ factions:                    # every side; ids are lower-case-with-dashes
     quality: 0.9
     morale: 0.75
     posture: hasty
+    surprise: minor          # none | minor | substantial | complete: its first attack's surprise
   - id: east-air
     name: Eastern air wing
     colour: "#884ea0"
@@ -96,12 +97,12 @@ routes:                      # routes run both ways; forces move and attack alon
   - {{from: eastburg, to: eastfield, kind: road}}
   - {{from: bridgetown, to: eastfield, kind: track}}
 
-air_support:                 # sorties flown every turn by a provider for an ally (or itself)
+air_support:                 # sorties flown every day by a provider for an ally (or itself)
   - id: eastern-sorties
     name: Eastern air wing sorties
     provider: east-air
     beneficiary: east
-    sorties_per_turn: 4
+    sorties_per_day: 4       # a turn of several days has as many times more
     base: eastfield          # no sorties while an enemy holds the base
     range_km: 300
     civilian_risk: 0.2       # 0..1: risk to civilians when striking populated places
@@ -127,14 +128,15 @@ victory:
     at_end: true
 
 # rules:                     # every constant of the combat model; see the docs
-#   combat: {{capture_ratio: 1.5, attrition_rate: 0.08}}
+#   combat: {{capture_ratio: 1.5, attrition_rate: 0.08}}   # attrition: a fraction a day
+#   surprise: {{minor: 1.3, substantial: 1.6, complete: 2.0, lasts_days: 3}}
 
 variants:                    # named what-ifs, compared side by side in forecasts
   - id: no-air
     title: No eastern air support
     changes:
       air_support:
-        eastern-sorties: {{sorties_per_turn: 0}}
+        eastern-sorties: {{sorties_per_day: 0}}
 """
 
 

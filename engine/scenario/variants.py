@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from frontlines.engine.scenario.base import EXTENSION_PREFIX
+from frontlines.engine.scenario.base import EXTENSION_PREFIX, same_field_names
 from frontlines.engine.scenario.checks import CheckContext, check_scenario
 from frontlines.engine.scenario.diagnostics import (
     Candidates,
@@ -141,7 +141,11 @@ def _deep_merge(
     src_path: DataPath,
     overrides: list[Override],
 ) -> None:
+    same = same_field_names()
     for key, value in src.items():
+        for other in same.get(key, ()):  # a field's old name replaces its new one, and back
+            if other != key:
+                dst.pop(other, None)
         if isinstance(value, dict) and isinstance(dst.get(key), dict):
             _deep_merge(dst[key], value, (*dst_path, key), (*src_path, key), overrides)
         else:

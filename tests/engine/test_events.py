@@ -68,9 +68,13 @@ def _ids(world: World, kind: str) -> set[str]:
     }[kind]
 
 
-@pytest.mark.parametrize("scenario_id", ["aleppo-2024", "hama-2024", "two-rivers"])
-def test_the_ids_events_carry_are_the_scenarios(scenario_id: str) -> None:
-    game = Game.new(load_scenario(scenario_id), seed=5)
+# Seeds whose games see a battle, a capture and a strike (hama-2024's seed 5 has no capture
+# since rules 3 took away the surprise a pause used to restore; seed 0 has one).
+@pytest.mark.parametrize(
+    ("scenario_id", "seed"), [("aleppo-2024", 5), ("hama-2024", 0), ("two-rivers", 5)]
+)
+def test_the_ids_events_carry_are_the_scenarios(scenario_id: str, seed: int) -> None:
+    game = Game.new(load_scenario(scenario_id), seed=seed)
     seen: set[str] = set()
     while not game.over:
         orders = choose_orders(game.world, game.state, game.world.faction_ids, "easy", 5)

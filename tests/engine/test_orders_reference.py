@@ -45,7 +45,8 @@ def _routes(world: World) -> set[tuple[str, str]]:
 def _sorties_available(game: Game, entry: Any) -> int:
     if entry.base is not None and not _allied(game, entry.provider, _holder(game, entry.base)):
         return 0
-    return int(game.state.sortie_rate[0, game.world.air_index(entry.id)])
+    per_day = int(game.state.sortie_rate[0, game.world.air_index(entry.id)])
+    return per_day * game.scenario.turn_length_days
 
 
 def _in_range(game: Game, entry: Any, place: str) -> bool:

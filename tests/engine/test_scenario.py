@@ -98,7 +98,7 @@ def test_seed_scenarios_have_the_required_places_factions_and_air(scenario_id: s
     assert any(f.startswith("aleppo-2024/F") for f in russian[0].sources)
     assert {"no-russian-air"} < set(scenario.variant_ids())
     no_air = apply_variant(scenario, "no-russian-air")
-    assert all(a.sorties_per_turn == 0 for a in no_air.air_support if a.provider == "russia")
+    assert all(a.sorties_per_day == 0 for a in no_air.air_support if a.provider == "russia")
     assert not any(
         e.enabled and any(x.sorties and x.sorties.air_support == russian[0].id for x in e.effects)
         for e in no_air.events

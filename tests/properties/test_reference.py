@@ -62,7 +62,7 @@ STATE_FIELDS = (
     "allied",
     "sortie_rate",
     "unsupplied",
-    "attack_turns",
+    "offensive_day",
     "fired",
     "winner",
     "done",
@@ -352,7 +352,11 @@ def any_position(world: World, rng: np.random.Generator, turn: int) -> State:
         unsupplied=rng.integers(0, 8, (1, n_f, n_l)) * (rng.uniform(0, 1, (1, n_f, n_l)) < 0.3),
         transit=rng.choice([0.0, 1e-9, 0.5, 3.0], (1, n_f, n_t))
         * (rng.uniform(0, 1, (1, n_f, n_t)) < 0.3),
-        attack_turns=rng.integers(0, 3, (1, n_f)),
+        offensive_day=np.where(
+            rng.uniform(0, 1, (1, n_f)) < 0.4,
+            -1,
+            rng.integers(0, max(1, turn) * world.turn_length_days + 1, (1, n_f)),
+        ),
         fired=rng.uniform(0, 1, (1, len(world.scenario.events))) < 0.3,
     )
 

@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 from frontlines.engine import Game, load_scenario
 from frontlines.engine import strategies as fst
 from frontlines.engine.invariants import check_state, check_turn
-from frontlines.engine.orders import Attack, CloseSupport, compile_orders
+from frontlines.engine.orders import Attack, CloseSupport, available_sorties, compile_orders
+from frontlines.engine.rules.combat import over_days, surprise_multiplier
+from frontlines.engine.rules.common import supply_factor
+from frontlines.engine.rules.morale import resolve_morale
 from frontlines.engine.rules.noise import Stream, uniform
 from frontlines.engine.saves import game_from_data, game_to_data
-from frontlines.engine.scenario import apply_variant
-from frontlines.engine.state import initial_state
+from frontlines.engine.scenario import Scenario, apply_variant, scenario_from_data
+from frontlines.engine.state import NEVER, initial_state
 from frontlines.engine.turn import resolve_turn
 from frontlines.engine.world import compile_world
 
@@ -148,3 +151,74 @@ def test_more_force_support_or_morale_never_lowers_the_chance_of_taking_a_place(
     )
     # Coupled by common random numbers: every run taken with less is also taken with more.
     assert (stronger | ~base).all()
+
+
+# -- time: surprise by the day, rates per day ----------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(game=fst.played_games(scenario_strategy=any_scenario, max_turns=6), data=st.data())
+def test_pauses_never_raise_surprise(game: Game, data: st.DataObject) -> None:
+    """Whatever a faction does, attack or pause, the surprise its attacks would get is never
+    further from 1 than on the turn before."""
+    world = game.world
+    before = np.abs(surprise_multiplier(world, game.state.offensive_day, game.turn + 1) - 1.0)
+    while not game.over:
+        game.end_turn(data.draw(fst.turn_orders(game)))
+        now = np.abs(surprise_multiplier(world, game.state.offensive_day, game.turn + 1) - 1.0)
+        assert (now <= before + 1e-12).all()
+        before = now
+
+
+@given(scenario=fst.scenarios(max_locations=4), first=st.integers(0, 40), data=st.data())
+def test_surprise_is_gone_once_its_days_are_over(
+    scenario: Scenario, first: int, data: st.DataObject
+) -> None:
+    world = compile_world(scenario)
+    days = world.turn_length_days
+    started = np.full((1, world.n_factions), first)
+    # The first turn whose first day lies at least ``lasts`` days after the first attack.
+    lasts = int(world.surprise_days.max(initial=0))
+    turn = (first + lasts + days - 1) // days + 1 + data.draw(st.integers(0, 3))
+    assert (surprise_multiplier(world, started, turn) == 1.0).all()
+    # Before the first attack and on its day, a faction's surprise is its full factor.
+    never = np.full((1, world.n_factions), NEVER)
+    whole = surprise_multiplier(world, never, 1 + data.draw(st.integers(0, 5)))
+    if days == 1:
+        assert (
+            whole[0].tolist()
+            == np.where(world.surprise_days > 0, world.surprise_factor, 1.0).tolist()
+        )
+
+
+@given(
+    data=fst.scenario_data(max_locations=4),
+    days=st.integers(1, 10),
+    draws=st.data(),
+)
+def test_doubling_the_turn_length_doubles_what_a_turn_holds(
+    data: dict[str, object], days: int, draws: st.DataObject
+) -> None:
+    """Sorties per turn, morale recovered per turn and days cut off double with the days of a
+    turn; the loss of a turn of 2d days is that of two turns of d days."""
+    one = compile_world(scenario_from_data({**data, "turn_length_days": days}))
+    two = compile_world(scenario_from_data({**data, "turn_length_days": 2 * days}))
+    state = initial_state(one)
+    assert (available_sorties(two, state) == 2 * available_sorties(one, state)).all()
+    morale = state.morale * draws.draw(st.floats(0, 1))
+    low = state.evolve(morale=morale)
+    _, r1 = resolve_morale(one, low, low.controller)
+    _, r2 = resolve_morale(two, low, low.controller)
+    room = np.maximum(one.morale0 - morale, 0.0)
+    per_day = one.rules.morale.recovery_per_day
+    assert np.allclose(r1.recovery, np.minimum(per_day * days, room), rtol=1e-12, atol=0)
+    assert np.allclose(r2.recovery, np.minimum(per_day * 2 * days, room), rtol=1e-12, atol=0)
+    cut_off = np.arange(12)
+    assert (
+        supply_factor(cut_off, one.rules, 2 * days) == supply_factor(2 * cut_off, one.rules, days)
+    ).all()
+    daily = np.array(draws.draw(st.lists(st.floats(0, 1), min_size=1, max_size=5)))
+    per_turn = over_days(daily, days)
+    twice = 1.0 - (1.0 - per_turn) ** 2
+    assert np.allclose(over_days(daily, 2 * days), twice, rtol=1e-9, atol=1e-15)
+    assert (over_days(daily, 2 * days) >= per_turn).all()

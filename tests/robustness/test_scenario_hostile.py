@@ -566,4 +566,4 @@ def test_yaml_1_1_booleans_and_times_in_text_fields_stay_text(value: str) -> Non
 
 def test_hex_numbers_read_as_yaml_1_2_says() -> None:
     scenario = load_scenario_text(SEED.replace("sorties_per_turn: 2", "sorties_per_turn: 0x10"))
-    assert scenario.air_support[0].sorties_per_turn == 16
+    assert scenario.air_support[0].sorties_per_day == 16

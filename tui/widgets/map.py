@@ -54,7 +54,7 @@ ROUTE_CHARS = {
     RouteKind.ROAD: "─│╱╲",  # noqa: RUF001
     RouteKind.TRACK: "····",
     RouteKind.ROUGH: "˙˙˙˙",
-    RouteKind.RAIL: "╪╫╱╲",
+    RouteKind.RAIL: "╪╫╱╲",  # noqa: RUF001
 }
 """Horizontal, vertical, rising and falling strokes of each kind of route."""
 
