@@ -105,7 +105,9 @@ def _conservation(world: World, before: State, after: State, events: Sequence[Ev
         change[retreat.faction_id] -= retreat.lost
     problems = []
     for f, faction in enumerate(world.faction_ids):
-        had, has = float(before.forces[0, f].sum()), float(after.forces[0, f].sum())
+        # Strength on the road counts: moving conserves it.
+        had = float(before.forces[0, f].sum()) + float(before.transit[0, f].sum())
+        has = float(after.forces[0, f].sum()) + float(after.transit[0, f].sum())
         if abs(has - had - change[faction]) > RELATIVE * (1.0 + had + has):
             problems.append(
                 f"{faction} went from {had!r} to {has!r} strength, but the events account "

@@ -63,14 +63,29 @@ class PlaceView:
 
 
 @dataclass(frozen=True)
+class Journey:
+    """Forces of one faction on the road: set out from ``origin``, bound for ``destination``,
+    arriving in the movement phase of turn ``arrives`` (on ``arrives_on``)."""
+
+    faction: FactionId
+    name: str
+    origin: LocationId
+    destination: LocationId
+    strength: float
+    arrives: int
+    arrives_on: str
+
+
+@dataclass(frozen=True)
 class FactionStanding:
     """One faction's standing: strength, morale, supply, air and ground held."""
 
     id: FactionId
     name: str
     colour: str
-    strength: float
-    in_supply: float  # the part of ``strength`` that is in supply
+    strength: float  # at places and on the road
+    in_supply: float  # the part of ``strength`` at places that is in supply
+    on_the_road: float  # the part of ``strength`` in transit
     morale: float
     collapsed: bool
     sorties: int  # sorties its air-support entries can fly this turn
@@ -100,6 +115,7 @@ class GameView:
     date: str  # the day the next turn starts
     max_turns: int
     places: tuple[PlaceView, ...]
+    journeys: tuple[Journey, ...]  # forces on the road that the side sees, soonest first
     factions: tuple[FactionStanding, ...]
     victory: tuple[VictoryProgress, ...]
     winner: FactionId | None  # None while the game goes on or after a draw
@@ -170,8 +186,9 @@ def observe(world: World, state: State, run: int = 0, side: FactionId | None = N
                 id=faction_id,
                 name=world.faction_names[f],
                 colour=world.faction_colours[f],
-                strength=float(forces[f].sum()),
+                strength=float(forces[f].sum()) + float(one.transit[0, f].sum()),
                 in_supply=float((forces[f] * in_supply[f]).sum()),
+                on_the_road=float(one.transit[0, f].sum()),
                 morale=float(one.morale[0, f]),
                 collapsed=bool(one.collapsed[0, f]),
                 sorties=int(sorties[world.air_provider == f].sum()) if len(world.air_ids) else 0,
@@ -185,12 +202,41 @@ def observe(world: World, state: State, run: int = 0, side: FactionId | None = N
         date=world.first_day(one.turn + 1).isoformat(),
         max_turns=world.max_turns,
         places=tuple(places),
+        journeys=_journeys(world, one, side),
         factions=tuple(factions),
         victory=_progress(world, one),
         winner=world.faction_ids[winner] if winner not in (NO_WINNER, DRAW) else None,
         draw=winner == DRAW,
         over=bool(one.done[0]),
     )
+
+
+def _journeys(world: World, one: State, side: FactionId | None) -> tuple[Journey, ...]:
+    """The forces on the road, of ``side`` and its allies (of everyone for an onlooker)."""
+    roads = world.roads
+    seen = (
+        one.allied[0, world.faction_index(side)]
+        if side is not None
+        else np.ones(world.n_factions, dtype=bool)
+    )
+    found = []
+    for f, t in zip(*np.nonzero(one.transit[0] > 0), strict=True):
+        if not seen[f]:
+            continue
+        arc = int(roads.slot_arc[t])
+        arrives = one.turn + int(t - roads.slot_start[arc]) + 1
+        found.append(
+            Journey(
+                faction=world.faction_ids[f],
+                name=world.faction_names[f],
+                origin=world.location_ids[int(world.arc_src[arc])],
+                destination=world.location_ids[int(world.arc_dst[arc])],
+                strength=float(one.transit[0, f, t]),
+                arrives=arrives,
+                arrives_on=world.first_day(arrives).isoformat(),
+            )
+        )
+    return tuple(sorted(found, key=lambda j: (j.arrives, j.faction, j.destination)))
 
 
 def _progress(world: World, one: State) -> tuple[VictoryProgress, ...]:

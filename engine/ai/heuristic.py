@@ -134,18 +134,20 @@ def _per_run(params: Params | ParamArrays | None, batch: int) -> ParamArrays:
 
 
 def _best_step(
-    world: World, score_of: Callable[[IntArray], FloatArray]
+    world: World, score_of: Callable[[IntArray, IntArray], FloatArray]
 ) -> tuple[IntArray, FloatArray]:
     """For each origin, the route out with the highest score (the first on ties) and that
-    score. ``score_of(nbr)`` gives, for a column ``nbr`` of the neighbour table (one
-    neighbour per place), the ``B x S x L`` score of stepping from each place to it; scores
-    are >= 0, and a place with no route scores -1."""
+    score. ``score_of(nbr, legs)`` gives, for a column ``nbr`` of the neighbour table (one
+    neighbour per place) and the turns ``legs`` an unopposed journey to it takes, the
+    ``B x S x L`` score of stepping from each place to it; scores are >= 0, and a place with
+    no route scores -1."""
     graph = world.graph
     best: FloatArray | None = None
     arc: IntArray | None = None
     for k in range(graph.out_arcs.shape[1]):  # a few slots: the most routes at one place
         column = world.neighbours[:, k]
-        score = np.where(graph.out_valid[:, k], score_of(np.maximum(column, 0)), -1.0)
+        legs = world.roads.free_legs[graph.out_arcs[:, k]]
+        score = np.where(graph.out_valid[:, k], score_of(np.maximum(column, 0), legs), -1.0)
         if best is None or arc is None:
             best, arc = score, np.broadcast_to(graph.out_arcs[:, k], score.shape)
             continue
@@ -235,8 +237,13 @@ def heuristic_orders(
     posture = np.where(np.isnan(world.posture_override), posture, world.posture_override)
     cover = (world.terrain * posture)[:, np.newaxis, :]  # B x 1 x L defence multiplier
 
-    # 1. Hold: the power each held place needs, and each faction's share of it.
+    # 1. Hold: the power each held place needs, and each faction's share of it; enemies on
+    # the road that arrive next turn threaten where they are going.
     threat = _next_door(world, enemy_power) + enemy_power
+    if world.roads.n_slots and np.count_nonzero(state.transit):
+        coming = _arriving(world, state) * unit
+        side_coming = ordered_matmul(team, coming)
+        threat = threat + (coming.sum(axis=1, keepdims=True) - side_coming)
     need = p.hold[:, np.newaxis, np.newaxis] * threat / cover
     need = need * np.where(world.supply_source, 1.5, 1.0)
     # Never leave what matters at home empty (places taken from the enemy get no guard:
@@ -275,7 +282,16 @@ def heuristic_orders(
     odds = np.minimum(potential / np.maximum(defence, 1e-9) / odds_needed, 2.0)
     worth = (world.value + 1.0) * np.where(world.supply_source, 2.0, 1.0)
     target_score = np.where(good, worth * np.where(undefended, 2.0, odds), 0.0)
-    arc, best = _best_step(world, lambda nbr: np.take(target_score, nbr, axis=2) * held)
+    # A journey of several turns is worth less the longer it takes, and nothing if it would
+    # arrive after the game ends.
+    turns_left = world.max_turns - state.turn
+
+    def attack_score(nbr: IntArray, legs: IntArray) -> FloatArray:
+        in_time = np.where(legs <= turns_left, 1.0 / legs, 0.0)
+        score: FloatArray = np.take(target_score, nbr, axis=2) * held * in_time
+        return score
+
+    arc, best = _best_step(world, attack_score)
     target = world.arc_dst[arc]  # B x S x L: where each origin would attack
     easy = np.take_along_axis(undefended, target, axis=2)
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
@@ -296,11 +312,12 @@ def heuristic_orders(
     distance = _front_distance(world, held & (threat > 0), held)
     pull = np.where(deficit > 0, 10.0 + deficit, 1.0 / (1.0 + distance)) * held
 
-    def step_score(nbr: IntArray) -> FloatArray:
+    def step_score(nbr: IntArray, legs: IntArray) -> FloatArray:
         short = np.take(deficit, nbr, axis=2) > 0
         closer = distance > np.take(distance, nbr, axis=2)
+        in_time = np.where(legs <= turns_left, 1.0 / legs, 0.0)  # roads before tracks
         score: FloatArray = np.where(short | closer, np.take(pull, nbr, axis=2), 0.0) * held
-        return score
+        return score * in_time
 
     arc, best = _best_step(world, step_score)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
@@ -311,6 +328,17 @@ def heuristic_orders(
         world, state, mask, p, sides, enemy_power, side_power, threat, committed, pending
     )
     return no_orders(world, state.batch, flow=flow, strike=strike, support=support)
+
+
+def _arriving(world: World, state: State) -> FloatArray:
+    """``B x F x L``: each faction's strength on the road that arrives next turn, at the
+    place it arrives at."""
+    roads = world.roads
+    heads = roads.slot_start[roads.slots > 0]
+    ends = world.arc_dst[roads.slot_arc[heads]]
+    out = np.zeros(state.forces.shape)
+    np.add.at(out, (slice(None), slice(None), ends), state.transit[:, :, heads])  # type: ignore[arg-type]
+    return out
 
 
 def faction_mask(world: World, controlled: Sequence[int] | BoolArray) -> BoolArray:

@@ -19,7 +19,8 @@ def place_details(
     world: World, state: State, place: str, history: Sequence[Sequence[Event]] = ()
 ) -> Group:
     """What a player needs to know about ``place`` in game 0 of ``state``."""
-    view = observe(world, state).place(place)
+    game = observe(world, state)
+    view = game.place(place)
     colours = {f.id: f.colour for f in world.scenario.factions}
     lines = [
         Text.assemble(
@@ -41,6 +42,19 @@ def place_details(
                 (presence.name, colours[presence.faction]),
                 " (attacking)" if presence.hostile else "",
                 "" if presence.in_supply else " - cut off from supply",
+            )
+        )
+    for journey in game.journeys:
+        if place not in (journey.origin, journey.destination):
+            continue
+        other = journey.destination if journey.origin == place else journey.origin
+        towards = "bound for" if journey.origin == place else "coming from"
+        lines.append(
+            Text.assemble(
+                f"  {journey.strength:5.1f} ",
+                (journey.name, colours[journey.faction]),
+                f" on the road, {towards} {world.location_names[world.location_index(other)]},"
+                f" arriving {journey.arrives_on} (turn {journey.arrives})",
             )
         )
     battles = [
