@@ -91,11 +91,12 @@ locations:                   # lat/lon in decimal degrees; population in people
     garrison: {{east: 9}}
     supply_source: true
 
-routes:                      # routes run both ways; forces move and attack along them
+routes:                      # both ways; km a day by kind: highway 160, road 100, track 50,
+                             # rough 20, rail 300 (rules.movement); no length_km: straight line
   - {{from: westport, to: bridgetown, kind: highway}}
   - {{from: bridgetown, to: eastburg, kind: road}}
   - {{from: eastburg, to: eastfield, kind: road}}
-  - {{from: bridgetown, to: eastfield, kind: track}}
+  - {{from: bridgetown, to: eastfield, kind: track, length_km: 120}}   # 3 days' journey
 
 air_support:                 # sorties flown every day by a provider for an ally (or itself)
   - id: eastern-sorties
@@ -130,6 +131,7 @@ victory:
 # rules:                     # every constant of the combat model; see the docs
 #   combat: {{capture_ratio: 1.5, attrition_rate: 0.08}}   # attrition: a fraction a day
 #   surprise: {{minor: 1.3, substantial: 1.6, complete: 2.0, lasts_days: 3}}
+#   movement: {{track: 40, opposed_floor: 0.25}}        # slower tracks; opposed pace floor
 
 variants:                    # named what-ifs, compared side by side in forecasts
   - id: no-air

@@ -24,6 +24,7 @@ from frontlines.engine import events as ev
 from frontlines.engine.orders import available_sorties
 from frontlines.engine.rules import RULES_VERSION
 from frontlines.engine.scenario import Scenario, shipped_ids
+from frontlines.engine.view import observe
 from tests.golden.orders import GOLDEN_ORDERS
 
 EXPECTED = Path(__file__).with_name("expected.json")
@@ -116,6 +117,14 @@ def play_golden(key: str) -> dict[str, Any]:
                         if state.forces[0, fi, li] > 0
                     }
                     for fi, f in enumerate(world.faction_ids)
+                },
+                "on_the_road": {
+                    f: {
+                        f"{j.origin} > {j.destination}, turn {j.arrives}": round(j.strength, 6)
+                        for j in observe(world, state).journeys
+                        if j.faction == f
+                    }
+                    for f in world.faction_ids
                 },
                 "morale": {
                     f: round(float(state.morale[0, fi]), DIGITS)

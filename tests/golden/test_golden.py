@@ -87,7 +87,8 @@ def test_a_golden_game_accounts_for_every_loss(key: str, played: dict) -> None: 
             elif kind == "ScriptedForces":
                 change[event["faction_id"]] += event["change"]
         for f, delta in change.items():
-            had, has = sum(earlier["forces"][f].values()), sum(later["forces"][f].values())
+            had = sum(earlier["forces"][f].values()) + sum(earlier["on_the_road"][f].values())
+            has = sum(later["forces"][f].values()) + sum(later["on_the_road"][f].values())
             assert has - had == pytest.approx(delta, abs=1e-4), (key, later["turn"], f)
 
 

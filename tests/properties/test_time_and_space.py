@@ -11,7 +11,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from frontlines.engine import load_scenario
 from frontlines.engine import strategies as fst
+from frontlines.engine.forecast import ForecastRequest, forecast
 from frontlines.engine.orders import Attack, Move, compile_orders, no_orders
 from frontlines.engine.rules.movement import resolve_movement
 from frontlines.engine.scenario import scenario_from_data
@@ -173,3 +175,20 @@ def test_nothing_moves_further_in_a_turn_than_its_reach(turn: Any) -> None:
 
 def _total(state: State) -> np.ndarray:
     return state.forces.sum(axis=2) + state.transit.sum(axis=2)
+
+
+def _falls_by(scenario: Any, place: str, turn: int) -> float:
+    report = forecast(ForecastRequest(scenario, runs=200, turns=turn, seed=11))
+    return report.base.location(place).fallen_by_turn[turn]
+
+
+def test_an_operation_over_longer_routes_is_forecast_to_go_slower() -> None:
+    """The same campaign with every route three times as long (the same as a third of the
+    pace): Hama, 145 km down the M5 from Aleppo, falls later."""
+    base = load_scenario("aleppo-2024")
+    data = base.to_data()
+    for route in data["routes"]:
+        route["length_km"] = 3 * float(route.get("length_km") or 0) or None
+    longer = scenario_from_data(data)
+    assert all(r.length_km for r in longer.routes)
+    assert _falls_by(longer, "hama", 9) < _falls_by(base, "hama", 9)

@@ -45,7 +45,9 @@ def _check(game: Game, view: GameView) -> None:
         assert place.besieged == (h in present and not ok[h, j])
     for f, standing in enumerate(view.factions):
         assert standing.id == world.faction_ids[f]
-        assert standing.strength == pytest.approx(float(state.forces[0, f].sum()))
+        on_road = float(state.transit[0, f].sum())
+        assert standing.on_the_road == pytest.approx(on_road)
+        assert standing.strength == pytest.approx(float(state.forces[0, f].sum()) + on_road)
         supplied_strength = sum(
             float(state.forces[0, f, j]) for j in range(world.n_locations) if ok[f, j]
         )
@@ -67,6 +69,16 @@ def _check(game: Game, view: GameView) -> None:
             assert condition_holds(world, state, condition)
             assert set(progress.places_held) == set(progress.places_needed)
             assert progress.points_needed is None or progress.points_held >= progress.points_needed
+    # Each journey is a side's (or, for an onlooker, anyone's) strength on the road, arriving
+    # after this turn, along a route that exists; together they are all the side's transit.
+    seen = list(view.journeys)
+    for journey in seen:
+        assert journey.arrives > state.turn and journey.strength > 0
+        assert world.arc_index(journey.origin, journey.destination) is not None
+    for f, faction in enumerate(world.faction_ids):
+        mine = sum(j.strength for j in seen if j.faction == faction)
+        if mine:
+            assert mine == pytest.approx(float(state.transit[0, f].sum()))
 
 
 @settings(max_examples=40, deadline=None)

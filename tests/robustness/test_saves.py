@@ -32,9 +32,9 @@ from frontlines.engine.events import Capture
 from frontlines.engine.fileio import remove_stale_temps, write_atomic
 from frontlines.engine.orders import (
     ORDER_KINDS,
+    Attack,
     CloseSupport,
     is_legal,
-    order_from_data,
     order_to_data,
 )
 from frontlines.engine.rules import RULES_VERSION
@@ -56,7 +56,7 @@ from frontlines.engine.saves import (
     save_game,
     save_text,
 )
-from frontlines.engine.scenario import Scenario
+from frontlines.engine.scenario import Scenario, scenario_from_data
 from frontlines.engine.scenario.loader import dump_scenario, load_scenario_text
 from frontlines.tui.cli import main
 from frontlines.tui.session import AUTOSAVES_KEPT, Session
@@ -414,22 +414,28 @@ def test_a_version_3_save_migrates_to_orders_by_side_and_plays_the_same_game(
 
 
 def test_a_side_listed_first_may_rely_on_an_attack_listed_later(tmp_path: Path) -> None:
-    game = play(Game.new(load_scenario("aleppo-2024"), seed=2), 3, "normal")
-    data = game_to_data(game)
-    sides = data["turns"][2]["orders"]
-    russia = [order_from_data(order) for order in sides["russia"]]
-    (support,) = [o for o in russia if isinstance(o, CloseSupport) and o.target == "saraqib"]
-    ground = [o for o in russia if not isinstance(o, CloseSupport)]
-    # On its own side's orders Russia's close support is refused: only its allies' attacks
-    # on Saraqib make a battle there possible this turn.
-    assert not is_legal(game.world, game.states[2], support, ground)
-    for turn in data["turns"]:
-        orders = turn["orders"]
-        firsts = [side for side in ("russia", "opposition", "iran") if side in orders]
-        turn["orders"] = {side: orders[side] for side in [*firsts, *reversed(list(orders))]}
-    assert next(iter(data["turns"][2]["orders"])) == "russia"
+    # A position where only the government's attack makes a battle possible at Jisr
+    # al-Shughur: the opposition has nobody there or at Idlib next to it.
+    data = load_scenario("aleppo-2024").to_data()
+    for place in data["locations"]:
+        if place["id"] in ("idlib", "jisr-al-shughur"):
+            place["garrison"] = {}
+    scenario_file = tmp_path / "aleppo-2024.yaml"
+    scenario_file.write_text(dump_scenario(scenario_from_data(data)))
+    game = Game.new(load_scenario(scenario_file), seed=2, source=str(scenario_file))
+    support = CloseSupport("russia", "russian-air", "jisr-al-shughur", 6)
+    attack = Attack("government", "latakia", "jisr-al-shughur", 3.0)
+    # On its own side's orders Russia's close support is refused.
+    assert not is_legal(game.world, game.state, support, [])
+    assert is_legal(game.world, game.state, support, [attack])
+    game.issue(attack)
+    game.issue(support)
+    game.end_turn()
+    saved = game_to_data(game)
+    orders = saved["turns"][0]["orders"]
+    saved["turns"][0]["orders"] = {side: orders[side] for side in ["russia", "government"]}
     path = tmp_path / "reordered.json"
-    path.write_text(save_text(data))
+    path.write_text(save_text(saved))
     assert [s.digest() for s in load_game(path).states] == [s.digest() for s in game.states]
 
 
