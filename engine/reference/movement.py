@@ -104,8 +104,9 @@ def journey_legs(world: World, state: State, f: int, arc: int, sent: float) -> i
     for g in range(world.n_factions):
         if not hostile_at(state, g, place):
             defence += float(state.forces[0, g, place])
-    ratio = sent / defence if defence > 0 else math.inf
+    if defence <= 0:
+        return free  # nobody to stop them
     advance = float(getattr(move, world.location_terrains[place]))
-    pace = min(max(move.opposed_per_ratio * ratio * advance, move.opposed_floor), 1.0)
+    pace = min(max(move.opposed_per_ratio * (sent / defence) * advance, move.opposed_floor), 1.0)
     stretch = (1.0 - move.contested_share) + move.contested_share / pace
     return min(max(math.ceil(turns * stretch), 1), most)

@@ -100,10 +100,11 @@ def _opposed_legs(
     pick = slowed.nonzero()[0]
     run, place = row[pick] // n_f, world.arc_dst[arc[pick]]
     defence = sum_axis1(state.forces[run, :, place] * ~hostile[run, :, place])
-    ratio = np.divide(sent, defence, out=np.full(pick.size, np.inf), where=defence > 0)
+    ratio = np.divide(sent, defence, out=np.zeros(pick.size), where=defence > 0)
     pace = (move.opposed_per_ratio * ratio * world.roads.advance[place]).clip(
         move.opposed_floor, 1.0
     )
+    pace = np.where(defence > 0, pace, 1.0)  # nobody to stop them: the free pace
     return world.roads.legs(arc[pick], pace)
 
 
