@@ -4,6 +4,7 @@ battles fought there lately."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from rich.console import Group
 from rich.text import Text
@@ -49,12 +50,13 @@ def place_details(
             continue
         other = journey.destination if journey.origin == place else journey.origin
         towards = "bound for" if journey.origin == place else "coming from"
+        day = date.fromisoformat(journey.arrives_on)
         lines.append(
             Text.assemble(
                 f"  {journey.strength:5.1f} ",
                 (journey.name, colours[journey.faction]),
                 f" on the road, {towards} {world.location_names[world.location_index(other)]},"
-                f" arriving {journey.arrives_on} (turn {journey.arrives})",
+                f" arriving {day.day} {day:%B %Y} (turn {journey.arrives})",
             )
         )
     battles = [
