@@ -213,15 +213,25 @@ def _air(world: World, before: State, events: Sequence[Event], allied: BoolArray
 
 
 def _supply(world: World, before: State, after: State) -> list[str]:
+    """Counts of turns cut off go with the forces, so a faction's count anywhere is at most
+    one more than the largest it had anywhere, on the road included."""
     had, has = before.unsupplied[0], after.unsupplied[0]
     present = after.forces[0] > 0
-    going_on = (has > 0) & (has != had + 1) & present
+    on_road = before.transit[0] > 0
+    carried = np.divide(
+        before.transit_unsupplied[0],
+        before.transit[0],
+        out=np.zeros_like(before.transit[0]),
+        where=on_road,
+    )
+    most = np.maximum(had.max(axis=1, initial=0), carried.max(axis=1, initial=0.0))  # F
+    going_on = (has > np.rint(most)[:, np.newaxis] + 1) & present
     problems = []
     if going_on.any():
         f, loc = (int(i[0]) for i in np.nonzero(going_on))
         problems.append(
             f"{world.faction_ids[f]} at {world.location_ids[loc]} counted {has[f, loc]} turns "
-            f"cut off after {had[f, loc]}"
+            f"cut off, when its forces had been cut off for at most {int(np.rint(most[f]))}"
         )
     if (has[~present] != 0).any():
         problems.append("a place without forces counts turns cut off")

@@ -101,12 +101,13 @@ class Ledger:
 
     ``committed[(faction, origin)]`` is the strength sent from a place, ``sorties[entry]``
     the sorties an air-support entry flies, ``attackers[target]`` the factions attacking a
-    place. Sums are made in the order the orders came, as summing the list would."""
+    place and where from. Sums are made in the order the orders came, as summing the list
+    would."""
 
     orders: list[Order] = field(default_factory=list)
     committed: dict[tuple[str, str], float] = field(default_factory=dict)
     sorties: dict[str, int] = field(default_factory=dict)
-    attackers: dict[str, set[str]] = field(default_factory=dict)
+    attackers: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, orders: Iterable[Order]) -> Ledger:
@@ -249,7 +250,7 @@ class Attack(GroundOrder):
         """Count what the order uses up in ``ledger``, and its faction among the target's
         attackers."""
         super().record(ledger)
-        ledger.attackers.setdefault(self.target, set()).add(self.faction)
+        ledger.attackers.setdefault(self.target, set()).add((self.faction, self.origin))
 
     def check_holder(self, world: World, faction: int, holder: int, friendly: bool) -> None:
         """Raise :class:`IllegalOrderError` if the target is held by the faction's side."""
@@ -491,7 +492,8 @@ class CloseSupport(AirOrder):
         if not (enemies or _threatened(world, state, beneficiary, target, self.target, pending)):
             raise IllegalOrderError(
                 f"no battle is possible for {world.faction_ids[beneficiary]} at {self.target}: "
-                "no enemy is there or next to it, and no attack on it is ordered"
+                "no enemy is there or can reach it this turn, and no attack on it arrives "
+                "this turn"
             )
 
 
@@ -584,16 +586,30 @@ def validate(
 def _threatened(
     world: World, state: State, side: int, target: int, name: str, pending: Ledger
 ) -> bool:
-    """Whether a battle involving ``side`` may be fought at ``target`` this turn."""
+    """Whether a battle involving ``side`` may be fought at ``target`` this turn: forces that
+    can arrive there this turn are hostile to whoever holds it. Those are forces next to it
+    along a route crossed in one turn at the free pace, forces on the road that arrive there
+    this turn, and this turn's attacks along such routes."""
     holds = bool(state.allied[0, side, state.controller[0, target]])
-    neighbours = world.neighbours[target][world.neighbours[target] >= 0]
-    enemy_next_door = ~state.allied[0, side][:, np.newaxis] & (state.forces[0][:, neighbours] > 0)
-    if holds and enemy_next_door.any():
+    friends = state.allied[0, side]
+    roads = world.roads
+    into = world.graph.in_arcs[target][world.graph.out_valid[target]]  # arcs ending there
+    quick = into[roads.free_legs[into] == 1]
+    heads = roads.slot_start[into[roads.slots[into] > 0]]  # what arrives next movement phase
+    arriving = state.transit[0][:, heads].sum(axis=1) > 0  # F
+    if holds:
+        next_door = (state.forces[0][:, world.arc_src[quick]] > 0).any(axis=1)
+        if np.count_nonzero(~friends & (next_door | arriving)):
+            return True
+    elif np.count_nonzero(friends & arriving):
         return True
-    return any(
-        bool(state.allied[0, side, world.lookup["factions"][faction]])
-        for faction in sorted(pending.attackers.get(name, ()))
-    )
+    arcs, places = world.lookup["arcs"], world.lookup["locations"]
+    for faction, origin in sorted(pending.attackers.get(name, ())):
+        arc = arcs.get((places.get(origin), target))
+        ours = bool(friends[world.lookup["factions"][faction]])
+        if arc is not None and ours and int(roads.free_legs[arc]) == 1:
+            return True
+    return False
 
 
 def _index(ids: dict[Any, int], key: object, what: str) -> int:

@@ -51,6 +51,8 @@ class State:
     allied: BoolArray  # B x F x F
     sortie_rate: IntArray  # B x A
     unsupplied: IntArray  # B x F x L, turns each faction's forces there have been cut off
+    transit_unsupplied: FloatArray  # B x F x T, strength on the road times its turns cut off
+    supply_days: FloatArray  # B x F x L, days of travel from the nearest source (inf: none)
     offensive_day: IntArray  # B x F, day (from 0) of the faction's first attack; -1: none yet
     fired: BoolArray  # B x N events
     winner: IntArray  # B
@@ -130,8 +132,10 @@ def initial_state(world: World, batch: int = 1) -> State:
     def tile(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return np.repeat(array[np.newaxis], batch, axis=0)
 
+    from frontlines.engine.rules.supply import supply_days  # (the rules import the State)
+
     n_f, n_l = world.n_factions, world.n_locations
-    return State(
+    start = State(
         turn=0,
         forces=tile(world.forces0.astype(np.float64)),
         transit=np.zeros((batch, n_f, world.roads.n_slots)),
@@ -141,8 +145,11 @@ def initial_state(world: World, batch: int = 1) -> State:
         allied=tile(world.allied0),
         sortie_rate=tile(world.air_sorties0),
         unsupplied=np.zeros((batch, n_f, n_l), dtype=np.int64),
+        transit_unsupplied=np.zeros((batch, n_f, world.roads.n_slots)),
+        supply_days=np.zeros((batch, n_f, n_l)),
         offensive_day=np.full((batch, n_f), NEVER, dtype=np.int64),
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
         winner=np.full(batch, NO_WINNER, dtype=np.int64),
         done=np.zeros(batch, dtype=bool),
     )
+    return start.evolve(supply_days=supply_days(world, start.allied, start.controller))

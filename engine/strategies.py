@@ -402,6 +402,9 @@ def scenario_data(
     for faction in factions:  # some declare a level of surprise, the others take the default
         if draw(_BOOLEANS):
             faction["surprise"] = draw(_one_of([s.value for s in Surprise]))
+            if draw(_BOOLEANS):  # and some the front where it is achieved
+                front = [loc for loc in location_ids if draw(_BOOLEANS)]
+                faction["surprise_front"] = front or location_ids[:1]
     # Factions in the same group (of two or more) form an alliance: each is in one at most.
     group = [draw(_between(0, 2)) for _ in faction_ids]
     allied = {fid: {fid} for fid in faction_ids}

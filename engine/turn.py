@@ -55,7 +55,7 @@ def resolve_turn(
     s, attacked = resolve_movement(world, s, orders, hostile=hostile)
     s, battles = resolve_combat(world, s, air, attacked, run_seeds, hostile=hostile, record=record)
     s, capture = resolve_capture(world, s, battles)
-    s = resolve_supply(world, s)
+    s = resolve_supply(world, s, since=state)
     s, morale = resolve_morale(world, s, capture.old_controller)
     s, reinforcements = resolve_reinforcements(world, s)
     s = s.evolve(turn=state.turn + 1)

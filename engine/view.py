@@ -39,6 +39,7 @@ class Presence:
     strength: float
     hostile: bool  # hostile to the place's holder: attacking or besieging it
     in_supply: bool
+    beyond_range: float = 0.0  # days of travel beyond the supply range (0: within it)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,14 @@ class GameView:
         raise KeyError(faction_id)
 
 
+def _beyond_range(world: World, days: float) -> float:
+    """How many days of travel beyond the supply range ``days`` from a source is."""
+    limit = world.rules.supply.range_days
+    if limit is None or not math.isfinite(days):
+        return 0.0
+    return max(days - limit, 0.0)
+
+
 def observe(world: World, state: State, run: int = 0, side: FactionId | None = None) -> GameView:
     """Game ``run`` of ``state`` as ``side`` sees it (``None``: as an onlooker).
 
@@ -159,6 +168,7 @@ def observe(world: World, state: State, run: int = 0, side: FactionId | None = N
                 strength=float(forces[f, j]),
                 hostile=bool(hostile[f, j]),
                 in_supply=bool(in_supply[f, j]),
+                beyond_range=_beyond_range(world, float(one.supply_days[0, f, j])),
             )
             for f in range(world.n_factions)
             if forces[f, j] > 0

@@ -120,6 +120,7 @@ class Roads:
     shift_from: IntArray  # T: the slot whose contents move into this one (T: none)
     advance: FloatArray  # L: advance-rate factor of each place's terrain
     contested: float  # the share of an opposed journey that goes at the opposed pace
+    days: FloatArray  # D: days the arc takes at the free pace (supply columns' travel time)
 
     @property
     def n_slots(self) -> int:
@@ -168,6 +169,7 @@ class World:
     faction_posture: FloatArray
     surprise_factor: FloatArray  # F: power multiplier on the day of a faction's first attack
     surprise_days: IntArray  # F: days over which it wears off
+    surprise_front: BoolArray | None  # F x L: where each faction's surprise applies (None: all)
     terrain: FloatArray
     posture_override: FloatArray
     value: FloatArray
@@ -388,7 +390,22 @@ def _roads(scenario: Scenario, graph: Graph) -> Roads:
         shift_from=_frozen(shift_from.astype(np.int64)),
         advance=_frozen(advance),
         contested=move.contested_share,
+        days=_frozen(ratio * scenario.turn_length_days),
     )
+
+
+def _surprise_fronts(scenario: Scenario) -> BoolArray | None:
+    """``F x L``: the places where each faction's surprise applies; ``None`` when every
+    faction's applies everywhere."""
+    if all(f.surprise_front is None for f in scenario.factions):
+        return None
+    index = {loc.id: j for j, loc in enumerate(scenario.locations)}
+    front = np.ones((len(scenario.factions), len(scenario.locations)), dtype=bool)
+    for i, faction in enumerate(scenario.factions):
+        if faction.surprise_front is not None:
+            front[i] = False
+            front[i, [index[place] for place in faction.surprise_front]] = True
+    return _frozen(front)
 
 
 def _sides(allied: BoolArray) -> Sides:
@@ -476,6 +493,7 @@ def compile_world(scenario: Scenario) -> World:
         faction_posture=_frozen(np.array([posture_factor[f.posture] for f in scenario.factions])),
         surprise_factor=_frozen(np.array([surprise[0] for surprise in surprises], dtype=float)),
         surprise_days=_frozen(np.array([surprise[1] for surprise in surprises], dtype=np.int64)),
+        surprise_front=_surprise_fronts(scenario),
         terrain=_frozen(np.array([terrain_factor[loc.terrain] for loc in scenario.locations])),
         posture_override=_frozen(
             np.array(

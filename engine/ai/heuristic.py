@@ -228,7 +228,7 @@ def heuristic_orders(
     morale = morale_factor(state.morale, state.collapsed, rules)
     unit = world.quality[np.newaxis, :, np.newaxis] * morale[:, :, np.newaxis]
     unit = unit * supply_factor(
-        state.unsupplied, rules, world.turn_length_days
+        state.unsupplied, state.supply_days, rules, world.turn_length_days
     )  # B x F x L power per strength
     power = forces * unit
     side_power = ordered_matmul(team, power)  # B x S x L
@@ -324,10 +324,41 @@ def heuristic_orders(
     flow = flow + _flows(world, np.take(arc, of, axis=1), moving)
 
     # 4. Sorties.
+    ordered = flow if pending is None else flow + pending.flow
+    possible = _battle_possible(world, state, sides, ordered)
     strike, support = _sorties(
-        world, state, mask, p, sides, enemy_power, side_power, threat, committed, pending
+        world,
+        state,
+        mask,
+        p,
+        sides,
+        enemy_power,
+        side_power,
+        threat,
+        committed,
+        pending,
+        possible=possible,
     )
     return no_orders(world, state.batch, flow=flow, strike=strike, support=support)
+
+
+def _battle_possible(world: World, state: State, sides: _Sides, flow: FloatArray) -> BoolArray:
+    """``B x S x L``: where a battle of each side may be fought this turn, as the legality of
+    close support has it: enemies of the side stand there; or the side holds it and enemies
+    can arrive this turn (next to it along a route crossed in one turn, or from the road);
+    or the side does not hold it and arrives this turn (from the road, or by an attack of
+    ``flow`` along such a route)."""
+    team = sides.team
+    quick = (world.roads.free_legs == 1).astype(np.float64)  # D
+    enemies = ordered_matmul(1.0 - team, state.forces)  # B x S x L
+    coming = _arriving(world, state)
+    ours_coming = ordered_matmul(team, coming) > 0
+    theirs_coming = ordered_matmul(1.0 - team, coming) > 0
+    near = _at_ends(world, np.take(enemies, world.arc_src, axis=2) * quick) > 0
+    sent = _at_ends(world, ordered_matmul(team, flow) * quick) > 0
+    held = sides.held
+    possible: BoolArray = (enemies > 0) | np.where(held, near | theirs_coming, ours_coming | sent)
+    return possible
 
 
 def _arriving(world: World, state: State) -> FloatArray:
@@ -408,9 +439,12 @@ def _sorties(
     threat: FloatArray,
     committed: FloatArray,
     pending: OrderArrays | None,
+    *,
+    possible: BoolArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Strike and close-support sorties for the controlled factions' air-support entries
-    (all arrays but the result are per side, ``B x S x L``)."""
+    (all arrays but the result are per side, ``B x S x L``); close support only where a
+    battle is ``possible`` this turn."""
     n_a, batch, n_l = len(world.air_ids), state.batch, world.n_locations
     strike = np.zeros((batch, n_a, n_l))
     support = np.zeros((batch, n_a, n_l))
@@ -427,6 +461,7 @@ def _sorties(
     at_risk = held & (threat[:, who, :] > 0)
     pressure = np.minimum(threat[:, who, :] / np.maximum(side_power[:, who, :], 1e-9), 3.0)
     support_score = in_range * value * (attacking * 4.0 + at_risk * 0.5 * np.maximum(pressure, 0.1))
+    support_score = support_score * possible[:, who, :]
     # Strikes on enemy concentrations, most of all those next to or inside the side's places.
     touching = (_next_door(world, held.astype(np.float64)) > 0) | held
     strike_score = in_range * (enemy > 0) * enemy * np.where(touching, 2.0, 1.0)

@@ -138,7 +138,8 @@ def battle_events(
 _SIDE_SOURCES = {
     "quality": "faction quality (scenario)",
     "morale": "rules.morale bands of each faction's morale (QJM-style)",
-    "supply": "rules.supply: power lost for each day cut off from supply",
+    "supply": "rules.supply: power lost for each day cut off from supply and each day of "
+    "travel beyond range_days",
 }
 _FIXED_FACTORS = ("terrain", "posture", "surprise", "air support", "luck", "chance")
 

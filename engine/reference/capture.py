@@ -8,7 +8,7 @@ import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.reference.combat import CombatOutcome
-from frontlines.engine.reference.common import ally, close_call, one_game
+from frontlines.engine.reference.common import ally, close_call, merged_count, one_game
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -96,18 +96,31 @@ def capture(world: World, state: State, battles: CombatOutcome) -> tuple[State, 
             if best >= 0:
                 arrivals.append((f, best, p, moving))
     # Over a route longer than a turn's reach the survivors are on the road.
-    transit = state.transit[0].copy()
+    # They carry the turns they have been cut off with them.
+    count = state.unsupplied[0]
+    transit, carried = state.transit[0].copy(), state.transit_unsupplied[0].copy()
+    mass = forces * count
     for f, n, p, moving in arrivals:
         arc = world.lookup["arcs"][(p, n)]
         legs = int(world.roads.free_legs[arc])
         if legs > 1:
             transit[f, int(world.roads.slot_start[arc]) + legs - 2] += moving
+            carried[f, int(world.roads.slot_start[arc]) + legs - 2] += moving * int(count[f, p])
         else:
             forces[f, n] += moving
+            mass[f, n] += moving * int(count[f, p])
     forces = np.maximum(forces, 0.0)
+    counts = count.copy()
+    for f in range(n_f):
+        for p in range(n_l):
+            counts[f, p] = merged_count(float(mass[f, p]), float(forces[f, p]), int(count[f, p]))
     outcome = CaptureOutcome(captured, old, retreat_to, retreated, destroyed, tuple(close))
     evolved = state.evolve(
-        forces=forces[np.newaxis], controller=controller[np.newaxis], transit=transit[np.newaxis]
+        forces=forces[np.newaxis],
+        controller=controller[np.newaxis],
+        transit=transit[np.newaxis],
+        transit_unsupplied=carried[np.newaxis],
+        unsupplied=counts[np.newaxis],
     )
     return evolved, outcome
 

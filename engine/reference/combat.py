@@ -40,6 +40,12 @@ def surprise(world: World, state: State, f: int, turn: int) -> float:
     return total / days
 
 
+def on_front(world: World, f: int, place: int) -> bool:
+    """Whether ``place`` is on faction ``f``'s surprise front (every place, if it has none)."""
+    front = world.scenario.factions[f].surprise_front
+    return front is None or world.location_ids[place] in front
+
+
 def compounded(daily: float, days: int) -> float:
     """``1 - (1 - daily)**days``: the fraction lost over the days of a turn, as ``daily``
     times the sum of ``(1 - daily)**i`` for ``i`` below ``days``."""
@@ -145,10 +151,15 @@ def combat(
         m = [
             float(world.quality[f])
             * morale_factor(rules, float(state.morale[0, f]), bool(state.collapsed[0, f]))
-            * supply_factor(rules, int(state.unsupplied[0, f, p]), days)
+            * supply_factor(
+                rules, int(state.unsupplied[0, f, p]), float(state.supply_days[0, f, p]), days
+            )
             for f in range(n_f)
         ]
-        surprised = [surprise(world, state, f, turn) if attacked[f] else 1.0 for f in range(n_f)]
+        surprised = [
+            surprise(world, state, f, turn) if attacked[f] and on_front(world, f, p) else 1.0
+            for f in range(n_f)
+        ]
         plain, a_ground, d_sum = 0.0, 0.0, 0.0
         for f in range(n_f):
             weighted = float(x[f, p]) * m[f]
@@ -223,7 +234,15 @@ def combat(
                 ]
             ),
             "supply": np.array(
-                [supply_factor(rules, int(state.unsupplied[0, f, p]), days) for f in range(n_f)]
+                [
+                    supply_factor(
+                        rules,
+                        int(state.unsupplied[0, f, p]),
+                        float(state.supply_days[0, f, p]),
+                        days,
+                    )
+                    for f in range(n_f)
+                ]
             ),
         }
 
@@ -231,7 +250,11 @@ def combat(
     offensive_day = state.offensive_day[0].copy()
     if not over:
         for f in range(n_f):
-            if attacked[f] and offensive_day[f] == NEVER:
+            front = [p for p in range(n_l) if on_front(world, f, p)]
+            fights = len(front) == n_l or any(
+                state.forces[0, f, p] > 0 and hostile_at(state, f, p) for p in front
+            )
+            if attacked[f] and offensive_day[f] == NEVER and fights:
                 offensive_day[f] = (turn - 1) * days
     outcome = CombatOutcome(
         battle,

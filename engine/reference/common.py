@@ -82,9 +82,24 @@ def morale_factor(rules: Rules, morale: float, collapsed: bool) -> float:
     return r.wavering
 
 
-def supply_factor(rules: Rules, turns_cut_off: int, turn_length_days: int) -> float:
-    """``S(f, l)``: the combat multiplier of forces cut off for some turns: ``unsupplied_decay``
-    lost for each day."""
+def supply_factor(
+    rules: Rules, turns_cut_off: int, supply_days: float, turn_length_days: int
+) -> float:
+    """``S(f, l)``: the combat multiplier of forces cut off for some turns and ``supply_days``
+    of travel from their nearest source: ``unsupplied_decay`` lost for each day cut off, times
+    ``beyond_range_decay`` lost for each day of travel beyond ``range_days``, and never below
+    ``unsupplied_floor``."""
     s = rules.supply
     days = turns_cut_off * turn_length_days
-    return max(s.unsupplied_floor, 1.0 - s.unsupplied_decay * days)
+    factor = max(1.0 - s.unsupplied_decay * days, 0.0)
+    if s.range_days is not None and math.isfinite(supply_days):
+        beyond = max(supply_days - s.range_days, 0.0)
+        factor = factor * max(1.0 - s.beyond_range_decay * beyond, 0.0)
+    return max(s.unsupplied_floor, factor)
+
+
+def merged_count(mass: float, strength: float, count: int) -> int:
+    """The turns cut off of forces that met: the strength-weighted turns of all that met
+    (``mass``) over their ``strength``, to the nearest turn (half to even); ``count`` where
+    nobody is."""
+    return round(mass / strength) if strength > 0 else count

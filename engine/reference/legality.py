@@ -132,22 +132,32 @@ def _air(
 def _threatened(
     world: World, state: State, side: int, target: int, pending: Sequence[Order]
 ) -> bool:
-    """Whether a battle of ``side`` may be fought at ``target``: it holds the place and an
-    enemy stands next to it, or it (or an ally) has already ordered an attack on it."""
-    if ally(state, side, holder(state, target)):
-        for arc in range(world.n_arcs):
-            if world.arc_src[arc] != target:
-                continue
-            there = int(world.arc_dst[arc])
-            for f in range(world.n_factions):
-                if not ally(state, side, f) and state.forces[0, f, there] > 0:
-                    return True
-    attackers = [
-        world.faction_ids.index(other.faction)
-        for other in pending
-        if isinstance(other, Attack) and other.target == world.location_ids[target]
-    ]
-    return any(ally(state, side, f) for f in attackers)
+    """Whether a battle of ``side`` may be fought at ``target`` this turn: it holds the place
+    and an enemy can arrive there this turn (from next to it along a route crossed in one
+    turn at the free pace, or from the road), or its side arrives there from the road, or it
+    (or an ally) has already ordered an attack on it along a route crossed in one turn."""
+    holds = ally(state, side, holder(state, target))
+    for arc in range(world.n_arcs):
+        if int(world.arc_dst[arc]) != target:
+            continue
+        there = int(world.arc_src[arc])
+        quick = int(world.roads.free_legs[arc]) == 1
+        head = int(world.roads.slot_start[arc])
+        for f in range(world.n_factions):
+            on_road = int(world.roads.slots[arc]) > 0 and state.transit[0, f, head] > 0
+            near = quick and state.forces[0, f, there] > 0
+            if holds and not ally(state, side, f) and (near or on_road):
+                return True
+            if not holds and ally(state, side, f) and on_road:
+                return True
+    for other in pending:
+        if not isinstance(other, Attack) or other.target != world.location_ids[target]:
+            continue
+        road = world.lookup["arcs"].get((world.lookup["locations"].get(other.origin), target))
+        f = world.faction_ids.index(other.faction)
+        if road is not None and ally(state, side, f) and int(world.roads.free_legs[road]) == 1:
+            return True
+    return False
 
 
 def legal_orders(world: World, state: State, faction_id: str) -> list[Order]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray
-from frontlines.engine.reference.common import hostile_at, one_game
+from frontlines.engine.reference.common import hostile_at, merged_count, one_game
 from frontlines.engine.reference.orders import PlainOrders
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -39,17 +39,21 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
     dst = [int(d) for d in world.arc_dst]
     slots = [int(k) for k in world.roads.slots]
     start = [int(k) for k in world.roads.slot_start]
-    old = state.transit[0]
-    transit = np.zeros_like(old)
-    landed = np.zeros((n_f, n_l))
+    count = state.unsupplied[0]
+    old, old_carried = state.transit[0], state.transit_unsupplied[0]
+    transit, carried = np.zeros_like(old), np.zeros_like(old_carried)
+    landed, landed_carried = np.zeros((n_f, n_l)), np.zeros((n_f, n_l))
     for f in range(n_f):
         for arc in range(n_arcs):
             if slots[arc] == 0:
                 continue
             landed[f, dst[arc]] += float(old[f, start[arc]])
+            landed_carried[f, dst[arc]] += float(old_carried[f, start[arc]])
             for j in range(slots[arc] - 1):
                 transit[f, start[arc] + j] = old[f, start[arc] + j + 1]
+                carried[f, start[arc] + j] = old_carried[f, start[arc] + j + 1]
     forces = before.copy()
+    counts = count.copy()
     for f in range(n_f):
         amount = [float(orders.flow[f, arc]) for arc in range(n_arcs)]
         amount = [x if math.isfinite(x) and x > 0 else 0.0 for x in amount]
@@ -66,23 +70,35 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
         for arc in range(n_arcs):
             if amount[arc] > 0 and hostile_at(state, f, dst[arc]):
                 sent[dst[arc]] += float(moved[f, arc])
-        gone, arrived = [0.0] * n_l, [0.0] * n_l
+        gone, arrived, brought = [0.0] * n_l, [0.0] * n_l, [0.0] * n_l
         for arc in range(n_arcs):
             if amount[arc] <= 0:
                 continue
             gone[src[arc]] += float(moved[f, arc])
             legs = journey_legs(world, state, f, arc, sent[dst[arc]])
+            # What moves carries its turns cut off with it (as strength times turns).
+            mass = float(moved[f, arc]) * int(count[f, src[arc]])
             if legs == 1:
                 arrived[dst[arc]] += float(moved[f, arc])
+                brought[dst[arc]] += mass
                 if moved[f, arc] > 0 and hostile_at(state, f, dst[arc]):
                     attacked[f] = True
             else:
                 transit[f, start[arc] + legs - 2] += float(moved[f, arc])
+                carried[f, start[arc] + legs - 2] += mass
         for p in range(n_l):
             if landed[f, p] > 0 and hostile_at(state, f, p):
                 attacked[f] = True
-            forces[f, p] = max(float(before[f, p]) - gone[p], 0.0) + (arrived[p] + landed[f, p])
-    evolved = state.evolve(forces=forces[np.newaxis], transit=transit[np.newaxis])
+            staying = max(float(before[f, p]) - gone[p], 0.0)
+            forces[f, p] = staying + (arrived[p] + landed[f, p])
+            mass = staying * int(count[f, p]) + (brought[p] + landed_carried[f, p])
+            counts[f, p] = merged_count(mass, float(forces[f, p]), int(count[f, p]))
+    evolved = state.evolve(
+        forces=forces[np.newaxis],
+        transit=transit[np.newaxis],
+        unsupplied=counts[np.newaxis],
+        transit_unsupplied=carried[np.newaxis],
+    )
     return evolved, MovementOutcome(attacked, moved)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray
-from frontlines.engine.reference.common import ally, holder, one_game
+from frontlines.engine.reference.common import ally, holder, merged_count, one_game
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -39,5 +39,11 @@ def reinforcements(world: World, state: State) -> tuple[State, ReinforcementOutc
             arrived[i] = True
         else:
             turned_back[i] = True
+    # Fresh forces join with no turns cut off: the count is strength-weighted.
+    counts = state.unsupplied[0].copy()
+    for f in range(world.n_factions):
+        for p in range(world.n_locations):
+            mass = float(state.forces[0, f, p]) * int(counts[f, p])
+            counts[f, p] = merged_count(mass, float(forces[f, p]), int(counts[f, p]))
     outcome = ReinforcementOutcome(arrived, turned_back)
-    return state.evolve(forces=forces[np.newaxis]), outcome
+    return state.evolve(forces=forces[np.newaxis], unsupplied=counts[np.newaxis]), outcome

@@ -1,13 +1,15 @@
-"""Phase 6, plainly: a breadth-first flood from each side's supply sources."""
+"""Phase 6, plainly: a breadth-first flood from each side's supply sources, and the days of
+travel from the nearest one by a shortest-path search."""
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray
+from frontlines.engine.arrays import BoolArray, FloatArray
 from frontlines.engine.reference.common import ally, holder, one_game
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -44,15 +46,47 @@ def supplied(world: World, state: State) -> BoolArray:
     return ok
 
 
+def supply_days(world: World, state: State) -> FloatArray:
+    """``F x L``: the days of travel from each faction's nearest supply source held by its
+    side, along routes through places its side holds (the last may lead into any place);
+    ``inf`` where none is reached. Bellman-Ford: relax every route until nothing changes."""
+    one_game(state)
+    n_f, n_l = world.n_factions, world.n_locations
+    if world.rules.supply.range_days is None:
+        return np.where(supplied(world, state), 0.0, math.inf)
+    days = [float(d) for d in world.roads.days]
+    out = np.full((n_f, n_l), math.inf)
+    for f in range(n_f):
+        friendly = [ally(state, f, holder(state, p)) for p in range(n_l)]
+        best = [0.0 if friendly[p] and world.supply_source[p] else math.inf for p in range(n_l)]
+        changed = True
+        while changed:
+            changed = False
+            for arc in range(world.n_arcs):
+                a, b = int(world.arc_src[arc]), int(world.arc_dst[arc])
+                if friendly[b] and best[a] + days[arc] < best[b]:
+                    best[b] = best[a] + days[arc]
+                    changed = True
+        for p in range(n_l):
+            out[f, p] = best[p]
+            for arc in range(world.n_arcs):
+                if int(world.arc_dst[arc]) == p:
+                    out[f, p] = min(out[f, p], best[int(world.arc_src[arc])] + days[arc])
+    return out
+
+
 def supply(world: World, state: State) -> tuple[State, SupplyOutcome]:
     """Count, for each faction and place, the turns its forces there have been cut off: one
-    more where it has forces out of supply, zero elsewhere."""
+    more where it has forces out of supply, zero elsewhere; and measure how far each place
+    is from the faction's supply."""
     ok = supplied(world, state)
     if bool(state.done[0]):
         return state, SupplyOutcome(ok)
+    days = supply_days(world, state)
     counts = state.unsupplied[0].copy()
     for f in range(world.n_factions):
         for p in range(world.n_locations):
             cut_off = state.forces[0, f, p] > 0 and not ok[f, p]
             counts[f, p] = counts[f, p] + 1 if cut_off else 0
-    return state.evolve(unsupplied=counts[np.newaxis]), SupplyOutcome(ok)
+    evolved = state.evolve(unsupplied=counts[np.newaxis], supply_days=days[np.newaxis])
+    return evolved, SupplyOutcome(ok)

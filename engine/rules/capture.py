@@ -10,7 +10,7 @@ import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
 from frontlines.engine.rules.combat import BattleResult
-from frontlines.engine.rules.common import where_set
+from frontlines.engine.rules.common import weighted_count, where_set
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -85,23 +85,38 @@ def resolve_capture(
     forces[runs, :, places] = present - leaving
     # A retreat takes time along its route like any journey: over a long one the survivors
     # are on the road, and arrive as attackers if the refuge falls meanwhile.
-    transit = state.transit
+    # The survivors carry the turns they have been cut off with them.
+    counts = state.unsupplied[runs, :, places]  # n x F
+    carries = bool(np.count_nonzero(state.unsupplied))
+    changes: dict[str, FloatArray | IntArray] = {"controller": controller}
     road = world.graph.out_arcs[places, best]
     legs = world.roads.free_legs[road]
     on_road = refuge & (legs > 1)
     if np.count_nonzero(on_road):
-        n_t = transit.shape[2]
-        transit = transit.copy()
+        n_t = state.transit.shape[2]
         slot = world.roads.slot_start[road] + legs - 2
         into = (runs * (world.n_factions * n_t) + slot)[:, np.newaxis]
-        into = into + np.arange(0, world.n_factions * n_t, n_t)
-        np.add.at(transit.reshape(-1), into[on_road].ravel(), moving[on_road].ravel())
+        into = into[on_road] + np.arange(0, world.n_factions * n_t, n_t)
+        transit = state.transit.copy()
+        np.add.at(transit.reshape(-1), into.ravel(), moving[on_road].ravel())
+        changes["transit"] = transit
+        if carries:
+            carried = state.transit_unsupplied.copy()
+            np.add.at(carried.reshape(-1), into.ravel(), (moving * counts)[on_road].ravel())
+            changes["transit_unsupplied"] = carried
         refuge = refuge & ~on_road
     # Each faction's survivors arrive at the refuge (nothing arrives at place 0 where there
     # is none), captured place by captured place and faction by faction.
     n_f, n_l = world.n_factions, world.n_locations
     arrive = (runs * (n_f * n_l) + dest * refuge)[:, np.newaxis] + np.arange(0, n_f * n_l, n_l)
-    np.add.at(forces.reshape(-1), arrive.ravel(), (moving * refuge[:, np.newaxis]).ravel())
+    arriving = moving * refuge[:, np.newaxis]
+    if carries:
+        mass = forces * state.unsupplied
+        np.add.at(mass.reshape(-1), arrive.ravel(), (arriving * counts).ravel())
+    np.add.at(forces.reshape(-1), arrive.ravel(), arriving.ravel())
     forces = np.maximum(forces, 0.0)
+    changes["forces"] = forces
+    if carries:
+        changes["unsupplied"] = weighted_count(mass, forces, state.unsupplied)
     result = CaptureResult(captured, old, retreat_to, survivors, destroyed)
-    return state.evolve(forces=forces, controller=controller, transit=transit), result
+    return state.evolve(**changes), result

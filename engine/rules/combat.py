@@ -206,12 +206,21 @@ def resolve_combat(
     defending = ~attacking
     attackers, defenders = strength * attacking, strength * defending
     morale = morale_factor(state.morale, state.collapsed, rules)  # B x F
-    supply = supply_factor(state.unsupplied[runs, :, places], rules, world.turn_length_days)
+    supply = supply_factor(
+        state.unsupplied[runs, :, places],
+        state.supply_days[runs, :, places],
+        rules,
+        world.turn_length_days,
+    )
     morale_at = morale[runs]
     per_faction = world.quality * morale_at * supply
     surprise_f = np.where(attacked, surprise_multiplier(world, state.offensive_day, turn), 1.0)
+    surprised = surprise_f[runs]  # n x F
+    front = world.surprise_front
+    if front is not None:  # surprise only on the front where it is achieved
+        surprised = np.where(front[:, places].T, surprised, 1.0)
     a_weighted = attackers * per_faction
-    a_ground = sum_axis1(a_weighted * surprise_f[runs])
+    a_ground = sum_axis1(a_weighted * surprised)
     # (Exact even for the tiniest strengths: a positive a_ground has a positive sum.)
     weighted_sum = sum_axis1(a_weighted)
     surprise = np.divide(a_ground, weighted_sum, out=np.ones_like(a_ground), where=a_ground > 0)
@@ -253,6 +262,9 @@ def resolve_combat(
     d_left[runs, places] = sum_axis1(left * defending)
     # A faction's first attack starts the days its surprise wears off over, for good.
     first = attacked & (state.offensive_day == NEVER)
+    if front is not None:  # there, from the first battle it fights on its front as attacker
+        on_front = (state.forces > 0) & hostile & front[np.newaxis]
+        first &= on_front.any(axis=2) | front.all(axis=1)
     if np.count_nonzero(state.done):
         first &= ~state.done[:, np.newaxis]
     offensive_day = np.where(first, (turn - 1) * days, state.offensive_day)

@@ -83,10 +83,27 @@ def morale_factor(morale: FloatArray, collapsed: BoolArray, rules: Rules) -> Flo
     return np.where(collapsed, r.panic, factor)
 
 
-def supply_factor(unsupplied: IntArray, rules: Rules, turn_length_days: int) -> FloatArray:
+def supply_factor(
+    unsupplied: IntArray, supply_days: FloatArray, rules: Rules, turn_length_days: int
+) -> FloatArray:
     """The combat multiplier of forces cut off from supply for some turns (of
-    ``turn_length_days`` days each): ``unsupplied_decay`` is lost for each day cut off."""
+    ``turn_length_days`` days each) and ``supply_days`` of travel from their nearest source:
+    ``unsupplied_decay`` is lost for each day cut off, ``beyond_range_decay`` for each day of
+    travel beyond ``range_days``, and the product never falls below ``unsupplied_floor``."""
     s = rules.supply
     days = unsupplied * turn_length_days
-    factor: FloatArray = np.maximum(s.unsupplied_floor, 1.0 - s.unsupplied_decay * days)
-    return factor
+    factor: FloatArray = np.maximum(1.0 - s.unsupplied_decay * days, 0.0)
+    if s.range_days is not None:
+        beyond = np.where(np.isfinite(supply_days), supply_days - s.range_days, 0.0)
+        factor = factor * np.maximum(1.0 - s.beyond_range_decay * np.maximum(beyond, 0.0), 0.0)
+    out: FloatArray = np.maximum(s.unsupplied_floor, factor)
+    return out
+
+
+def weighted_count(mass: FloatArray, strength: FloatArray, count: IntArray) -> IntArray:
+    """The turns cut off of forces that merged: ``mass`` (strength times turns, summed over
+    what met) over their ``strength``, to the nearest turn (half to even); ``count`` where
+    no forces are."""
+    merged = np.divide(mass, strength, out=np.zeros_like(strength), where=strength > 0)
+    out: IntArray = np.where(strength > 0, np.rint(merged).astype(np.int64), count)
+    return out

@@ -10,7 +10,7 @@ import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays
-from frontlines.engine.rules.common import hostile_here, sum_axis1
+from frontlines.engine.rules.common import hostile_here, sum_axis1, weighted_count
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -62,19 +62,38 @@ def resolve_movement(
     attacked[row[now & into_enemy & (moved > 0)]] = True
     transit = state.transit
     if roads.n_slots:
-        transit, landed = _travel(world, state, row[~now], arc[~now], legs[~now], moved[~now])
+        away = ~now
+        transit, landed = _travel(
+            world, state.transit, row[away], arc[away], legs[away], moved[away]
+        )
         if landed is not None:
             arrived = arrived + landed
             hit = (landed.reshape(n_b * n_f, n_l) > 0) & hostile.reshape(n_b * n_f, n_l)
             attacked |= hit.any(axis=1)
-    forces = np.maximum(state.forces - gone.reshape(state.forces.shape), 0.0)
-    forces = forces + arrived.reshape(state.forces.shape)
+    staying = np.maximum(state.forces - gone.reshape(state.forces.shape), 0.0)
+    forces = staying + arrived.reshape(state.forces.shape)
+    changes: dict[str, IntArray | FloatArray] = {"forces": forces, "transit": transit}
+    if np.count_nonzero(state.unsupplied) or np.count_nonzero(state.transit_unsupplied):
+        # The turns cut off belong to the forces: what moves carries its count with it, and
+        # forces that meet take the strength-weighted count of both.
+        carried = moved * state.unsupplied.reshape(-1)[origin]
+        brought = np.bincount(end[now], weights=carried[now], minlength=size).astype(np.float64)
+        if roads.n_slots:
+            away = ~now
+            on_road, carried_in = _travel(
+                world, state.transit_unsupplied, row[away], arc[away], legs[away], carried[away]
+            )
+            changes["transit_unsupplied"] = on_road
+            if carried_in is not None:
+                brought = brought + carried_in
+        mass = staying * state.unsupplied + brought.reshape(forces.shape)
+        changes["unsupplied"] = weighted_count(mass, forces, state.unsupplied)
     if np.count_nonzero(state.done):
         over = state.done[:, np.newaxis, np.newaxis]
-        forces = np.where(over, state.forces, forces)
-        transit = np.where(over, state.transit, transit)
+        for name, value in changes.items():
+            changes[name] = np.where(over, getattr(state, name), value)
         attacked &= ~np.repeat(state.done, n_f)
-    return state.evolve(forces=forces, transit=transit), attacked.reshape(n_b, n_f)
+    return state.evolve(**changes), attacked.reshape(n_b, n_f)
 
 
 def _opposed_legs(
@@ -110,30 +129,31 @@ def _opposed_legs(
 
 def _travel(
     world: World,
-    state: State,
+    on_road: FloatArray,
     row: IntArray,
     arc: IntArray,
     legs: IntArray,
     moved: FloatArray,
 ) -> tuple[FloatArray, FloatArray | None]:
-    """Move what is on the road one turn on and put this turn's long journeys on it; returns
-    the new transit and what reached the end of its arc (flat ``B x F x L``, ``None`` if
+    """Move what is on the road (``on_road``, ``B x F x T``: strength, or anything carried in
+    proportion to it) one turn on and put this turn's long journeys on it; returns the new
+    contents of the road and what reached the end of its arc (flat ``B x F x L``, ``None`` if
     nothing was on the road)."""
     roads = world.roads
-    n_b, n_f, n_t = state.transit.shape
+    n_b, n_f, n_t = on_road.shape
     landed: FloatArray | None = None
-    if np.count_nonzero(state.transit):
+    if np.count_nonzero(on_road):
         heads = roads.slot_start[roads.slots > 0]
         head_end = world.arc_dst[roads.slot_arc[heads]]
-        amount = state.transit[:, :, heads].reshape(-1)
+        amount = on_road[:, :, heads].reshape(-1)
         runs_factions = np.arange(n_b * n_f).repeat(heads.size)
         place = runs_factions * world.n_locations + np.tile(head_end, n_b * n_f)
         size = n_b * n_f * world.n_locations
         landed = np.bincount(place, weights=amount, minlength=size).astype(np.float64)
-        padded = np.concatenate((state.transit, np.zeros((n_b, n_f, 1))), axis=2)
+        padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
         transit = np.ascontiguousarray(padded[:, :, roads.shift_from])  # (written into below)
     else:
-        transit = np.zeros_like(state.transit)
+        transit = np.zeros_like(on_road)
     if row.size:
         slot = roads.slot_start[arc] + legs - 2
         transit.reshape(-1)[row * n_t + slot] += moved

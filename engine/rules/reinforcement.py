@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
+from frontlines.engine.rules.common import weighted_count
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -44,4 +45,8 @@ def resolve_reinforcements(world: World, state: State) -> tuple[State, Reinforce
         return state, ReinforcementResult(arrived, due & ~holds)
     forces = state.forces.copy()
     np.add.at(forces, (b, faction[np.newaxis, :], place[np.newaxis, :]), arrived * strength)
-    return state.evolve(forces=forces), ReinforcementResult(arrived, due & ~holds)
+    changes: dict[str, FloatArray | IntArray] = {"forces": forces}
+    if np.count_nonzero(state.unsupplied):  # fresh forces join with no turns cut off
+        mass = state.forces * state.unsupplied
+        changes["unsupplied"] = weighted_count(mass, forces, state.unsupplied)
+    return state.evolve(**changes), ReinforcementResult(arrived, due & ~holds)

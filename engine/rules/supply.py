@@ -1,12 +1,15 @@
 """Phase 6: supply. A faction's forces are supplied where a chain of places held by it or its
 allies links them to a supply source its side holds (a force besieging a place draws supply
-from the friendly place next to it); cut-off forces count the turns they have been cut off."""
+from the friendly place next to it); cut-off forces count the turns they have been cut off.
+Supply has a range: the days of travel along that chain from the nearest source, beyond
+``rules.supply.range_days`` of which forces weaken step by step (see
+:func:`~frontlines.engine.rules.common.supply_factor`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray, IntArray
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.rules.common import friendly_here
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -14,9 +17,14 @@ from frontlines.engine.world import World
 
 def supplied(world: World, state: State) -> BoolArray:
     """``B x F x L``: where each faction's forces are in supply."""
+    return supplied_where(world, state.allied, state.controller)
+
+
+def supplied_where(world: World, allied: BoolArray, controller: IntArray) -> BoolArray:
+    """:func:`supplied` for the runs whose alliances and holders are these."""
     if world.neighbour_bits is not None:
-        return _supplied_bits(world, state, world.neighbour_bits)
-    friendly = friendly_here(state.allied, state.controller)  # B x F x L
+        return _supplied_bits(world, allied, controller, world.neighbour_bits)
+    friendly = friendly_here(allied, controller)  # B x F x L
     reach = friendly & world.supply_source[np.newaxis, np.newaxis, :]
     for _ in range(world.n_locations):  # one step of the flood per iteration, to the diameter
         spread = world.any_at_ends(reach[:, :, world.arc_src])
@@ -42,16 +50,18 @@ def _next_to(places: IntArray, table: IntArray) -> IntArray:
     return out
 
 
-def _supplied_bits(world: World, state: State, table: IntArray) -> BoolArray:
+def _supplied_bits(
+    world: World, allied: BoolArray, controller: IntArray, table: IntArray
+) -> BoolArray:
     """:func:`supplied` on a small map, with each set of places held in one integer (bit l
     for place l), so that a step of the flood is a few lookups per run and faction."""
-    n_b, n_f, n_l = state.batch, world.n_factions, world.n_locations
+    n_b, n_f, n_l = len(controller), world.n_factions, world.n_locations
     # The places each faction holds (sums of distinct powers of two below 2**53 are exact).
-    holder = (np.arange(n_b)[:, np.newaxis] * n_f + state.controller).reshape(-1)
+    holder = (np.arange(n_b)[:, np.newaxis] * n_f + controller).reshape(-1)
     weights = np.repeat(world.place_bits[np.newaxis], n_b, axis=0).reshape(-1)
     held_by = np.bincount(holder, weights=weights, minlength=n_b * n_f).astype(np.int64)
     # Factions hold disjoint sets, so adding the sets of a faction's allies unites them.
-    friendly = np.where(state.allied, held_by.reshape(n_b, 1, n_f), 0).sum(axis=2)  # B x F
+    friendly = np.where(allied, held_by.reshape(n_b, 1, n_f), 0).sum(axis=2)  # B x F
     reach = friendly & world.source_bits
     while True:  # two steps of the flood per iteration (one more changes nothing at the end)
         grown = reach | (_next_to(reach, table) & friendly)
@@ -65,11 +75,64 @@ def _supplied_bits(world: World, state: State, table: IntArray) -> BoolArray:
     return result
 
 
-def resolve_supply(world: World, state: State) -> State:
-    """Count, for each faction and place, the turns its forces there have been cut off."""
-    ok = supplied(world, state)
+def supply_days(world: World, allied: BoolArray, controller: IntArray) -> FloatArray:
+    """``B x F x L``: the days of travel from each faction's nearest supply source to each
+    place, along routes through places held by its side (the last route may lead into a
+    place held by an enemy, as in :func:`supplied`); ``inf`` where no such chain exists, for
+    the runs whose alliances and holders are ``allied`` and ``controller``.
+
+    A shortest-path relaxation, one route further per step: each place takes the least of
+    its own distance and its friendly neighbours' distances plus the route's days. Both the
+    minimum and the order of the additions (along each path from its source) are those of
+    any shortest-path search, so the result does not depend on the batch. Factions on the
+    same side see the same chains, so while the alliances are the scenario's each side is
+    searched once."""
+    if world.rules.supply.range_days is None:
+        return np.where(supplied_where(world, allied, controller), 0.0, np.inf)
+    of = None
+    if np.array_equal(allied, np.broadcast_to(world.allied0, allied.shape)):
+        of = world.sides0.of
+        first = np.unique(of, return_index=True)[1]  # one faction of each side
+        friendly = friendly_here(allied, controller)[:, first]  # B x S x L
+    else:
+        friendly = friendly_here(allied, controller)  # B x F x L
+    by_end = np.argsort(world.arc_dst, kind="stable")
+    ends = world.arc_dst[by_end]
+    first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
+    reached = ends[first_in]  # the places some arc leads to
+    came_from, step = world.arc_src[by_end], world.roads.days[by_end]
+    days = np.where(friendly & world.supply_source, 0.0, np.inf)
+    via = np.full(days.shape, np.inf)
+    for _ in range(world.n_locations):  # a shortest path has fewer routes than places
+        via[:, :, reached] = np.minimum.reduceat(days[:, :, came_from] + step, first_in, axis=2)
+        nearer = friendly & (via < days)
+        if not np.count_nonzero(nearer):
+            break
+        days = np.where(nearer, via, days)
+    out: FloatArray = np.minimum(days, via)
+    return out if of is None else out[:, of]
+
+
+def resolve_supply(world: World, state: State, since: State | None = None) -> State:
+    """Count, for each faction and place, the turns its forces there have been cut off, and
+    measure how far each place is from the faction's supply.
+
+    With ``since`` (the state this turn started from, whose ``supply_days`` are up to date)
+    only the runs where a place changed hands or an alliance changed are measured again."""
+    if since is None:
+        days = supply_days(world, state.allied, state.controller)
+    else:
+        moved = (state.controller != since.controller).any(axis=1)
+        moved |= (state.allied != since.allied).any(axis=(1, 2))
+        days = state.supply_days
+        if np.count_nonzero(moved):
+            runs = np.flatnonzero(moved)
+            days = days.copy()
+            days[runs] = supply_days(world, state.allied[runs], state.controller[runs])
     present = state.forces > 0
-    unsupplied = np.where(present & ~ok, state.unsupplied + 1, 0)
+    unsupplied = np.where(present & np.isinf(days), state.unsupplied + 1, 0)
     if np.count_nonzero(state.done):
-        unsupplied = np.where(state.done[:, np.newaxis, np.newaxis], state.unsupplied, unsupplied)
-    return state.evolve(unsupplied=unsupplied)
+        over = state.done[:, np.newaxis, np.newaxis]
+        unsupplied = np.where(over, state.unsupplied, unsupplied)
+        days = np.where(over, state.supply_days, days)
+    return state.evolve(unsupplied=unsupplied, supply_days=days)

@@ -194,6 +194,9 @@ class _Checker:
                     first[entity_id] = index
 
     def _locations(self) -> Iterator[Problem]:
+        for i, side in enumerate(self.s.factions):
+            for j, place in enumerate(side.surprise_front or ()):
+                yield from self._ref(place, "locations", ("factions", i, "surprise_front", j))
         for i, loc in enumerate(self.s.locations):
             yield from self._ref(loc.controller, "factions", ("locations", i, "controller"))
             for faction in loc.garrison:

@@ -120,6 +120,12 @@ class Faction(Sourced):
         "complete; factors in rules.surprise), wearing off over rules.surprise.lasts_days. "
         "Unset: rules.combat.surprise_factor over rules.combat.surprise_turns turns.",
     )
+    surprise_front: Annotated[list[LocationId], Field(min_length=1)] | None = Field(
+        None,
+        description="The places of the front where its surprise is achieved: only attacks on "
+        "them get it, and it wears off from the first battle it fights there as attacker. "
+        "Unset: everywhere, from its first attack.",
+    )
     description: Text = ""
 
 

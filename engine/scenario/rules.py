@@ -165,7 +165,20 @@ class SupplyRules(Spec):
         0.1, description="Power lost per day without supply, as a fraction."
     )
     unsupplied_floor: Fraction = Field(
-        0.4, description="Unsupplied forces never fall below this fraction of their power."
+        0.4,
+        description="Forces cut off or beyond supply range never fall below this fraction of "
+        "their power.",
+    )
+    range_days: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)] | None = Field(
+        4.0,
+        description="Days of travel (at the free pace of rules.movement along each route) "
+        "from a supply source along routes through friendly places within which forces are "
+        "fully supplied; null: no limit.",
+    )
+    beyond_range_decay: Fraction = Field(
+        0.1,
+        description="Power lost per day of travel beyond range_days, as a fraction (down to "
+        "unsupplied_floor): the further an advance runs from its sources, the weaker it is.",
     )
 
 

@@ -37,6 +37,7 @@ factions:                    # every side; ids are lower-case-with-dashes
     morale: 0.75
     posture: hasty
     surprise: minor          # none | minor | substantial | complete: its first attack's surprise
+    # surprise_front: [bridgetown]  # only there (unset: everywhere)
   - id: east-air
     name: Eastern air wing
     colour: "#884ea0"
@@ -132,6 +133,7 @@ victory:
 #   combat: {{capture_ratio: 1.5, attrition_rate: 0.08}}   # attrition: a fraction a day
 #   surprise: {{minor: 1.3, substantial: 1.6, complete: 2.0, lasts_days: 3}}
 #   movement: {{track: 40, opposed_floor: 0.25}}        # slower tracks; opposed pace floor
+#   supply: {{range_days: 4, beyond_range_decay: 0.1}}  # days of travel from a source
 
 variants:                    # named what-ifs, compared side by side in forecasts
   - id: no-air

@@ -232,7 +232,7 @@ def _doctored(world: World, before: State, after: State, events: tuple) -> dict:
             before,
             after.evolve(unsupplied=unsupplied),
             events,
-            "turns cut off after",
+            "turns cut off, when its forces had been cut off for at most",
         ),
         "a cut-off count where nobody is": (
             before,

@@ -157,6 +157,30 @@ def test_close_support_over_an_empty_enemy_place_needs_an_attack_on_it_first() -
     assert game.pending[-1] == support
 
 
+def test_close_support_counts_only_attacks_that_arrive_this_turn() -> None:
+    """An attack on Hama along the five-day desert track from Aleppo makes no battle there
+    this turn, so close support over it is refused; one along the highway from rural Hama
+    does, and the support is allowed."""
+    game = Game.new(load_scenario("aleppo-2024"), seed=1)
+    world = game.world
+    hama, aleppo, rural = (world.location_index(p) for p in ("hama", "aleppo", "rural-hama"))
+    opposition = world.faction_index("opposition")
+    forces, holder = game.state.forces.copy(), game.state.controller.copy()
+    for place, strength in ((hama, 0.0), (aleppo, 20.0), (rural, 5.0)):
+        forces[0, :, place] = 0.0
+        forces[0, opposition, place] = strength
+    holder[0, [aleppo, rural]] = opposition
+    game.states[-1] = game.state.evolve(forces=forces, controller=holder)
+    assert world.roads.free_legs[world.arc_index("aleppo", "hama")] > 1
+    support = CloseSupport("opposition", "opposition-drones", "hama", 2)
+    game.issue(Attack("opposition", "aleppo", "hama", 10.0))
+    with pytest.raises(IllegalOrderError, match="no attack on it arrives this turn"):
+        game.issue(support)
+    game.issue(Attack("opposition", "rural-hama", "hama", 2.0))
+    game.issue(support)
+    assert game.pending[-1] == support
+
+
 def test_a_turns_orders_are_checked_as_one_set_ground_orders_first() -> None:
     game = Game.new(load_scenario("aleppo-2024"), seed=1)
     aleppo = game.world.location_index("aleppo")
@@ -221,7 +245,8 @@ def test_reading_compiled_orders_gives_them_back(game: Game, data: st.DataObject
     orders = [] if game.over else data.draw(fst.turn_orders(game))
     merged: dict[tuple[object, ...], Order] = {}
     for order in orders:
-        key = (type(order), order.faction, order.place, order.target)
+        entry = getattr(order, "air_support", None)  # two entries' strikes stay apart
+        key = (type(order), order.faction, entry, order.place, order.target)
         if key in merged:
             merged[key] = merged[key].resized(merged[key].size + order.size)
         else:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from frontlines.engine import Game
 from frontlines.engine.events import Battle
@@ -127,3 +128,39 @@ def test_losses_compound_over_the_days_of_a_turn() -> None:
     expected = 1.0 - (1.0 - daily) ** 3
     assert over_days(daily, 3) == pytest.approx(expected, rel=1e-12)
     assert over_days(daily, 3)[1] == pytest.approx(3e-15, rel=1e-9)  # no cancellation
+
+
+def test_surprise_belongs_to_the_front_where_it_is_achieved() -> None:
+    """West's surprise is achieved on the keep: an attack on the ford first gets none and
+    does not start it wearing off, so the first attack on the keep still has all of it."""
+    data = valley(
+        west={"surprise": "complete", "surprise_front": ["keep"]},
+        rules={"surprise": {"complete": 2.0, "lasts_days": 3}},
+    )
+    data["locations"].append(
+        {
+            "id": "ford",
+            "name": "Ford",
+            "kind": "town",
+            "lat": 10.0,
+            "lon": 10.1,
+            "terrain": "flat",
+            "controller": "east",
+            "garrison": {"east": 100},
+        }
+    )
+    data["routes"].append({"from": "camp", "to": "ford"})
+    game = Game.new(scenario_from_data(data), seed=7)
+    got = []
+    for target in ("ford", "ford", "keep", "keep"):
+        events = game.end_turn([Attack("west", "camp", target, 1.0)])
+        battle = next(e for e in events if isinstance(e, Battle))
+        assert battle.location == target
+        got.append(next(f.attacker for f in battle.factors if f.name == "surprise"))
+    assert got == pytest.approx([1.0, 1.0, 2.0, 1.0 + 2.0 / 3.0])
+
+
+def test_a_surprise_front_must_name_known_places() -> None:
+    data = valley(west={"surprise": "minor", "surprise_front": ["nowhere"]})
+    with pytest.raises(ValidationError, match=r"surprise_front.*unknown location .nowhere."):
+        scenario_from_data(data)

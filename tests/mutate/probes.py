@@ -171,4 +171,5 @@ def _common_lines() -> Iterator[str]:
     morale = np.linspace(0.0, 1.0, 41).reshape(1, -1)
     collapsed = np.arange(41).reshape(1, -1) % 7 == 0
     yield f"morale_factor {shown(common.morale_factor(morale, collapsed, rules))}"
-    yield f"supply_factor {shown(common.supply_factor(np.arange(30).reshape(1, -1), rules, 1))}"
+    cut_off, far = np.arange(30).reshape(1, -1), np.linspace(0.0, 12.0, 30).reshape(1, -1)
+    yield f"supply_factor {shown(common.supply_factor(cut_off, far, rules, 1))}"

@@ -149,7 +149,7 @@ def test_cut_off_forces_never_fight_better_for_it() -> None:
                 )
             }
         )
-        factors = supply_factor(np.arange(40), rules, 1)
+        factors = supply_factor(np.arange(40), np.zeros(40), rules, 1)
         assert (np.diff(factors) <= 0).all() and (factors <= 1).all() and factors[0] == 1
     for _, after, events in ai_turns(world, batch=8, seed=5, turns=5):
         for run in events:

@@ -53,6 +53,7 @@ from frontlines.engine.turn import resolve_turn
 from frontlines.engine.world import World
 
 TOLERANCE = 1e-9
+NOTHING = 1e-12  # strengths this small are nothing: below it, floats agree to this absolutely
 STATE_FIELDS = (
     "forces",
     "transit",
@@ -62,6 +63,8 @@ STATE_FIELDS = (
     "allied",
     "sortie_rate",
     "unsupplied",
+    "transit_unsupplied",
+    "supply_days",
     "offensive_day",
     "fired",
     "winner",
@@ -90,8 +93,10 @@ def examples(count: int) -> int:
 # -- comparing ---------------------------------------------------------------------------------
 
 
-def assert_close(what: str, engine: Any, reference: Any) -> None:
-    """Arrays equal: integers and booleans exactly, floats to the relative tolerance."""
+def assert_close(what: str, engine: Any, reference: Any, scale: Any = 0.0) -> None:
+    """Arrays equal: integers and booleans exactly, floats to the relative tolerance (of
+    ``scale`` where that is larger: what is left of a strength after losses near all of it
+    is as exact as the strength, not as itself)."""
     e, r = np.asarray(engine), np.asarray(reference)
     assert e.shape == r.shape, f"{what}: engine shape {e.shape}, reference {r.shape}"
     if e.dtype.kind in "biu" and r.dtype.kind in "biu":
@@ -99,7 +104,8 @@ def assert_close(what: str, engine: Any, reference: Any) -> None:
     else:
         ef, rf = e.astype(np.float64), r.astype(np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
-            near = np.abs(ef - rf) <= TOLERANCE * np.maximum(np.abs(ef), np.abs(rf))
+            size = np.maximum(np.maximum(np.abs(ef), np.abs(rf)), np.abs(scale))
+            near = np.abs(ef - rf) <= np.maximum(TOLERANCE * size, NOTHING)
         bad = ~((ef == rf) | (np.isnan(ef) & np.isnan(rf)) | near)
     if bad.any():
         at = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -170,12 +176,17 @@ def compare_battles(world: World, battles: BattleResult, fought: ref.CombatOutco
         "defender_loss",
         "attacker_strength",
         "defender_strength",
-        "attacker_left",
-        "defender_left",
         "strength",
         "hostile",
     ):
         assert_close(f"combat: {name}", getattr(battles, name)[0], getattr(fought, name))
+    for side in ("attacker", "defender"):
+        assert_close(
+            f"combat: {side}_left",
+            getattr(battles, f"{side}_left")[0],
+            getattr(fought, f"{side}_left"),
+            scale=getattr(fought, f"{side}_strength"),
+        )
     log = battles.log
     assert log is not None
     places = log.places.tolist()
@@ -341,6 +352,9 @@ def any_position(world: World, rng: np.random.Generator, turn: int) -> State:
     morale = np.where(
         rng.uniform(0, 1, (1, n_f)) < 0.5, rng.choice(edges, (1, n_f)), rng.uniform(0, 1, (1, n_f))
     )
+    transit = rng.choice([0.0, 1e-9, 0.5, 3.0], (1, n_f, n_t)) * (
+        rng.uniform(0, 1, (1, n_f, n_t)) < 0.3
+    )
     return initial_state(world).evolve(
         turn=turn,
         controller=rng.integers(0, n_f, (1, n_l)),
@@ -350,12 +364,13 @@ def any_position(world: World, rng: np.random.Generator, turn: int) -> State:
         collapsed=rng.uniform(0, 1, (1, n_f)) < 0.2,
         sortie_rate=rng.integers(0, 13, (1, n_a)),
         unsupplied=rng.integers(0, 8, (1, n_f, n_l)) * (rng.uniform(0, 1, (1, n_f, n_l)) < 0.3),
-        transit=rng.choice([0.0, 1e-9, 0.5, 3.0], (1, n_f, n_t))
-        * (rng.uniform(0, 1, (1, n_f, n_t)) < 0.3),
+        transit=transit,
+        transit_unsupplied=transit * rng.integers(0, 6, (1, n_f, n_t)),
+        supply_days=rng.choice([0.0, 1.5, 3.9, 4.0, 4.5, 9.0, np.inf], (1, n_f, n_l)),
         offensive_day=np.where(
             rng.uniform(0, 1, (1, n_f)) < 0.4,
             -1,
-            rng.integers(0, max(1, turn) * world.turn_length_days + 1, (1, n_f)),
+            rng.integers(0, turn * world.turn_length_days + 1, (1, n_f)),  # (not after today)
         ),
         fired=rng.uniform(0, 1, (1, len(world.scenario.events))) < 0.3,
     )

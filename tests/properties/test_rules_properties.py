@@ -213,9 +213,10 @@ def test_doubling_the_turn_length_doubles_what_a_turn_holds(
     per_day = one.rules.morale.recovery_per_day
     assert np.allclose(r1.recovery, np.minimum(per_day * days, room), rtol=1e-12, atol=0)
     assert np.allclose(r2.recovery, np.minimum(per_day * 2 * days, room), rtol=1e-12, atol=0)
-    cut_off = np.arange(12)
+    cut_off, far = np.arange(12), np.linspace(0.0, 11.0, 12)  # days of travel: not per turn
     assert (
-        supply_factor(cut_off, one.rules, 2 * days) == supply_factor(2 * cut_off, one.rules, days)
+        supply_factor(cut_off, far, one.rules, 2 * days)
+        == supply_factor(2 * cut_off, far, one.rules, days)
     ).all()
     daily = np.array(draws.draw(st.lists(st.floats(0, 1), min_size=1, max_size=5)))
     per_turn = over_days(daily, days)

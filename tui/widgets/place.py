@@ -43,6 +43,9 @@ def place_details(
                 (presence.name, colours[presence.faction]),
                 " (attacking)" if presence.hostile else "",
                 "" if presence.in_supply else " - cut off from supply",
+                f" - {presence.beyond_range:.1f} days beyond supply range"
+                if presence.in_supply and presence.beyond_range > 0
+                else "",
             )
         )
     for journey in game.journeys:
