@@ -52,7 +52,9 @@ class State:
     sortie_rate: IntArray  # B x A
     unsupplied: IntArray  # B x F x L, turns each faction's forces there have been cut off
     offensive_day: IntArray  # B x F, day (from 0) of the faction's first attack; -1: none yet
+    quality: FloatArray  # B x F, combat power per strength point (scripted events change it)
     fired: BoolArray  # B x N events
+    held_turns: IntArray  # B x V, turn ends in a row each victory condition's places held
     winner: IntArray  # B
     done: BoolArray  # B
 
@@ -142,7 +144,9 @@ def initial_state(world: World, batch: int = 1) -> State:
         sortie_rate=tile(world.air_sorties0),
         unsupplied=np.zeros((batch, n_f, n_l), dtype=np.int64),
         offensive_day=np.full((batch, n_f), NEVER, dtype=np.int64),
+        quality=tile(world.quality.astype(np.float64)),
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
+        held_turns=np.zeros((batch, len(world.scenario.victory)), dtype=np.int64),
         winner=np.full(batch, NO_WINNER, dtype=np.int64),
         done=np.zeros(batch, dtype=bool),
     )

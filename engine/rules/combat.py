@@ -208,7 +208,7 @@ def resolve_combat(
     morale = morale_factor(state.morale, state.collapsed, rules)  # B x F
     supply = supply_factor(state.unsupplied[runs, :, places], rules, world.turn_length_days)
     morale_at = morale[runs]
-    per_faction = world.quality * morale_at * supply
+    per_faction = state.quality[runs] * morale_at * supply
     surprise_f = np.where(attacked, surprise_multiplier(world, state.offensive_day, turn), 1.0)
     a_weighted = attackers * per_faction
     a_ground = sum_axis1(a_weighted * surprise_f[runs])
@@ -282,7 +282,7 @@ def resolve_combat(
             "defender_loss": d_loss,
         }
         factors = {
-            "quality": np.repeat(world.quality[np.newaxis], runs.size, axis=0),
+            "quality": state.quality[runs],
             "morale": morale_at,
             "supply": supply,
         }
