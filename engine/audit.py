@@ -6,7 +6,8 @@ rules re-pins the golden games, and catch a rule that does something other than 
 
 * strength is conserved per faction: what each faction has after the turn is what it had,
   plus scripted additions and reinforcements, less its losses to strikes, battles and retreats;
-* a place changes hands exactly when a Capture says so, and a battle's place is taken exactly
+* a place changes hands exactly when a scripted control effect or a Capture says so (the
+  capture from the holder the scripted events left), and a battle's place is taken exactly
   when its report shows the attackers' power after losses beating the defence by the capture
   ratio (or no defender left);
 * strikes hit only the enemies of the side they fly for, and fly only from a base their side
@@ -37,6 +38,7 @@ from frontlines.engine.events import (
     ReinforcementReport,
     Retreat,
     ScriptedAlliance,
+    ScriptedControl,
     ScriptedForces,
     ScriptedMorale,
     ScriptedSorties,
@@ -62,8 +64,10 @@ def audit_turn(world: World, before: State, after: State, events: Sequence[Event
     if not (after.allied[0] == allied).all():  # alliances change only by scripted events
         problems.append("the alliances after the turn are not those its events made")
     problems += _conservation(world, before, after, events)
-    problems += _captures(world, before, after, events, allied)
-    problems += _air(world, before, events, allied)
+    held, wrong = _holders_in_play(world, before, events)
+    problems += wrong
+    problems += _captures(world, held, after, events, allied)
+    problems += _air(world, held, before, events, allied)
     problems += _supply(world, before, after)
     problems += _morale(world, before, after, events)
     problems += _the_rest(world, before, after, events, allied)
@@ -84,6 +88,21 @@ def _alliances_in_play(world: World, before: State, events: Sequence[Event]) -> 
         allied[who, others] = change.joined
         allied[others, who] = change.joined
     return allied
+
+
+def _holders_in_play(
+    world: World, before: State, events: Sequence[Event]
+) -> tuple[list[int], list[str]]:
+    """Who held each place once the turn's scripted events had fired (``L``), and the
+    control effects that name the wrong holder before them."""
+    held: list[int] = before.controller[0].tolist()
+    problems = []
+    for change in _of(events, ScriptedControl):
+        place = world.location_index(change.location)
+        if held[place] != world.faction_index(change.from_id):
+            problems.append(f"the scripted control of {change.location} names the wrong holder")
+        held[place] = world.faction_index(change.faction_id)
+    return held, problems
 
 
 def _conservation(world: World, before: State, after: State, events: Sequence[Event]) -> list[str]:
@@ -128,7 +147,7 @@ def _battle_won(battle: Battle) -> bool:
 
 
 def _captures(
-    world: World, before: State, after: State, events: Sequence[Event], allied: BoolArray
+    world: World, held: list[int], after: State, events: Sequence[Event], allied: BoolArray
 ) -> list[str]:
     problems = []
     captures = {e.location: e for e in _of(events, Capture)}
@@ -143,7 +162,7 @@ def _captures(
                 if allied[world.faction_index(a), world.faction_index(d)]:
                     problems.append(f"allies {a} and {d} fought at {battle.location}")
     for place, loc in world.lookup["locations"].items():
-        old, new = int(before.controller[0, loc]), int(after.controller[0, loc])
+        old, new = held[loc], int(after.controller[0, loc])
         capture = captures.get(place)
         if capture is None:
             if old != new:
@@ -176,7 +195,9 @@ def _captures(
     return problems
 
 
-def _air(world: World, before: State, events: Sequence[Event], allied: BoolArray) -> list[str]:
+def _air(
+    world: World, held: list[int], before: State, events: Sequence[Event], allied: BoolArray
+) -> list[str]:
     problems = []
     rate = before.sortie_rate[0].astype(np.int64).copy()
     for change in _of(events, ScriptedSorties):
@@ -196,7 +217,7 @@ def _air(world: World, before: State, events: Sequence[Event], allied: BoolArray
         ):
             problems.append(f"the strike on {strike.location} does not add up")
         base = int(world.air_base[a])
-        if base >= 0 and not allied[int(world.air_provider[a]), int(before.controller[0, base])]:
+        if base >= 0 and not allied[int(world.air_provider[a]), held[base]]:
             problems.append(f"{strike.air_support} flew from a base its side does not hold")
     rate *= world.turn_length_days  # the rates are per day
     for entry, count in flown.items():

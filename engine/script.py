@@ -7,10 +7,11 @@ them, so neither reads the scenario's models during a game.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from frontlines.engine.scenario.base import AllianceId, EventId
-from frontlines.engine.scenario.model import Effect, Scenario, Trigger
+from frontlines.engine.scenario.model import CHANCE_SLOTS, Effect, Scenario, Trigger
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,51 @@ class MoraleBelow:
 
 
 @dataclass(frozen=True)
+class StrengthAt:
+    """Holds while ``faction``'s strength at ``place`` is above ``level`` (``above``) or below
+    it (not ``above``)."""
+
+    faction: int
+    place: int
+    level: float
+    above: bool
+
+
+@dataclass(frozen=True)
+class Chance:
+    """Holds with probability ``p``: where the run's draw for (turn, ``slot``) is below ``p``.
+
+    ``slot`` is ``event index x CHANCE_SLOTS + k`` for the k-th chance part of the event's
+    trigger (depth first, in file order), so a draw depends only on the run's seed, the turn
+    and the event, never on the batch or on other events.
+    """
+
+    p: float
+    slot: int
+
+
+@dataclass(frozen=True)
 class Condition:
     """When a scripted event fires: every part given must hold.
 
-    ``turn`` is the one turn it may hold in (``None``: any), ``every`` the sub-conditions that
-    must all hold and ``either`` those of which one must (empty: no such part).
+    ``first`` and ``last`` bound the turns it may hold in (``None``: no bound), ``every`` the
+    sub-conditions that must all hold and ``either`` those of which one must (empty: no such
+    part).
     """
 
-    turn: int | None
+    first: int | None
+    last: int | None
     held: HeldBy | None
     morale_below: MoraleBelow | None
     every: tuple[Condition, ...]
     either: tuple[Condition, ...]
+    strength: StrengthAt | None = None
+    chance: Chance | None = None
+
+    @property
+    def turn(self) -> int | None:
+        """The one turn the condition may hold in, if it is bounded to one."""
+        return self.first if self.first is not None and self.first == self.last else None
 
 
 @dataclass(frozen=True)
@@ -92,7 +126,31 @@ class ChangeAlliance:
     join: bool
 
 
-CompiledEffect = PostMessage | ChangeSorties | ChangeForces | ChangeMorale | ChangeAlliance
+@dataclass(frozen=True)
+class ChangeControl:
+    """``place`` passes to ``faction``; forces there stay where they are."""
+
+    place: int
+    faction: int
+
+
+@dataclass(frozen=True)
+class ChangeQuality:
+    """``faction``'s combat quality becomes ``quality``."""
+
+    faction: int
+    quality: float
+
+
+CompiledEffect = (
+    PostMessage
+    | ChangeSorties
+    | ChangeForces
+    | ChangeMorale
+    | ChangeAlliance
+    | ChangeControl
+    | ChangeQuality
+)
 
 
 @dataclass(frozen=True)
@@ -116,16 +174,29 @@ def compile_script(scenario: Scenario) -> tuple[CompiledEvent, ...]:
     ('offensive-opens', 1, PostMessage(text='27 November 2024: ...'))
     """
     compiler = _Compiler(scenario)
-    return tuple(
-        CompiledEvent(
-            id=event.id,
-            condition=compiler.condition(event.when),
-            effects=tuple(compiler.effect(effect) for effect in event.effects),
-            once=event.once,
-            enabled=event.enabled,
+    compiled = []
+    for e, event in enumerate(scenario.events):
+        compiler.slots = iter(range(e * CHANCE_SLOTS, (e + 1) * CHANCE_SLOTS))
+        compiled.append(
+            CompiledEvent(
+                id=event.id,
+                condition=compiler.condition(event.when),
+                effects=tuple(compiler.effect(effect) for effect in event.effects),
+                once=event.once,
+                enabled=event.enabled,
+            )
         )
-        for event in scenario.events
-    )
+    return tuple(compiled)
+
+
+def turn_window(trigger: Trigger) -> tuple[int | None, int | None]:
+    """The first and last turn a trigger may hold in (``None``: no bound)."""
+    first = trigger.turn if trigger.turn is not None else trigger.from_turn
+    if first is None:
+        return None, None
+    if trigger.for_turns is not None:
+        return first, first + trigger.for_turns - 1
+    return first, first if trigger.turn is not None else None
 
 
 class _Compiler:
@@ -134,21 +205,35 @@ class _Compiler:
         self.faction = {f.id: i for i, f in enumerate(scenario.factions)}
         self.place = {loc.id: j for j, loc in enumerate(scenario.locations)}
         self.air = {a.id: i for i, a in enumerate(scenario.air_support)}
+        self.slots: Iterator[int] = iter(())
 
     def condition(self, trigger: Trigger) -> Condition:
-        held = morale = None
+        held = morale = strength = chance = None
+        first, last = turn_window(trigger)
+        if trigger.chance is not None:
+            chance = Chance(trigger.chance, next(self.slots))
         if trigger.controlled is not None:
             c = trigger.controlled
             held = HeldBy(self.place[c.location], self.faction[c.by], c.or_allies)
         if trigger.morale_below is not None:
             m = trigger.morale_below
             morale = MoraleBelow(self.faction[m.faction], m.below)
+        if trigger.strength is not None:
+            t = trigger.strength
+            above = t.above is not None
+            level = t.above if t.above is not None else t.below
+            strength = StrengthAt(
+                self.faction[t.faction], self.place[t.location], float(level or 0.0), above
+            )
         return Condition(
-            turn=trigger.turn,
+            first=first,
+            last=last,
             held=held,
             morale_below=morale,
             every=tuple(self.condition(sub) for sub in trigger.all or ()),
             either=tuple(self.condition(sub) for sub in trigger.any or ()),
+            strength=strength,
+            chance=chance,
         )
 
     def effect(self, effect: Effect) -> CompiledEffect:
@@ -166,4 +251,10 @@ class _Compiler:
             who = self.faction[change.join or change.leave or ""]
             others = tuple(self.faction[m] for m in alliance.members if self.faction[m] != who)
             return ChangeAlliance(alliance.id, alliance.name, who, others, change.join is not None)
+        if effect.control is not None:
+            c = effect.control
+            return ChangeControl(self.place[c.location], self.faction[c.faction])
+        if effect.faction_rules is not None:
+            r = effect.faction_rules
+            return ChangeQuality(self.faction[r.faction], float(r.quality or 0.0))
         return PostMessage(effect.message or "")

@@ -54,7 +54,9 @@ class State:
     transit_unsupplied: FloatArray  # B x F x T, strength on the road times its turns cut off
     supply_days: FloatArray  # B x F x L, days of travel from the nearest source (inf: none)
     offensive_day: IntArray  # B x F, day (from 0) of the faction's first attack; -1: none yet
+    quality: FloatArray  # B x F, combat power per strength point (scripted events change it)
     fired: BoolArray  # B x N events
+    held_turns: IntArray  # B x V, turn ends in a row each victory condition's places held
     winner: IntArray  # B
     done: BoolArray  # B
 
@@ -148,7 +150,9 @@ def initial_state(world: World, batch: int = 1) -> State:
         transit_unsupplied=np.zeros((batch, n_f, world.roads.n_slots)),
         supply_days=np.zeros((batch, n_f, n_l)),
         offensive_day=np.full((batch, n_f), NEVER, dtype=np.int64),
+        quality=tile(world.quality.astype(np.float64)),
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
+        held_turns=np.zeros((batch, len(world.scenario.victory)), dtype=np.int64),
         winner=np.full(batch, NO_WINNER, dtype=np.int64),
         done=np.zeros(batch, dtype=bool),
     )

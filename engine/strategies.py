@@ -10,12 +10,14 @@ Rule authors compose these in property tests::
 
 Every strategy takes keyword-only arguments, and those that build on others accept them as
 strategies, so a test can narrow any part (``fst.scenarios(name_strategy=st.just("A"))``).
-Generated scenarios reach every part of the rules: every trigger and effect of scripted
-events, alliances that events change, several air-support entries, reinforcements, control
-and points victories, varied ``rules:`` constants, and tiny amounts (1e-9 .. 1e-3) as well
-as round ones. :func:`big_scenarios` gives many factions and places (the rules' paths for
-large maps) at a higher cost. :func:`turns` and :func:`batched_turns` give a turn of legal
-play with what came of it. This is the only module of the engine that imports Hypothesis.
+Generated scenarios reach every part of the rules: every trigger (turn windows, chance,
+strength) and effect (control of a place, a faction's quality) of scripted events, alliances
+that events change, several air-support entries, reinforcements, control and points
+victories (held for some turns in a row), varied ``rules:`` constants, and tiny amounts
+(1e-9 .. 1e-3) as well as round ones. :func:`big_scenarios` gives many factions and places
+(the rules' paths for large maps) at a higher cost. :func:`turns` and :func:`batched_turns`
+give a turn of legal play with what came of it. This is the only module of the engine that
+imports Hypothesis.
 """
 
 from __future__ import annotations
@@ -252,11 +254,26 @@ def rules_data(draw: st.DrawFn, *, extreme: bool = False) -> dict[str, Any]:
 def _trigger(
     draw: st.DrawFn, factions: list[str], holders: dict[str, str], max_turns: int, depth: int = 0
 ) -> dict[str, Any]:
-    kinds = ["turn", "controlled", "morale_below"] + (["all", "any"] if depth < 2 else [])
+    kinds = ["turn", "from_turn", "chance", "controlled", "morale_below", "strength"]
+    kinds += ["all", "any"] if depth < 2 else []
     trigger: dict[str, Any] = {}
     for kind in draw(st.lists(_one_of(kinds), min_size=1, max_size=2, unique=True)):
-        if kind == "turn":
-            trigger["turn"] = draw(_between(1, max(1, min(max_turns, 4))) | _between(1, 99))
+        if kind in ("turn", "from_turn"):
+            if "turn" in trigger or "from_turn" in trigger:
+                continue  # (one start only; the other kinds keep the trigger non-empty)
+            trigger[kind] = draw(_between(1, max(1, min(max_turns, 4))) | _between(1, 99))
+            if draw(_BOOLEANS):
+                trigger["for_turns"] = draw(_between(1, 3) | _between(1, 99))
+        elif kind == "chance":
+            trigger["chance"] = draw(_either((0.0, 0.1, 0.5, 0.9, 1.0), 0.0, 1.0))
+        elif kind == "strength":
+            level = draw(_either((0.0, 1.0, 5.0, 20.0), 0.0, 50.0))
+            side = "below" if level > 0 and draw(_BOOLEANS) else "above"
+            trigger["strength"] = {
+                "faction": draw(_one_of(factions)),
+                "location": draw(_one_of(sorted(holders))),
+                side: level,
+            }
         elif kind == "controlled":  # often by the first holder, so that it holds at first
             location = draw(_one_of(sorted(holders)))
             first = draw(_BOOLEANS)
@@ -285,10 +302,18 @@ def _effect(
     strength: st.SearchStrategy[float],
     name: st.SearchStrategy[str],
 ) -> dict[str, Any]:
-    kinds = ["message", "forces", "morale"] + (["sorties"] if air else [])
+    kinds = ["message", "forces", "morale", "control", "faction_rules"]
+    kinds += ["sorties"] if air else []
     kind = draw(_one_of(kinds + (["alliance"] * 2 if alliances else [])))
     if kind == "message":
         return {"message": draw(name)}
+    if kind == "control":
+        return {
+            "control": {"location": draw(_one_of(locations)), "faction": draw(_one_of(factions))}
+        }
+    if kind == "faction_rules":
+        quality = draw(_either((0.1, 0.5, 1.0, 1.5, 3.0), 0.01, 3.0))
+        return {"faction_rules": {"faction": draw(_one_of(factions)), "quality": quality}}
     if kind == "forces":
         sign = draw(_one_of((1.0, -1.0)))
         return {
@@ -341,6 +366,8 @@ def _victory(
         condition["by_turn"] = draw(_between(1, max_turns))
     elif timing == "at_end":
         condition["at_end"] = True
+    if draw(_BOOLEANS):
+        condition["hold_turns"] = draw(_between(1, min(3, condition.get("by_turn", max_turns))))
     return condition
 
 

@@ -48,7 +48,7 @@ def resolve_turn(
     (1, 2, '27 November 2024: opposition factions led by HTS open ...')
     """
     run_seeds = np.asarray(seeds, dtype=np.uint64).reshape(state.batch)
-    s, fired = run_scripted_events(world, state)
+    s, fired = run_scripted_events(world, state, run_seeds)
     # Who is hostile to whom where stays the same from air strikes to the end of combat.
     hostile = hostile_here(s)
     s, air = resolve_air(world, s, orders, run_seeds, hostile=hostile, record=record)

@@ -105,7 +105,9 @@ class VictoryProgress:
     points_held: float  # value the side holds now
     turns_left: int  # turns left in which it may still be met (0: no longer)
     at_end: bool  # met only after the last turn
-    met: bool  # holds now (and the turn allows it)
+    met: bool  # holds now, for as many turn ends as it needs (and the turn allows it)
+    hold_turns: int = 1  # turn ends in a row its places and points must hold
+    turns_held: int = 0  # turn ends in a row they have held so far
 
 
 @dataclass(frozen=True)
@@ -269,6 +271,8 @@ def _progress(world: World, one: State) -> tuple[VictoryProgress, ...]:
                 turns_left=max(0, last - one.turn),
                 at_end=bool(goals.at_end[v]),
                 met=bool(condition_met(world, one, v)[0]),
+                hold_turns=int(goals.hold_turns[v]),
+                turns_held=int(one.held_turns[0, v]),
             )
         )
     return tuple(progress)

@@ -34,6 +34,7 @@ class Objectives:
     points: FloatArray  # V: the value its side must hold, NaN where the condition sets none
     by_turn: IntArray  # V: the last turn it may be met, -1 for any
     at_end: BoolArray  # V: whether it is met only after the last turn
+    hold_turns: IntArray  # V: turn ends in a row its places and points must be held
     needed: BoolArray  # L: the places some condition needs held
 
 
@@ -56,6 +57,7 @@ def compile_objectives(
             np.array([-1 if c.by_turn is None else c.by_turn for c in victory], dtype=np.int64)
         ),
         at_end=_frozen(np.array([c.at_end for c in victory], dtype=bool)),
+        hold_turns=_frozen(np.array([c.hold_turns for c in victory], dtype=np.int64)),
         needed=_frozen(np.any(places, axis=0)),
     )
 

@@ -226,7 +226,7 @@ def heuristic_orders(
     hostile = ~held
 
     morale = morale_factor(state.morale, state.collapsed, rules)
-    unit = world.quality[np.newaxis, :, np.newaxis] * morale[:, :, np.newaxis]
+    unit = state.quality[:, :, np.newaxis] * morale[:, :, np.newaxis]
     unit = unit * supply_factor(
         state.unsupplied, state.supply_days, rules, world.turn_length_days
     )  # B x F x L power per strength

@@ -96,7 +96,7 @@ def evaluate(world: World, state: State, faction: int) -> FloatArray:
     side = state.allied[:, faction, :]  # B x F
     holds = side[batch[:, np.newaxis], state.controller]  # B x L
     value_share = (holds * world.value).sum(axis=1) / max(float(world.value.sum()), 1.0)
-    strength = state.forces.sum(axis=2) * world.quality  # B x F
+    strength = state.forces.sum(axis=2) * state.quality  # B x F
     strength_share = (strength * side).sum(axis=1) / np.maximum(strength.sum(axis=1), 1e-9)
     objectives = world.objectives
     progress = np.zeros(state.batch)

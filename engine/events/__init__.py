@@ -19,9 +19,11 @@ from frontlines.engine.events.reinforcement import ReinforcementReport, reinforc
 from frontlines.engine.events.scripted import (
     Message,
     ScriptedAlliance,
+    ScriptedControl,
     ScriptedEffect,
     ScriptedForces,
     ScriptedMorale,
+    ScriptedQuality,
     ScriptedSorties,
     scripted_events,
 )
@@ -84,8 +86,10 @@ __all__ = [
     "ReinforcementReport",
     "Retreat",
     "ScriptedAlliance",
+    "ScriptedControl",
     "ScriptedForces",
     "ScriptedMorale",
+    "ScriptedQuality",
     "ScriptedSorties",
     "StrikeFlown",
     "TurnRecord",

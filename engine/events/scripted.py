@@ -8,8 +8,10 @@ from frontlines.engine.rules.scripted import Fired
 from frontlines.engine.scenario.base import AirSupportId, AllianceId, EventId, FactionId, LocationId
 from frontlines.engine.script import (
     ChangeAlliance,
+    ChangeControl,
     ChangeForces,
     ChangeMorale,
+    ChangeQuality,
     ChangeSorties,
     PostMessage,
 )
@@ -97,7 +99,52 @@ class ScriptedAlliance:
         return f"{self.faction} {'joins' if self.joined else 'leaves'} {self.name}."
 
 
-ScriptedEffect = Message | ScriptedForces | ScriptedMorale | ScriptedSorties | ScriptedAlliance
+@dataclass(frozen=True)
+class ScriptedControl:
+    """A scripted event handed a place to a faction (``from_id``: who held it just before;
+    the same faction if it already did). Forces there stayed where they were."""
+
+    turn: int
+    event: EventId
+    location: LocationId
+    place: str
+    from_id: FactionId
+    from_name: str
+    faction_id: FactionId
+    faction: str
+
+    def describe(self) -> str:
+        """The change of holder as one line of the news log."""
+        if self.from_id == self.faction_id:
+            return f"{self.place} stays in the hands of {self.faction}."
+        return f"{self.place} passes from {self.from_name} to {self.faction}."
+
+
+@dataclass(frozen=True)
+class ScriptedQuality:
+    """A scripted event set a faction's combat quality (power per strength point)."""
+
+    turn: int
+    event: EventId
+    faction_id: FactionId
+    faction: str
+    before: float
+    after: float
+
+    def describe(self) -> str:
+        """The change of quality as one line of the news log."""
+        return f"{self.faction}: combat quality {self.before:.2f}, now {self.after:.2f}."
+
+
+ScriptedEffect = (
+    Message
+    | ScriptedForces
+    | ScriptedMorale
+    | ScriptedSorties
+    | ScriptedAlliance
+    | ScriptedControl
+    | ScriptedQuality
+)
 
 
 def scripted_events(world: World, fired: Fired, run: int, turn: int) -> list[ScriptedEffect]:
@@ -144,4 +191,21 @@ def _effects(world: World, fired: Fired, e: int, run: int, turn: int) -> list[Sc
                         turn, event.id, effect.alliance, effect.name, fid[f], fname[f], effect.join
                     )
                 )
+            case ChangeControl(place=loc, faction=f):
+                old = int(fired.applied[(e, k)][run])
+                out.append(
+                    ScriptedControl(
+                        turn,
+                        event.id,
+                        world.location_ids[loc],
+                        world.location_names[loc],
+                        fid[old],
+                        fname[old],
+                        fid[f],
+                        fname[f],
+                    )
+                )
+            case ChangeQuality(faction=f, quality=quality):
+                before = float(fired.applied[(e, k)][run])
+                out.append(ScriptedQuality(turn, event.id, fid[f], fname[f], before, quality))
     return out

@@ -149,7 +149,7 @@ def combat(
         battle[p] = True
         # Each faction's power per strength point: quality, morale and supply.
         m = [
-            float(world.quality[f])
+            float(state.quality[0, f])
             * morale_factor(rules, float(state.morale[0, f]), bool(state.collapsed[0, f]))
             * supply_factor(
                 rules, int(state.unsupplied[0, f, p]), float(state.supply_days[0, f, p]), days
@@ -226,7 +226,7 @@ def combat(
         by_faction[p] = {
             "strength": x[:, p].copy(),
             "losses": losses,
-            "quality": world.quality.copy(),
+            "quality": state.quality[0].copy(),
             "morale": np.array(
                 [
                     morale_factor(rules, float(state.morale[0, f]), bool(state.collapsed[0, f]))

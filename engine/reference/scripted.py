@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray
 from frontlines.engine.reference.common import ally, holder, one_game
-from frontlines.engine.scenario.model import Effect, Trigger
+from frontlines.engine.rules.noise import Stream, uniform
+from frontlines.engine.scenario.model import CHANCE_SLOTS, Effect, Trigger
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -16,17 +18,34 @@ from frontlines.engine.world import World
 @dataclass(frozen=True)
 class ScriptedOutcome:
     """Which events fired (``N``), and the change each sorties or forces effect of a fired
-    event made (after the floor at zero), by (event, effect) index."""
+    event made (after the floor at zero), by (event, effect) index; for a control effect,
+    the place's holder just before it, for a change of quality the quality before it."""
 
     fired: BoolArray
     applied: dict[tuple[int, int], float]
 
 
-def trigger_holds(world: World, state: State, trigger: Trigger, turn: int) -> bool:
-    """Whether every part the trigger gives holds, for the turn ``turn`` about to be played."""
+def event_draws(seed: int, turn: int, event: int) -> Iterator[float]:
+    """The draws of event ``event``'s chance parts in turn ``turn``, in their order."""
+    stop = (event + 1) * CHANCE_SLOTS
+    drawn = uniform(np.array([seed], dtype=np.uint64), turn, Stream.EVENTS, (stop,))[0]
+    return iter(drawn[event * CHANCE_SLOTS :].tolist())
+
+
+def trigger_holds(
+    world: World, state: State, trigger: Trigger, turn: int, draws: Iterator[float]
+) -> bool:
+    """Whether every part the trigger gives holds, for the turn ``turn`` about to be played.
+    ``draws`` gives the event's chance draws: one is taken for every chance part, the
+    trigger's own before those of ``all`` and then ``any``, whatever the other parts say."""
     parts: list[bool] = []
-    if trigger.turn is not None:
-        parts.append(turn == trigger.turn)
+    if trigger.chance is not None:
+        parts.append(next(draws) < trigger.chance)
+    start = trigger.turn if trigger.turn is not None else trigger.from_turn
+    if start is not None:
+        parts.append(turn == start if trigger.turn is not None else turn >= start)
+        if trigger.for_turns is not None:
+            parts.append(start <= turn < start + trigger.for_turns)
     if trigger.controlled is not None:
         c = trigger.controlled
         by = world.faction_ids.index(c.by)
@@ -35,16 +54,22 @@ def trigger_holds(world: World, state: State, trigger: Trigger, turn: int) -> bo
     if trigger.morale_below is not None:
         m = trigger.morale_below
         parts.append(float(state.morale[0, world.faction_ids.index(m.faction)]) < m.below)
-    if trigger.all is not None:
-        parts.append(all(trigger_holds(world, state, sub, turn) for sub in trigger.all))
+    if trigger.strength is not None:
+        t = trigger.strength
+        f, place = world.faction_ids.index(t.faction), world.location_ids.index(t.location)
+        there = float(state.forces[0, f, place])
+        parts.append(there > t.above if t.above is not None else there < (t.below or 0.0))
+    if trigger.all is not None:  # (every sub-trigger is looked at: each takes its draws)
+        parts.append(all([trigger_holds(world, state, sub, turn, draws) for sub in trigger.all]))
     if trigger.any is not None:
-        parts.append(any(trigger_holds(world, state, sub, turn) for sub in trigger.any))
+        parts.append(any([trigger_holds(world, state, sub, turn, draws) for sub in trigger.any]))
     return all(parts)
 
 
-def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]:
+def scripted_events(world: World, state: State, seed: int) -> tuple[State, ScriptedOutcome]:
     """Fire every enabled event whose trigger holds (once-only events only the first time)
-    and apply its effects in order; morale is kept within 0..1 at the end."""
+    and apply its effects in order; morale is kept within 0..1 at the end. ``seed`` is the
+    game's, for chance."""
     one_game(state)
     turn = state.turn + 1
     events = world.scenario.events
@@ -54,15 +79,28 @@ def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]
     morale = state.morale[0].copy()
     rate = state.sortie_rate[0].copy()
     allied = state.allied[0].copy()
+    controller = state.controller[0].copy()
+    quality = state.quality[0].copy()
     for e, event in enumerate(events):
         if bool(state.done[0]) or not event.enabled:
             continue
         if event.once and bool(state.fired[0, e]):
             continue
-        if not trigger_holds(world, state, event.when, turn):  # the start-of-turn state
+        draws = event_draws(seed, turn, e)
+        if not trigger_holds(world, state, event.when, turn, draws):  # the start-of-turn state
             continue
         fired[e] = True
         for k, effect in enumerate(event.effects):
+            if effect.control is not None:
+                place = world.location_ids.index(effect.control.location)
+                applied[(e, k)] = float(controller[place])
+                controller[place] = world.faction_ids.index(effect.control.faction)
+                continue
+            if effect.faction_rules is not None and effect.faction_rules.quality is not None:
+                f = world.faction_ids.index(effect.faction_rules.faction)
+                applied[(e, k)] = float(quality[f])
+                quality[f] = effect.faction_rules.quality
+                continue
             change = _apply(world, effect, forces, morale, rate, allied)
             if change is not None:
                 applied[(e, k)] = change
@@ -71,6 +109,8 @@ def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]
         morale=np.clip(morale, 0.0, 1.0)[np.newaxis],
         sortie_rate=rate[np.newaxis],
         allied=allied[np.newaxis],
+        controller=controller[np.newaxis],
+        quality=quality[np.newaxis],
         fired=(state.fired[0] | fired)[np.newaxis],
     )
     return new, ScriptedOutcome(fired, applied)

@@ -47,7 +47,7 @@ def reference_turn(
     """Play one turn of one game (B = 1) with the given orders (a list of orders, or arrays
     of which game 0 is read, validated or not) and the game's seed."""
     plain = plain_orders(world, orders)
-    s, scripted = scripted_events(world, state)
+    s, scripted = scripted_events(world, state, seed)
     s, flown = air(world, s, plain, seed)
     s, moved = movement(world, s, plain)
     s, battles = combat(world, s, flown.support_power, moved.attacked, seed)

@@ -1,4 +1,6 @@
-"""Phase 9, plainly: the first victory condition met ends the game; the last turn a draw."""
+"""Phase 9, plainly: the first victory condition met ends the game; the last turn a draw.
+A condition is met in time once its places and points have held at ``hold_turns`` turn ends
+in a row."""
 
 from __future__ import annotations
 
@@ -23,12 +25,22 @@ class VictoryOutcome:
 def condition_holds(
     world: World, state: State, v: VictoryCondition, close: list[str] | None = None
 ) -> bool:
-    """Whether every part condition ``v`` gives holds after ``state.turn`` turns."""
-    turn = state.turn
+    """Whether every part condition ``v`` gives holds after ``state.turn`` turns (its turn
+    limits too; not how many turn ends in a row its places have been held)."""
+    return in_time(world, v, state.turn) and places_held(world, state, v, close)
+
+
+def in_time(world: World, v: VictoryCondition, turn: int) -> bool:
+    """Whether condition ``v`` may be met after ``turn`` turns."""
     if v.at_end and turn < world.scenario.max_turns:
         return False
-    if v.by_turn is not None and turn > v.by_turn:
-        return False
+    return v.by_turn is None or turn <= v.by_turn
+
+
+def places_held(
+    world: World, state: State, v: VictoryCondition, close: list[str] | None = None
+) -> bool:
+    """Whether the side of condition ``v`` holds its places and points now."""
     side = world.faction_ids.index(v.faction)
     for location in v.control:
         if not ally(state, side, holder(state, world.location_ids.index(location))):
@@ -56,14 +68,17 @@ def victory(world: World, state: State) -> tuple[State, VictoryOutcome]:
         return state, VictoryOutcome(None, ())
     close: list[str] = []
     winner, met = NO_WINNER, None
+    counts = state.held_turns[0].copy()
     for index, condition in enumerate(world.scenario.victory):
-        if condition_holds(world, state, condition, close):
+        counts[index] = counts[index] + 1 if places_held(world, state, condition, close) else 0
+        may_win = met is None and in_time(world, condition, state.turn)
+        if may_win and counts[index] >= condition.hold_turns:
             winner, met = world.faction_ids.index(condition.faction), index
-            break
     if winner == NO_WINNER and state.turn >= world.scenario.max_turns:
         winner = DRAW
     new = state.evolve(
         winner=np.array([winner], dtype=np.int64),
         done=np.array([winner != NO_WINNER]),
+        held_turns=counts[np.newaxis],
     )
     return new, VictoryOutcome(met, tuple(close))

@@ -4,7 +4,7 @@ Phases run in this order (see :func:`frontlines.engine.turn.resolve_turn`): scri
 movement, ground combat, capture and retreat, supply, morale, reinforcement, victory.
 """
 
-RULES_VERSION = 3
+RULES_VERSION = 4
 """Which rules this engine plays. Raise it with any change of the rules that changes what a
 game gives (the golden games' digests): saves record it, and a save made under other rules
 is refused, naming both versions, unless it still replays the same. ``make repin`` refuses
@@ -17,4 +17,9 @@ but the digests of whole games differ.
 Rules 3 take rates per day and scale them with ``turn_length_days`` (attrition compounded
 over a turn's days, morale recovery, sorties, supply decay), and make surprise the
 scenario's: each faction's level (Dupuy's none, minor, substantial, complete) wears off over
-the days after its first attack, and a pause no longer restores it."""
+the days after its first attack, and a pause no longer restores it.
+
+Rules 4 grow the scripted events (turn windows, chance, strength at a place, handing a place
+over, a faction's quality) and let a victory need its places held for turns in a row. The
+State gains ``quality`` (``B x F``) and ``held_turns`` (``B x V``): games of older scenarios
+play exactly as before, but their State digests differ."""

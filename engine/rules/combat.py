@@ -213,7 +213,7 @@ def resolve_combat(
         world.turn_length_days,
     )
     morale_at = morale[runs]
-    per_faction = world.quality * morale_at * supply
+    per_faction = state.quality[runs] * morale_at * supply
     surprise_f = np.where(attacked, surprise_multiplier(world, state.offensive_day, turn), 1.0)
     surprised = surprise_f[runs]  # n x F
     front = world.surprise_front
@@ -294,7 +294,7 @@ def resolve_combat(
             "defender_loss": d_loss,
         }
         factors = {
-            "quality": np.repeat(world.quality[np.newaxis], runs.size, axis=0),
+            "quality": state.quality[runs],
             "morale": morale_at,
             "supply": supply,
         }

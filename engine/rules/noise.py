@@ -27,6 +27,7 @@ class Stream(IntEnum):
     AIR = 1
     COMBAT = 2
     COMMANDERS = 3  # forecasts: how bold each run's computer commanders are this turn
+    EVENTS = 4  # scripted events: a draw per (turn, chance slot) for triggers with a chance
 
 
 def _mix(x: Any) -> Any:

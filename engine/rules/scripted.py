@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from frontlines.engine.arrays import BoolArray, FloatArray
+from frontlines.engine.rules.noise import Stream, uniform_at
 from frontlines.engine.script import (
     ChangeAlliance,
+    ChangeControl,
     ChangeForces,
     ChangeMorale,
+    ChangeQuality,
     ChangeSorties,
     CompiledEffect,
     Condition,
@@ -24,17 +28,36 @@ from frontlines.engine.world import World
 class Fired:
     """Which runs each scripted event fired in this turn (``mask``, ``B x N``), and what its
     effects on strength and sorties changed: ``applied[(e, k)]`` is the change effect k of
-    event e made in each run (``B``; zero where it did not fire), after the floor at zero."""
+    event e made in each run (``B``; zero where it did not fire), after the floor at zero.
+    For a control effect it is the place's holder just before the effect (as a float), for
+    a change of quality the faction's quality just before it."""
 
     mask: BoolArray  # B x N
     applied: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
 
 
-def condition_holds(state: State, condition: Condition, turn: int) -> BoolArray:
-    """Where ``condition`` holds, ``B`` booleans, for the turn about to be played."""
-    if condition.turn is not None and turn != condition.turn:
+def chance_draws(seeds: npt.NDArray[np.uint64], turn: int, slot: int) -> FloatArray:
+    """Each run's uniform draw for chance slot ``slot`` in turn ``turn`` (``B``): a function
+    of the run's seed, the turn and the slot only."""
+    runs = np.arange(len(seeds), dtype=np.intp)
+    inner = np.full(len(seeds), slot, dtype=np.intp)
+    drawn: FloatArray = uniform_at(seeds, turn, Stream.EVENTS, (1, slot + 1), runs, inner)[0]
+    return drawn
+
+
+def condition_holds(
+    state: State, condition: Condition, turn: int, seeds: npt.NDArray[np.uint64]
+) -> BoolArray:
+    """Where ``condition`` holds, ``B`` booleans, for the turn about to be played (``seeds``:
+    one per run, for chance)."""
+    if (condition.first is not None and turn < condition.first) or (
+        condition.last is not None and turn > condition.last
+    ):
         return np.zeros(state.batch, dtype=bool)  # whatever else it asks
     parts: list[BoolArray] = []  # every one must hold
+    if condition.chance is not None:
+        c = condition.chance
+        parts.append(chance_draws(seeds, turn, c.slot) < c.p)
     if condition.held is not None:
         h = condition.held
         holder = state.controller[:, h.place]
@@ -45,11 +68,15 @@ def condition_holds(state: State, condition: Condition, turn: int) -> BoolArray:
     if condition.morale_below is not None:
         m = condition.morale_below
         parts.append(state.morale[:, m.faction] < m.below)
-    parts += [condition_holds(state, sub, turn) for sub in condition.every]
+    if condition.strength is not None:
+        t = condition.strength
+        there = state.forces[:, t.faction, t.place]
+        parts.append(there > t.level if t.above else there < t.level)
+    parts += [condition_holds(state, sub, turn, seeds) for sub in condition.every]
     if condition.either:
         either = np.zeros(state.batch, dtype=bool)
         for sub in condition.either:
-            either |= condition_holds(state, sub, turn)
+            either |= condition_holds(state, sub, turn, seeds)
         parts.append(either)
     if not parts:
         return np.ones(state.batch, dtype=bool)
@@ -59,13 +86,16 @@ def condition_holds(state: State, condition: Condition, turn: int) -> BoolArray:
     return holds
 
 
-def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
-    """Fire every enabled event whose trigger holds, and apply its effects."""
+def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tuple[State, Fired]:
+    """Fire every enabled event whose trigger holds, and apply its effects (``seeds``: one
+    per run, for triggers with a chance)."""
     turn = state.turn + 1
+    run_seeds = np.asarray(seeds, dtype=np.uint64).reshape(state.batch)
     events = world.script
     fired = np.zeros((state.batch, len(events)), dtype=bool)
     applied: dict[tuple[int, int], FloatArray] = {}
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
+    controller, quality = state.controller, state.quality
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
     may_fire = live[:, np.newaxis] & ~state.fired  # B x N, for events that fire only once
@@ -74,7 +104,7 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         if not event.enabled or (event.once and spent[e]):
             continue
         mask = (may_fire[:, e] if event.once else live) & condition_holds(
-            state, event.condition, turn
+            state, event.condition, turn, run_seeds
         )
         if not np.count_nonzero(mask):
             continue
@@ -84,9 +114,10 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
                 continue
             if not copied:
                 forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
-                allied = allied.copy()
+                allied, controller, quality = allied.copy(), controller.copy(), quality.copy()
                 copied = True
-            change = _apply(effect, mask, forces, morale, rate, allied)
+            arrays = _Arrays(forces, morale, rate, allied, controller, quality)
+            change = _apply(effect, mask, arrays)
             if change is not None:
                 applied[(e, k)] = change
     new = state.evolve(
@@ -94,21 +125,30 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         morale=morale.clip(0.0, 1.0),
         sortie_rate=rate,
         allied=allied,
+        controller=controller,
+        quality=quality,
         fired=state.fired | fired,
     )
     return new, Fired(fired, applied)
 
 
-def _apply(
-    effect: CompiledEffect,
-    mask: BoolArray,
-    forces: np.ndarray,
-    morale: np.ndarray,
-    rate: np.ndarray,
-    allied: np.ndarray,
-) -> FloatArray | None:
+@dataclass(frozen=True)
+class _Arrays:
+    """The arrays scripted effects change, copies that may be written to."""
+
+    forces: np.ndarray
+    morale: np.ndarray
+    rate: np.ndarray
+    allied: np.ndarray
+    controller: np.ndarray
+    quality: np.ndarray
+
+
+def _apply(effect: CompiledEffect, mask: BoolArray, arrays: _Arrays) -> FloatArray | None:
     """Apply one effect where ``mask`` is set; returns the change it made to sorties or
-    strength in each run (``B``), or ``None`` for other effects."""
+    strength in each run (``B``), what it replaced (control and quality effects: the holder
+    or the quality before), or ``None`` for other effects."""
+    forces, morale, rate, allied = arrays.forces, arrays.morale, arrays.rate, arrays.allied
     match effect:
         case ChangeSorties(air=a):
             before = rate[:, a].astype(np.float64)
@@ -131,6 +171,14 @@ def _apply(
             one = np.array([who], dtype=np.int64)
             allied[np.ix_(runs, one, others)] = effect.join
             allied[np.ix_(runs, others, one)] = effect.join
+        case ChangeControl(place=loc, faction=f):
+            before_holder: FloatArray = arrays.controller[:, loc].astype(np.float64)
+            arrays.controller[mask, loc] = f
+            return before_holder
+        case ChangeQuality(faction=f, quality=q):
+            before_quality: FloatArray = arrays.quality[:, f].copy()
+            arrays.quality[mask, f] = q
+            return before_quality
         case PostMessage():
             pass
     return None

@@ -1,5 +1,6 @@
 """Phase 9: victory. The first condition met ends the game; at the last turn a game with no
-winner ends in a draw."""
+winner ends in a draw. A condition with ``hold_turns`` N is met once its places and points
+have held at N turn ends in a row (``State.held_turns`` counts them)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,20 @@ def _in_time(world: World, turn: int, index: int) -> bool:
 
 
 def condition_met(world: World, state: State, index: int) -> BoolArray:
-    """Where victory condition ``index`` holds now (``B`` booleans)."""
+    """Where victory condition ``index`` is met now (``B`` booleans): in time, and held for
+    its turn ends in a row (``state.held_turns`` already counts this turn end)."""
     if not _in_time(world, state.turn, index):
         return np.zeros(state.batch, dtype=bool)
+    need = int(world.objectives.hold_turns[index])
+    if need > 1:
+        met: BoolArray = state.held_turns[:, index] >= need
+        return met
+    return condition_holds(world, state, index)
+
+
+def condition_holds(world: World, state: State, index: int) -> BoolArray:
+    """Where the places and points of victory condition ``index`` are held now, whatever
+    its turn limits (``B`` booleans)."""
     goals = world.objectives
     winner = int(goals.faction[index])
     parts: list[BoolArray] = []  # every one must hold
@@ -44,16 +56,24 @@ def condition_met(world: World, state: State, index: int) -> BoolArray:
 
 
 def resolve_victory(world: World, state: State) -> State:
-    """Decide the games that end this turn."""
+    """Count the turn ends each condition has held, and decide the games that end this turn."""
     if np.count_nonzero(state.done) == state.batch:  # every game is already decided
         return state
     winner = state.winner.copy()
     open_ = ~state.done
-    for index, faction in enumerate(world.objectives.faction):
-        met = open_ & (winner == NO_WINNER) & condition_met(world, state, index)
+    goals = world.objectives
+    held_turns = state.held_turns.copy()
+    for index, faction in enumerate(goals.faction):
+        holds = condition_holds(world, state, index)
+        held_turns[:, index] = np.where(
+            open_, np.where(holds, held_turns[:, index] + 1, 0), held_turns[:, index]
+        )
+        if not _in_time(world, state.turn, index):
+            continue
+        met = open_ & (winner == NO_WINNER) & (held_turns[:, index] >= goals.hold_turns[index])
         if np.count_nonzero(met):
             winner[met] = faction
     if state.turn >= world.max_turns:
         winner = np.where(open_ & (winner == NO_WINNER), DRAW, winner)
     done = state.done | (winner != NO_WINNER)
-    return state.evolve(winner=winner, done=done)
+    return state.evolve(winner=winner, done=done, held_turns=held_turns)

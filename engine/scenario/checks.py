@@ -23,7 +23,14 @@ from frontlines.engine.scenario.diagnostics import (
     SuggestionBudget,
     suggest,
 )
-from frontlines.engine.scenario.model import LIST_SECTIONS, Effect, Scenario, Trigger
+from frontlines.engine.scenario.model import (
+    CHANCE_SLOTS,
+    LIST_SECTIONS,
+    Effect,
+    Scenario,
+    Trigger,
+    chance_parts,
+)
 
 _NOUNS = {
     "factions": "faction",
@@ -368,16 +375,36 @@ class _Checker:
     def _events(self) -> Iterator[Problem]:
         for i, event in enumerate(self.s.events):
             yield from self._trigger(event.when, ("events", i, "when"))
+            chances = len(chance_parts(event.when))
+            if chances > CHANCE_SLOTS:
+                yield Problem(
+                    ("events", i, "when"),
+                    f"the trigger has {chances} 'chance' parts; an event may have at most "
+                    f"{CHANCE_SLOTS}: split it into several events",
+                )
             for j, effect in enumerate(event.effects):
                 yield from self._effect(effect, ("events", i, "effects", j))
 
     def _trigger(self, trigger: Trigger, path: DataPath) -> Iterator[Problem]:
-        if trigger.turn is not None and trigger.turn > self.s.max_turns:
-            yield self._warn(
-                (*path, "turn"),
-                f"turn {trigger.turn} comes after the last turn ({self.s.max_turns}); "
-                "this condition never holds",
-            )
+        for key in ("turn", "from_turn"):
+            start = getattr(trigger, key)
+            if start is not None and start > self.s.max_turns:
+                yield self._warn(
+                    (*path, key),
+                    f"{key} {start} comes after the last turn ({self.s.max_turns}); "
+                    "this condition never holds",
+                )
+        if trigger.chance == 0:
+            yield self._warn((*path, "chance"), "chance 0: this condition never holds")
+        if trigger.strength is not None:
+            t = trigger.strength
+            yield from self._ref(t.faction, "factions", (*path, "strength", "faction"))
+            yield from self._ref(t.location, "locations", (*path, "strength", "location"))
+            if t.below == 0:
+                yield self._warn(
+                    (*path, "strength", "below"),
+                    "strength is never below 0: this condition never holds",
+                )
         if trigger.controlled is not None:
             c = trigger.controlled
             yield from self._ref(c.location, "locations", (*path, "controlled", "location"))
@@ -405,6 +432,14 @@ class _Checker:
             yield from self._ref(f.location, "locations", (*path, "forces", "location"))
         if effect.morale is not None:
             yield from self._ref(effect.morale.faction, "factions", (*path, "morale", "faction"))
+        if effect.control is not None:
+            c = effect.control
+            yield from self._ref(c.location, "locations", (*path, "control", "location"))
+            yield from self._ref(c.faction, "factions", (*path, "control", "faction"))
+        if effect.faction_rules is not None:
+            yield from self._ref(
+                effect.faction_rules.faction, "factions", (*path, "faction_rules", "faction")
+            )
         if effect.alliance is not None:
             a = effect.alliance
             yield from self._ref(a.alliance, "alliances", (*path, "alliance", "alliance"))
@@ -443,6 +478,14 @@ class _Checker:
                 yield self._warn(
                     ("victory", i, "by_turn"),
                     f"by_turn {v.by_turn} comes after the last turn ({self.s.max_turns})",
+                )
+            last = min(v.by_turn or self.s.max_turns, self.s.max_turns)
+            if v.hold_turns > last:
+                yield Problem(
+                    ("victory", i, "hold_turns"),
+                    f"needs {v.hold_turns} turn ends in a row, but only {last} come "
+                    f"{'by its by_turn' if v.by_turn is not None else 'in the game'}: "
+                    "nobody can meet it",
                 )
             if v.points is not None and not self.partial:
                 total = sum(loc.value for loc in self.s.locations)

@@ -233,24 +233,90 @@ class MoraleCondition(Spec):
     below: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 
 
+class StrengthCondition(Spec):
+    """True while a faction's strength at a location (at the start of the turn, not counting
+    forces on the road) is above or below a level; give exactly one of ``above`` and
+    ``below``."""
+
+    faction: FactionId
+    location: LocationId
+    above: Strength | None = Field(None, description="Holds while the strength is more than this.")
+    below: Strength | None = Field(None, description="Holds while the strength is less than this.")
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        if (self.above is None) == (self.below is None):
+            raise ValueError("give exactly one of 'above' and 'below'")
+        return self
+
+
+Chance = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+TRIGGER_PARTS = (
+    "turn",
+    "from_turn",
+    "chance",
+    "controlled",
+    "morale_below",
+    "strength",
+    "all",
+    "any",
+)
+"""The fields of a trigger that are conditions (``for_turns`` only bounds a turn window)."""
+
+
 class Trigger(Spec):
     """When an event fires: every condition given must hold (use ``any`` for either-or)."""
 
     turn: Turn | None = Field(None, description="At the start of this turn.")
+    from_turn: Turn | None = Field(
+        None, description="At the start of this turn and every later one."
+    )
+    for_turns: Turn | None = Field(
+        None,
+        description="With 'turn' or 'from_turn': holds only in this many turns from that turn "
+        "on (turn: 3, for_turns: 2 holds in turns 3 and 4).",
+    )
+    chance: Chance | None = Field(
+        None,
+        description="Holds with this probability each turn, drawn afresh every turn from the "
+        "run's seed (the same seed gives the same draws).",
+    )
     controlled: ControlCondition | None = None
     morale_below: MoraleCondition | None = None
+    strength: StrengthCondition | None = None
     all: Annotated[list[Trigger], Field(min_length=1)] | None = None
     any: Annotated[list[Trigger], Field(min_length=1)] | None = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
-        if all(
-            v is None for v in (self.turn, self.controlled, self.morale_below, self.all, self.any)
-        ):
+        if all(getattr(self, part) is None for part in TRIGGER_PARTS):
             raise ValueError(
-                "a trigger needs at least one of turn, controlled, morale_below, all, any"
+                "a trigger needs at least one of turn, from_turn, chance, controlled, "
+                "morale_below, strength, all, any"
+            )
+        if self.turn is not None and self.from_turn is not None:
+            raise ValueError(
+                "give 'turn' (that one turn) or 'from_turn' (that turn and every later one), "
+                "not both"
+            )
+        if self.for_turns is not None and self.turn is None and self.from_turn is None:
+            raise ValueError(
+                "'for_turns' counts turns from a start: give 'turn' or 'from_turn' with it"
             )
         return self
+
+
+CHANCE_SLOTS = 16
+"""Most chance parts one event's trigger may have (each has its own stream of draws)."""
+
+
+def chance_parts(trigger: Trigger) -> list[float]:
+    """The chances a trigger gives, depth first in file order (the order of their draws):
+    its own, then those of ``all``, then those of ``any``."""
+    found = [] if trigger.chance is None else [trigger.chance]
+    for sub in [*(trigger.all or ()), *(trigger.any or ())]:
+        found += chance_parts(sub)
+    return found
 
 
 class SortieChange(Spec):
@@ -296,6 +362,37 @@ class AllianceChange(Spec):
         return self
 
 
+class ControlChange(Spec):
+    """A location passes to a faction. Forces there stay: where some are hostile to the new
+    holder, the place is contested and this turn's battle and capture decide who keeps it."""
+
+    location: LocationId
+    faction: FactionId
+
+
+Quality = Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)]
+
+
+class FactionRulesChange(Spec):
+    """Change a rules constant of one faction from this turn on, in the games where the
+    event fired."""
+
+    faction: FactionId
+    quality: Quality | None = Field(
+        None, description="The faction's combat quality (power per strength point) from now on."
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if self.quality is None:
+            raise ValueError("give a constant to change: 'quality'")
+        return self
+
+
+EFFECT_KINDS = ("message", "sorties", "forces", "morale", "alliance", "control", "faction_rules")
+"""The fields of an effect, one of which each effect gives."""
+
+
 class Effect(Spec):
     """One thing an event does; give exactly one field."""
 
@@ -304,18 +401,16 @@ class Effect(Spec):
     forces: ForceChange | None = None
     morale: MoraleChange | None = None
     alliance: AllianceChange | None = None
+    control: ControlChange | None = Field(None, description="A location changes hands.")
+    faction_rules: FactionRulesChange | None = Field(
+        None, description="A rules constant of one faction changes."
+    )
 
     @model_validator(mode="after")
     def _one(self) -> Self:
-        given = [
-            v
-            for v in (self.message, self.sorties, self.forces, self.morale, self.alliance)
-            if v is not None
-        ]
+        given = [kind for kind in EFFECT_KINDS if getattr(self, kind) is not None]
         if len(given) != 1:
-            raise ValueError(
-                "an effect has exactly one of message, sorties, forces, morale, alliance"
-            )
+            raise ValueError(f"an effect has exactly one of {', '.join(EFFECT_KINDS)}")
         return self
 
 
@@ -342,6 +437,11 @@ class VictoryCondition(Sourced):
     )
     by_turn: Turn | None = Field(None, description="Only counts on or before this turn.")
     at_end: bool = Field(False, description="Only checked when the last turn ends.")
+    hold_turns: Turn = Field(
+        1,
+        description="Met only once 'control' and 'points' have held at this many turn ends in "
+        "a row (1: the turn end they first hold); a turn end where they do not resets the count.",
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Self:

@@ -112,18 +112,29 @@ air_support:                 # sorties flown every day by a provider for an ally
 reinforcements:
   - {{faction: west, location: westport, turn: 4, strength: 3}}
 
-events:                      # declarative: a trigger and its effects
+events:                      # declarative: a trigger (every part must hold) and its effects
   - id: bridge-falls
     when:
       controlled: {{location: bridgetown, by: east}}
     effects:
       - message: Bridgetown has changed hands.
       - morale: {{faction: west, change: -0.05}}
+  - id: western-reserves
+    when:
+      from_turn: 3           # from turn 3 on (or turn: N for that turn only) ...
+      for_turns: 4           # ... for 4 turns: turns 3 to 6
+      chance: 0.25           # 1 in 4 each turn, drawn from the game's seed
+      strength: {{faction: west, location: bridgetown, below: 2}}   # or above: x
+    effects:                 # also: sorties, alliance, control: {{location: ..., faction: ...}}
+      - message: Western reserves reach the front.
+      - forces: {{faction: west, location: westport, change: 2}}
+      - faction_rules: {{faction: west, quality: 1.1}}   # west's combat quality from now on
 
 victory:
   - faction: east
-    description: Take Westport.
+    description: Take Westport and hold it for two turns.
     control: [westport]
+    hold_turns: 2            # held at this many turn ends in a row (default 1)
   - faction: west
     description: Hold Bridgetown and Westport to the end.
     control: [westport, bridgetown]

@@ -10,11 +10,13 @@ from hypothesis import given, settings
 from frontlines.engine import strategies as fst
 from frontlines.engine.scenario import Scenario, load_scenario, shipped_ids
 from frontlines.engine.scenario.checks import great_circle_km
-from frontlines.engine.scenario.model import Trigger
+from frontlines.engine.scenario.model import CHANCE_SLOTS, Trigger
 from frontlines.engine.script import (
     ChangeAlliance,
+    ChangeControl,
     ChangeForces,
     ChangeMorale,
+    ChangeQuality,
     ChangeSorties,
     Condition,
     PostMessage,
@@ -23,7 +25,24 @@ from frontlines.engine.world import World, compile_world
 
 
 def _same_condition(world: World, trigger: Trigger, condition: Condition) -> None:
-    assert condition.turn == trigger.turn
+    start = trigger.turn if trigger.turn is not None else trigger.from_turn
+    assert condition.first == start
+    if trigger.for_turns is not None:
+        assert start is not None and condition.last == start + trigger.for_turns - 1
+    else:
+        assert condition.last == trigger.turn
+    assert (condition.chance is None) == (trigger.chance is None)
+    if condition.chance is not None:
+        assert condition.chance.p == trigger.chance
+    if trigger.strength is None:
+        assert condition.strength is None
+    else:
+        t = trigger.strength
+        assert condition.strength is not None
+        assert world.faction_ids[condition.strength.faction] == t.faction
+        assert world.location_ids[condition.strength.place] == t.location
+        assert condition.strength.above == (t.above is not None)
+        assert condition.strength.level == (t.above if t.above is not None else t.below)
     if trigger.controlled is None:
         assert condition.held is None
     else:
@@ -46,13 +65,22 @@ def _same_condition(world: World, trigger: Trigger, condition: Condition) -> Non
             _same_condition(world, sub, part)
 
 
+def _chance_slots(condition: Condition) -> list[int]:
+    own = [] if condition.chance is None else [condition.chance.slot]
+    return own + [s for sub in (*condition.every, *condition.either) for s in _chance_slots(sub)]
+
+
 def _check_world(scenario: Scenario) -> None:
     world = compile_world(scenario)
     # Scripted events: the same events, conditions and effects, with indices for ids.
     assert [e.id for e in world.script] == [e.id for e in scenario.events]
-    for event, compiled in zip(scenario.events, world.script, strict=True):
+    for e, (event, compiled) in enumerate(zip(scenario.events, world.script, strict=True)):
         assert (compiled.once, compiled.enabled) == (event.once, event.enabled)
         _same_condition(world, event.when, compiled.condition)
+        # Each chance part draws from a slot of its own, among the event's slots.
+        slots = _chance_slots(compiled.condition)
+        assert len(set(slots)) == len(slots)
+        assert all(e * CHANCE_SLOTS <= s < (e + 1) * CHANCE_SLOTS for s in slots)
         assert len(compiled.effects) == len(event.effects)
         for effect, done in zip(event.effects, compiled.effects, strict=True):
             match done:
@@ -82,6 +110,14 @@ def _check_world(scenario: Scenario) -> None:
                     members = next(a for a in scenario.alliances if a.id == change.alliance)
                     others = [m for m in members.members if m != world.faction_ids[f]]
                     assert [world.faction_ids[m] for m in done.others] == others
+                case ChangeControl(place=loc, faction=f):
+                    assert effect.control is not None
+                    assert world.location_ids[loc] == effect.control.location
+                    assert world.faction_ids[f] == effect.control.faction
+                case ChangeQuality(faction=f, quality=q):
+                    assert effect.faction_rules is not None
+                    assert world.faction_ids[f] == effect.faction_rules.faction
+                    assert q == effect.faction_rules.quality
     # The graph: every route's length and kind, and the arcs leaving each place.
     coords = {loc.id: (loc.lat, loc.lon) for loc in scenario.locations}
     for e, route in enumerate(scenario.routes):

@@ -56,8 +56,10 @@ def test_the_rare_paths_game_reaches_the_rare_paths(played: dict) -> None:  # ty
     assert reached["reinforcements_turned_back"] >= 1
     assert reached["scripted_effects"] == [
         "ScriptedAlliance",
+        "ScriptedControl",  # a contested hand-over: the capture rules take it back
         "ScriptedForces",
         "ScriptedMorale",
+        "ScriptedQuality",
         "ScriptedSorties",
     ]
 

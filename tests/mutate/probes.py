@@ -109,10 +109,10 @@ def phase_lines(
     world: World, state: State, orders: OrderArrays, seeds: np.ndarray
 ) -> Iterator[str]:
     """Every phase called on its own, without the arrays the turn shares between them."""
-    s, fired = run_scripted_events(world, state)
+    s, fired = run_scripted_events(world, state, seeds)
     yield f"scripted {s.digest()} {shown(fired.mask)}"
     for event in world.script:
-        holds = condition_holds(state, event.condition, state.turn + 1)
+        holds = condition_holds(state, event.condition, state.turn + 1, seeds)
         yield f"trigger {event.id} {shown(holds)}"
     s, air = resolve_air(world, s, orders, seeds)
     yield f"air {s.digest()} {shown(air.strike)} {shown(air.support_power)} {shown(air.destroyed)}"

@@ -65,7 +65,10 @@ def _check(game: Game, view: GameView) -> None:
         assert set(progress.places_needed) == set(condition.control)
         assert set(progress.places_held) <= set(progress.places_needed)
         assert 0 <= progress.turns_left <= world.max_turns
+        assert progress.hold_turns == condition.hold_turns
+        assert 0 <= progress.turns_held <= state.turn
         if progress.met:
+            assert progress.turns_held >= progress.hold_turns
             assert condition_holds(world, state, condition)
             assert set(progress.places_held) == set(progress.places_needed)
             assert progress.points_needed is None or progress.points_held >= progress.points_needed
