@@ -92,7 +92,22 @@ class ChangeAlliance:
     join: bool
 
 
-CompiledEffect = PostMessage | ChangeSorties | ChangeForces | ChangeMorale | ChangeAlliance
+@dataclass(frozen=True)
+class ChangeRoute:
+    """Close route ``route`` (from ``origin`` to ``target``) or open it: to every faction
+    (``faction`` is ``None``: a cut, or a restore that lifts every closure), or to one
+    faction, which bars its allies too while it is closed to it."""
+
+    route: int
+    origin: int
+    target: int
+    faction: int | None
+    close: bool
+
+
+CompiledEffect = (
+    PostMessage | ChangeSorties | ChangeForces | ChangeMorale | ChangeAlliance | ChangeRoute
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,7 @@ class _Compiler:
         self.faction = {f.id: i for i, f in enumerate(scenario.factions)}
         self.place = {loc.id: j for j, loc in enumerate(scenario.locations)}
         self.air = {a.id: i for i, a in enumerate(scenario.air_support)}
+        self.route = {frozenset((r.from_, r.to)): e for e, r in enumerate(scenario.routes)}
 
     def condition(self, trigger: Trigger) -> Condition:
         held = morale = None
@@ -166,4 +182,14 @@ class _Compiler:
             who = self.faction[change.join or change.leave or ""]
             others = tuple(self.faction[m] for m in alliance.members if self.faction[m] != who)
             return ChangeAlliance(alliance.id, alliance.name, who, others, change.join is not None)
+        if effect.route is not None:
+            r = effect.route
+            named = r.close_to or r.open_to
+            return ChangeRoute(
+                route=self.route[frozenset((r.from_, r.to))],
+                origin=self.place[r.from_],
+                target=self.place[r.to],
+                faction=None if named is None else self.faction[named],
+                close=bool(r.cut or r.close_to),
+            )
         return PostMessage(effect.message or "")

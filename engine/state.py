@@ -38,7 +38,8 @@ class State:
 
     ``forces[b, f, l]`` is faction f's strength at location l; ``controller[b, l]`` who holds
     it; ``transit[b, f, t]`` its strength on the road, in transit slot t (see
-    :class:`~frontlines.engine.world.Roads`). ``winner[b]`` is a faction index,
+    :class:`~frontlines.engine.world.Roads`); ``closed[b, f, e]`` bars route e to faction f
+    and its allies (a cut route is closed to every faction). ``winner[b]`` is a faction index,
     ``NO_WINNER`` while the game runs, or ``DRAW``.
     """
 
@@ -53,6 +54,7 @@ class State:
     unsupplied: IntArray  # B x F x L, turns each faction's forces there have been cut off
     offensive_day: IntArray  # B x F, day (from 0) of the faction's first attack; -1: none yet
     fired: BoolArray  # B x N events
+    closed: BoolArray  # B x F x E: routes closed to each faction and its allies (cut: to all)
     winner: IntArray  # B
     done: BoolArray  # B
 
@@ -143,6 +145,7 @@ def initial_state(world: World, batch: int = 1) -> State:
         unsupplied=np.zeros((batch, n_f, n_l), dtype=np.int64),
         offensive_day=np.full((batch, n_f), NEVER, dtype=np.int64),
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
+        closed=tile(world.closed0),
         winner=np.full(batch, NO_WINNER, dtype=np.int64),
         done=np.zeros(batch, dtype=bool),
     )

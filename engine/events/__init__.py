@@ -22,6 +22,7 @@ from frontlines.engine.events.scripted import (
     ScriptedEffect,
     ScriptedForces,
     ScriptedMorale,
+    ScriptedRoute,
     ScriptedSorties,
     scripted_events,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "ScriptedAlliance",
     "ScriptedForces",
     "ScriptedMorale",
+    "ScriptedRoute",
     "ScriptedSorties",
     "StrikeFlown",
     "TurnRecord",

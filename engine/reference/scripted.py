@@ -54,6 +54,7 @@ def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]
     morale = state.morale[0].copy()
     rate = state.sortie_rate[0].copy()
     allied = state.allied[0].copy()
+    closed = state.closed[0].copy()
     for e, event in enumerate(events):
         if bool(state.done[0]) or not event.enabled:
             continue
@@ -63,6 +64,9 @@ def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]
             continue
         fired[e] = True
         for k, effect in enumerate(event.effects):
+            if effect.route is not None:
+                _apply_route(world, effect, closed)
+                continue
             change = _apply(world, effect, forces, morale, rate, allied)
             if change is not None:
                 applied[(e, k)] = change
@@ -72,8 +76,22 @@ def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]
         sortie_rate=rate[np.newaxis],
         allied=allied[np.newaxis],
         fired=(state.fired[0] | fired)[np.newaxis],
+        closed=closed[np.newaxis],
     )
     return new, ScriptedOutcome(fired, applied)
+
+
+def _apply_route(world: World, effect: Effect, closed: np.ndarray) -> None:
+    """Cut or restore a route (for every faction), or close or open it to one faction."""
+    change = effect.route
+    assert change is not None
+    ends = {change.from_, change.to}
+    route = next(e for e, r in enumerate(world.scenario.routes) if {r.from_, r.to} == ends)
+    if change.cut or change.restore:
+        closed[:, route] = bool(change.cut)
+    else:
+        faction = world.faction_ids.index(change.close_to or change.open_to or "")
+        closed[faction, route] = change.close_to is not None
 
 
 def _apply(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray
-from frontlines.engine.reference.common import ally, holder, one_game
+from frontlines.engine.reference.common import ally, barred, holder, one_game
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -22,14 +22,16 @@ class SupplyOutcome:
 
 def supplied(world: World, state: State) -> BoolArray:
     """``F x L``: the places held by a faction's side that a chain of such places links to a
-    supply source its side holds, and every place next to one of them."""
+    supply source its side holds, and every place next to one of them; never along a route
+    barred to the faction."""
     one_game(state)
     n_f, n_l = world.n_factions, world.n_locations
-    next_to: list[list[int]] = [[] for _ in range(n_l)]
-    for arc in range(world.n_arcs):
-        next_to[int(world.arc_src[arc])].append(int(world.arc_dst[arc]))
     ok = np.zeros((n_f, n_l), dtype=bool)
     for f in range(n_f):
+        next_to: list[list[int]] = [[] for _ in range(n_l)]
+        for arc in range(world.n_arcs):
+            if not barred(state, f, arc):
+                next_to[int(world.arc_src[arc])].append(int(world.arc_dst[arc]))
         friendly = [ally(state, f, holder(state, p)) for p in range(n_l)]
         reached = [friendly[p] and bool(world.supply_source[p]) for p in range(n_l)]
         queue = deque(p for p in range(n_l) if reached[p])

@@ -4,7 +4,7 @@ Phases run in this order (see :func:`frontlines.engine.turn.resolve_turn`): scri
 movement, ground combat, capture and retreat, supply, morale, reinforcement, victory.
 """
 
-RULES_VERSION = 3
+RULES_VERSION = 4
 """Which rules this engine plays. Raise it with any change of the rules that changes what a
 game gives (the golden games' digests): saves record it, and a save made under other rules
 is refused, naming both versions, unless it still replays the same. ``make repin`` refuses
@@ -17,4 +17,9 @@ but the digests of whole games differ.
 Rules 3 take rates per day and scale them with ``turn_length_days`` (attrition compounded
 over a turn's days, morale recovery, sorties, supply decay), and make surprise the
 scenario's: each faction's level (Dupuy's none, minor, substantial, complete) wears off over
-the days after its first attack, and a pause no longer restores it."""
+the days after its first attack, and a pause no longer restores it.
+
+Rules 4 add crossings and closed routes: an attack across a river or strait is weaker
+(``rules.crossing``, QJM-style), and routes can be cut or closed to a side (the State's
+``closed``), which orders, the computer players, retreats and supply respect; every golden
+digest changes with the new State field."""

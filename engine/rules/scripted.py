@@ -11,6 +11,7 @@ from frontlines.engine.script import (
     ChangeAlliance,
     ChangeForces,
     ChangeMorale,
+    ChangeRoute,
     ChangeSorties,
     CompiledEffect,
     Condition,
@@ -66,6 +67,7 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
     fired = np.zeros((state.batch, len(events)), dtype=bool)
     applied: dict[tuple[int, int], FloatArray] = {}
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
+    closed = state.closed
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
     may_fire = live[:, np.newaxis] & ~state.fired  # B x N, for events that fire only once
@@ -82,6 +84,9 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         for k, effect in enumerate(event.effects):
             if isinstance(effect, PostMessage):  # the event log posts it; nothing changes
                 continue
+            if isinstance(effect, ChangeRoute):
+                closed = _apply_route(effect, mask, closed)
+                continue
             if not copied:
                 forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
                 allied = allied.copy()
@@ -95,8 +100,20 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         sortie_rate=rate,
         allied=allied,
         fired=state.fired | fired,
+        closed=closed,
     )
     return new, Fired(fired, applied)
+
+
+def _apply_route(effect: ChangeRoute, mask: BoolArray, closed: BoolArray) -> BoolArray:
+    """``closed`` after the route effect where ``mask`` is set (a new array)."""
+    closed = closed.copy()
+    runs = np.flatnonzero(mask)
+    if effect.faction is None:
+        closed[runs, :, effect.route] = effect.close
+    else:
+        closed[runs, effect.faction, effect.route] = effect.close
+    return closed
 
 
 def _apply(

@@ -1,30 +1,33 @@
 """Phase 6: supply. A faction's forces are supplied where a chain of places held by it or its
 allies links them to a supply source its side holds (a force besieging a place draws supply
-from the friendly place next to it); cut-off forces count the turns they have been cut off."""
+from the friendly place next to it); cut-off forces count the turns they have been cut off.
+Supply never flows along a route closed to the faction (or cut)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, IntArray
-from frontlines.engine.rules.common import friendly_here
+from frontlines.engine.rules.common import barred_arcs, friendly_here
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
 
 def supplied(world: World, state: State) -> BoolArray:
     """``B x F x L``: where each faction's forces are in supply."""
-    if world.neighbour_bits is not None:
+    barred = barred_arcs(state)  # (closed routes: the plain flood, with those arcs masked)
+    if world.neighbour_bits is not None and barred is None:
         return _supplied_bits(world, state, world.neighbour_bits)
     friendly = friendly_here(state.allied, state.controller)  # B x F x L
     reach = friendly & world.supply_source[np.newaxis, np.newaxis, :]
+    usable = True if barred is None else ~barred
     for _ in range(world.n_locations):  # one step of the flood per iteration, to the diameter
-        spread = world.any_at_ends(reach[:, :, world.arc_src])
+        spread = world.any_at_ends(reach[:, :, world.arc_src] & usable)
         grown = reach | (spread & friendly)
         if np.array_equal(grown, reach):
             break
         reach = grown
-    next_to = world.any_at_ends(reach[:, :, world.arc_src])
+    next_to = world.any_at_ends(reach[:, :, world.arc_src] & usable)
     return reach | next_to
 
 

@@ -91,11 +91,19 @@ class RouteKind(StrEnum):
     RAIL = "rail"
 
 
+class Crossing(StrEnum):
+    """What a route crosses on the way, which weakens an attack along it."""
+
+    RIVER = "river"
+    STRAIT = "strait"
+
+
 TerrainField = Annotated[Terrain, Field(strict=False)]
 KindField = Annotated[LocationKind, Field(strict=False)]
 PostureField = Annotated[Posture, Field(strict=False)]
 RouteKindField = Annotated[RouteKind, Field(strict=False)]
 SurpriseField = Annotated[Surprise, Field(strict=False)]
+CrossingField = Annotated[Crossing, Field(strict=False)]
 
 
 class Faction(Sourced):
@@ -171,6 +179,21 @@ class Route(Sourced):
     kind: RouteKindField = RouteKind.ROAD
     length_km: Annotated[float, Field(gt=0, le=5000, allow_inf_nan=False)] | None = Field(
         None, description="Road length; the straight-line distance when omitted."
+    )
+    crossing: CrossingField | None = Field(
+        None,
+        description="A river or strait the route crosses: an attack along it into a place "
+        "held by an enemy is weaker by rules.crossing.river or rules.crossing.strait.",
+    )
+    cut: bool = Field(
+        False,
+        description="Cut at the start (a bridge down): nobody may use it until an event "
+        "restores it.",
+    )
+    closed_to: list[FactionId] = Field(
+        default_factory=list,
+        description="Factions that may not use it at the start, nor may their allies (an "
+        "event may open it to them).",
     )
 
 
@@ -290,6 +313,32 @@ class AllianceChange(Spec):
         return self
 
 
+class RouteChange(Spec):
+    """Cut or restore a route (a bridge blown or rebuilt), or close or open it to a side."""
+
+    from_: LocationId = Field(alias="from")
+    to: LocationId
+    cut: Literal[True] | None = Field(None, description="Nobody may use it from now on.")
+    restore: Literal[True] | None = Field(
+        None, description="Open to everyone again: lifts a cut and every closure."
+    )
+    close_to: FactionId | None = Field(
+        None, description="This faction, and whoever is allied with it, may not use it."
+    )
+    open_to: FactionId | None = Field(
+        None,
+        description="Lifts a closure to this faction (a cut, or a closure to its allies, "
+        "still bars it).",
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        given = [v for v in (self.cut, self.restore, self.close_to, self.open_to) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'cut', 'restore', 'close_to' and 'open_to'")
+        return self
+
+
 class Effect(Spec):
     """One thing an event does; give exactly one field."""
 
@@ -298,17 +347,27 @@ class Effect(Spec):
     forces: ForceChange | None = None
     morale: MoraleChange | None = None
     alliance: AllianceChange | None = None
+    route: RouteChange | None = Field(
+        None, description="Cut, restore, close or open the route between two places."
+    )
 
     @model_validator(mode="after")
     def _one(self) -> Self:
         given = [
             v
-            for v in (self.message, self.sorties, self.forces, self.morale, self.alliance)
+            for v in (
+                self.message,
+                self.sorties,
+                self.forces,
+                self.morale,
+                self.alliance,
+                self.route,
+            )
             if v is not None
         ]
         if len(given) != 1:
             raise ValueError(
-                "an effect has exactly one of message, sorties, forces, morale, alliance"
+                "an effect has exactly one of message, sorties, forces, morale, alliance, route"
             )
         return self
 

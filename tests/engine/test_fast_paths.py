@@ -223,6 +223,7 @@ def random_state(world: World, batch: int, rng: np.random.Generator) -> State:
         forces=forces,
         morale=rng.uniform(0, 1, (batch, n_f)),
         unsupplied=rng.integers(0, 8, (batch, n_f, n_l)),
+        closed=(rng.uniform(0, 1, (batch, n_f, world.n_routes)) < 0.2) & (rng.uniform() < 0.5),
     )
 
 
