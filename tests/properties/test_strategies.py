@@ -178,8 +178,7 @@ PLAY: dict[str, Callable[[fst.PlayedTurn], bool]] = {
     "a draw": lambda t: any(isinstance(e, ev.Victory) and not e.winner for e in t.events),
     "forces cut off": lambda t: bool(t.after.unsupplied.any()),
     "an attack across a crossing": lambda t: any(
-        isinstance(e, ev.Battle)
-        and any(f.name == "crossing" and f.attacker < 1 for f in e.factors)
+        isinstance(e, ev.Battle) and any(f.name == "crossing" and f.attacker < 1 for f in e.factors)
         for e in t.events
     ),
     "a route cut or closed": lambda t: any(
