@@ -22,6 +22,7 @@ from frontlines.engine.rules.supply import supplied
 from frontlines.engine.scenario import scenario_from_data
 from frontlines.engine.state import initial_state
 from frontlines.engine.turn import resolve_turn
+from frontlines.engine.view import observe
 from frontlines.engine.world import World, compile_world
 
 
@@ -301,3 +302,21 @@ def test_the_computer_players_go_round_a_cut_route() -> None:
         orders = choose_orders(game.world, game.state, ["west", "north", "east"], level, seed=1)
         used = {frozenset((o.origin, o.target)) for o in orders if isinstance(o, Attack | Move)}
         assert frozenset(("camp", "keep")) not in used
+
+
+def test_the_view_lists_closed_routes_and_whom_they_bar() -> None:
+    data = with_route(
+        with_route(riverland(), "camp", "keep", cut=True), "keep", "depot", closed_to=["east"]
+    )
+    world = compile_world(scenario_from_data(data))
+    state = initial_state(world)
+    onlooker = observe(world, state).closed_routes
+    assert [(r.origin, r.target, r.cut, r.barred) for r in onlooker] == [
+        ("camp", "keep", True, True),
+        ("keep", "depot", False, False),
+    ]
+    assert onlooker[1].closed_to == ("east",)
+    assert [r.barred for r in observe(world, state, side="east").closed_routes] == [True, True]
+    assert [r.barred for r in observe(world, state, side="north").closed_routes] == [True, False]
+    open_world = compile_world(scenario_from_data(riverland()))
+    assert observe(open_world, initial_state(open_world)).closed_routes == ()
