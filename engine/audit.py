@@ -15,6 +15,7 @@ rules re-pins the golden games, and catch a rule that does something other than 
 * forces cut off from supply count one more turn cut off, or are supplied again;
 * retreats go to a neighbouring place the defeated side holds; the capturer has forces there;
 * civilians are harmed only where strikes flew;
+* routes close and open only by scripted route events, and no retreat uses a closed route;
 * morale moves by the scripted changes, then by the value of the places lost and taken, and
   recovers only on a turn without losses, never past its starting level.
 """
@@ -41,6 +42,7 @@ from frontlines.engine.events import (
     ScriptedControl,
     ScriptedForces,
     ScriptedMorale,
+    ScriptedRoute,
     ScriptedSorties,
     StrikeFlown,
     Victory,
@@ -70,6 +72,7 @@ def audit_turn(world: World, before: State, after: State, events: Sequence[Event
     problems += _air(world, held, before, events, allied)
     problems += _supply(world, before, after)
     problems += _morale(world, before, after, events)
+    problems += _routes(world, before, after, events)
     problems += _the_rest(world, before, after, events, allied)
     return problems
 
@@ -304,6 +307,32 @@ def _morale(world: World, before: State, after: State, events: Sequence[Event]) 
             problems.append(f"{faction}'s collapse does not follow its morale")
         if (faction in collapses) != (is_ and not was):
             problems.append(f"{faction}'s collapse is reported wrongly")
+    return problems
+
+
+def _routes(world: World, before: State, after: State, events: Sequence[Event]) -> list[str]:
+    """Closures change only as the turn's route events say, and retreats avoid them."""
+    closed = before.closed[0].copy()
+    for change in _of(events, ScriptedRoute):
+        arc = world.arc_index(change.origin_id, change.target_id)
+        if arc is None:
+            return [f"a route event names {change.origin_id}-{change.target_id}, no route"]
+        route = arc % world.n_routes
+        if change.faction_id is None:
+            closed[:, route] = change.closed
+        else:
+            closed[world.faction_index(change.faction_id), route] = change.closed
+    problems = []
+    if not (after.closed[0] == closed).all():
+        problems.append("the routes closed after the turn are not those its events made")
+    allied = after.allied[0]
+    for retreat in _of(events, Retreat):
+        if retreat.to_id is None:
+            continue
+        arc = world.arc_index(retreat.location, retreat.to_id)
+        holder = int(before.controller[0, world.location_index(retreat.location)])
+        if arc is not None and (closed[:, arc % world.n_routes] & allied[holder]).any():
+            problems.append(f"a retreat from {retreat.location} along a closed route")
     return problems
 
 

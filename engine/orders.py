@@ -174,8 +174,14 @@ class GroundOrder:
             raise IllegalOrderError(f"the amount must be a finite number, not {shown(amount)}")
         if self.amount <= 0:
             raise IllegalOrderError("the amount must be more than 0")
-        if world.arc_index(self.origin, self.target) is None:
+        arc = world.arc_index(self.origin, self.target)
+        if arc is None:
             raise IllegalOrderError(f"no route joins {self.origin} and {self.target}")
+        why = route_closed(world, state, faction, arc)
+        if why is not None:
+            raise IllegalOrderError(
+                f"{self.faction} may not use the route from {self.origin} to {self.target}: " + why
+            )
         present = float(state.forces[0, faction, origin])
         committed = pending.committed.get((self.faction, self.origin), 0)
         if self.amount > present - committed + 1e-9:
@@ -201,6 +207,8 @@ class GroundOrder:
         for arc in range(world.n_arcs):
             origin, target = int(world.arc_src[arc]), int(world.arc_dst[arc])
             if forces[origin] <= 0:
+                continue
+            if route_closed(world, state, f, arc) is not None:
                 continue
             if bool(state.allied[0, f, state.controller[0, target]]) != to_friends:
                 continue
@@ -581,6 +589,24 @@ def validate(
     target = _index(world.lookup["locations"], order.target, "location")
     ledger = pending if isinstance(pending, Ledger) else Ledger.of(pending)
     order.check(world, state, faction, target, ledger)
+
+
+def route_closed(world: World, state: State, faction: int, arc: int) -> str | None:
+    """Why ``faction`` may not use ``arc`` in game 0 ("it is cut", "it is closed to ..."),
+    or ``None`` if it may."""
+    route = arc % world.n_routes
+    closed = state.closed[0, :, route]
+    if not closed.any():
+        return None
+    if closed.all():
+        return "it is cut"
+    barring = [g for g in range(world.n_factions) if closed[g] and state.allied[0, faction, g]]
+    if not barring:
+        return None
+    if barring == [faction]:
+        return f"it is closed to {world.faction_ids[faction]}"
+    names = ", ".join(world.faction_ids[g] for g in barring)
+    return f"it is closed to {names} and their allies"
 
 
 def _threatened(

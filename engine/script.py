@@ -142,6 +142,19 @@ class ChangeQuality:
     quality: float
 
 
+@dataclass(frozen=True)
+class ChangeRoute:
+    """Close route ``route`` (from ``origin`` to ``target``) or open it: to every faction
+    (``faction`` is ``None``: a cut, or a restore that lifts every closure), or to one
+    faction, which bars its allies too while it is closed to it."""
+
+    route: int
+    origin: int
+    target: int
+    faction: int | None
+    close: bool
+
+
 CompiledEffect = (
     PostMessage
     | ChangeSorties
@@ -150,6 +163,7 @@ CompiledEffect = (
     | ChangeAlliance
     | ChangeControl
     | ChangeQuality
+    | ChangeRoute
 )
 
 
@@ -206,6 +220,7 @@ class _Compiler:
         self.place = {loc.id: j for j, loc in enumerate(scenario.locations)}
         self.air = {a.id: i for i, a in enumerate(scenario.air_support)}
         self.slots: Iterator[int] = iter(())
+        self.route = {frozenset((r.from_, r.to)): e for e, r in enumerate(scenario.routes)}
 
     def condition(self, trigger: Trigger) -> Condition:
         held = morale = strength = chance = None
@@ -257,4 +272,14 @@ class _Compiler:
         if effect.faction_rules is not None:
             r = effect.faction_rules
             return ChangeQuality(self.faction[r.faction], float(r.quality or 0.0))
+        if effect.route is not None:
+            way = effect.route
+            named = way.close_to or way.open_to
+            return ChangeRoute(
+                route=self.route[frozenset((way.from_, way.to))],
+                origin=self.place[way.from_],
+                target=self.place[way.to],
+                faction=None if named is None else self.faction[named],
+                close=bool(way.cut or way.close_to),
+            )
         return PostMessage(effect.message or "")

@@ -38,7 +38,8 @@ class State:
 
     ``forces[b, f, l]`` is faction f's strength at location l; ``controller[b, l]`` who holds
     it; ``transit[b, f, t]`` its strength on the road, in transit slot t (see
-    :class:`~frontlines.engine.world.Roads`). ``winner[b]`` is a faction index,
+    :class:`~frontlines.engine.world.Roads`); ``closed[b, f, e]`` bars route e to faction f
+    and its allies (a cut route is closed to every faction). ``winner[b]`` is a faction index,
     ``NO_WINNER`` while the game runs, or ``DRAW``.
     """
 
@@ -57,6 +58,7 @@ class State:
     quality: FloatArray  # B x F, combat power per strength point (scripted events change it)
     fired: BoolArray  # B x N events
     held_turns: IntArray  # B x V, turn ends in a row each victory condition's places held
+    closed: BoolArray  # B x F x E: routes closed to each faction and its allies (cut: to all)
     winner: IntArray  # B
     done: BoolArray  # B
 
@@ -153,7 +155,9 @@ def initial_state(world: World, batch: int = 1) -> State:
         quality=tile(world.quality.astype(np.float64)),
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
         held_turns=np.zeros((batch, len(world.scenario.victory)), dtype=np.int64),
+        closed=tile(world.closed0),
         winner=np.full(batch, NO_WINNER, dtype=np.int64),
         done=np.zeros(batch, dtype=bool),
     )
-    return start.evolve(supply_days=supply_days(world, start.allied, start.controller))
+    days = supply_days(world, start.allied, start.controller, start.closed)
+    return start.evolve(supply_days=days)

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from frontlines.engine.scenario.build import scenario_from_data
 from frontlines.engine.scenario.model import (
+    Crossing,
     LocationKind,
     Posture,
     RouteKind,
@@ -208,6 +209,7 @@ def _rule_fields(only: bool = False) -> dict[str, dict[str, st.SearchStrategy[An
             "injured_sigma": pick((0.0, 0.3, 3.0), 0.0, 3.0),
         },
         "supply": {"unsupplied_decay": fraction, "unsupplied_floor": fraction},
+        "crossing": {name: pick((1.0, 1.5, 2.0, 10.0), 1.0, 10.0) for name in ("river", "strait")},
         "movement": {
             **{kind: pick((5.0, 20.0, 100.0, 2000.0), 0.01, 2000.0) for kind in _KINDS},
             "opposed_per_ratio": pick((0.01, 0.5, 10.0), 0.01, 10.0),
@@ -301,9 +303,11 @@ def _effect(
     alliances: dict[str, list[str]],
     strength: st.SearchStrategy[float],
     name: st.SearchStrategy[str],
+    routes: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     kinds = ["message", "forces", "morale", "control", "faction_rules"]
     kinds += ["sorties"] if air else []
+    kinds += ["route"] * 2 if routes else []
     kind = draw(_one_of(kinds + (["alliance"] * 2 if alliances else [])))
     if kind == "message":
         return {"message": draw(name)}
@@ -314,6 +318,13 @@ def _effect(
     if kind == "faction_rules":
         quality = draw(_either((0.1, 0.5, 1.0, 1.5, 3.0), 0.01, 3.0))
         return {"faction_rules": {"faction": draw(_one_of(factions)), "quality": quality}}
+    if kind == "route":
+        a, b = draw(_one_of(list(routes)))
+        if draw(_BOOLEANS):
+            a, b = b, a  # either way round names the same route
+        how = draw(_one_of(("cut", "restore", "close_to", "open_to")))
+        value = draw(_one_of(factions)) if how in ("close_to", "open_to") else True
+        return {"route": {"from": a, "to": b, how: value}}
     if kind == "forces":
         sign = draw(_one_of((1.0, -1.0)))
         return {
@@ -489,6 +500,8 @@ def scenario_data(
         if a != b:
             edges.add(frozenset((a, b)))
     routes = []
+    # (One draw for the whole map, so that the simplest maps draw nothing more per route.)
+    crossings_and_closures = draw(_BOOLEANS)
     for edge in sorted(edges, key=sorted):
         a, b = sorted(edge)
         route: dict[str, Any] = {"from": a, "to": b}
@@ -496,6 +509,12 @@ def scenario_data(
             route["kind"] = draw(_one_of([k.value for k in RouteKind]))
         if draw(_BOOLEANS):  # lengths from a short hop to journeys of many turns
             route["length_km"] = draw(_one_of((1.0, 30.0, 100.0, 160.0, 250.0, 900.0, 5000.0)))
+        if crossings_and_closures and draw(_BOOLEANS):
+            route["crossing"] = draw(_one_of([c.value for c in Crossing]))
+        if crossings_and_closures and draw(_rarely()):
+            route["cut"] = True
+        if crossings_and_closures and draw(_rarely()):
+            route["closed_to"] = draw(st.lists(_one_of(faction_ids), max_size=2, unique=True))
         routes.append(route)
 
     n_air = draw(_between(0, max_air_support))
@@ -531,7 +550,10 @@ def scenario_data(
         for _ in range(draw(_between(0, max_reinforcements)))
     ]
     holders = {loc["id"]: loc["controller"] for loc in locations}
-    effect = _effect(faction_ids, location_ids, air_ids, members_of, strength_st, name_st)
+    pairs = [(route["from"], route["to"]) for route in routes]
+    effect = _effect(
+        faction_ids, location_ids, air_ids, members_of, strength_st, name_st, routes=pairs
+    )
     events = []
     for event_id in _unique(draw, draw(_between(0, max_events)), id_st):
         event: dict[str, Any] = {

@@ -52,8 +52,10 @@ def resolve_turn(
     # Who is hostile to whom where stays the same from air strikes to the end of combat.
     hostile = hostile_here(s)
     s, air = resolve_air(world, s, orders, run_seeds, hostile=hostile, record=record)
-    s, attacked = resolve_movement(world, s, orders, hostile=hostile)
-    s, battles = resolve_combat(world, s, air, attacked, run_seeds, hostile=hostile, record=record)
+    s, attacked, crossed = resolve_movement(world, s, orders, hostile=hostile)
+    s, battles = resolve_combat(
+        world, s, air, attacked, run_seeds, hostile=hostile, record=record, crossed=crossed
+    )
     s, capture = resolve_capture(world, s, battles)
     s = resolve_supply(world, s, since=state)
     s, morale = resolve_morale(world, s, capture.old_controller)

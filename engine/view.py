@@ -78,6 +78,18 @@ class Journey:
 
 
 @dataclass(frozen=True)
+class ClosedRoute:
+    """A route some factions may not use: ``cut`` for everyone (a bridge down), else closed
+    to the factions ``closed_to`` and, while it is, to their allies."""
+
+    origin: LocationId
+    target: LocationId
+    cut: bool
+    closed_to: tuple[FactionId, ...]
+    barred: bool  # closed to the side looking (an onlooker: cut)
+
+
+@dataclass(frozen=True)
 class FactionStanding:
     """One faction's standing: strength, morale, supply, air and ground held."""
 
@@ -124,6 +136,7 @@ class GameView:
     winner: FactionId | None  # None while the game goes on or after a draw
     draw: bool
     over: bool
+    closed_routes: tuple[ClosedRoute, ...] = ()  # routes cut or closed to some faction
 
     def place(self, place_id: LocationId) -> PlaceView:
         """The view of one place; raises ``KeyError``."""
@@ -220,7 +233,30 @@ def observe(world: World, state: State, run: int = 0, side: FactionId | None = N
         winner=world.faction_ids[winner] if winner not in (NO_WINNER, DRAW) else None,
         draw=winner == DRAW,
         over=bool(one.done[0]),
+        closed_routes=_closed_routes(world, one, side),
     )
+
+
+def _closed_routes(world: World, one: State, side: FactionId | None) -> tuple[ClosedRoute, ...]:
+    """The routes cut or closed to some faction, in file order."""
+    closed = one.closed[0]
+    found = []
+    for e in np.flatnonzero(closed.any(axis=0)).tolist():
+        cut = bool(closed[:, e].all())
+        looking = None if side is None else world.faction_index(side)
+        barred = cut or (
+            looking is not None and bool((closed[:, e] & one.allied[0, looking]).any())
+        )
+        found.append(
+            ClosedRoute(
+                origin=world.location_ids[int(world.src[e])],
+                target=world.location_ids[int(world.dst[e])],
+                cut=cut,
+                closed_to=tuple(world.faction_ids[f] for f in np.flatnonzero(closed[:, e])),
+                barred=barred,
+            )
+        )
+    return tuple(found)
 
 
 def _journeys(world: World, one: State, side: FactionId | None) -> tuple[Journey, ...]:

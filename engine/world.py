@@ -191,6 +191,8 @@ class World:
     air_ids: tuple[str, ...]
     air_names: tuple[str, ...]
     neighbours: IntArray  # L x K, each place's neighbours, padded with -1
+    crossing_loss: FloatArray  # D: share of an attacker's power a crossing on the arc costs
+    closed0: BoolArray  # F x E: routes closed to each faction at the start (a cut: to all)
     graph: Graph
     roads: Roads
     sides0: Sides
@@ -259,6 +261,16 @@ class World:
     def air_index(self, air_id: str) -> int:
         """Index of an air-support entry; raises ``KeyError``."""
         return self.lookup["air"][air_id]
+
+    @property
+    def n_routes(self) -> int:
+        """The number of routes, E (arc ``e`` and ``E + e`` run along route ``e``)."""
+        return len(self.src)
+
+    @property
+    def has_crossings(self) -> bool:
+        """Whether any route crosses a river or strait."""
+        return bool(np.count_nonzero(self.crossing_loss))
 
     def arc_index(self, origin: str, target: str) -> int | None:
         """The directed arc from one location to another, or ``None`` if no route joins them."""
@@ -410,6 +422,24 @@ def _surprise_fronts(scenario: Scenario) -> BoolArray | None:
     return _frozen(front)
 
 
+def _crossing_loss(scenario: Scenario) -> FloatArray:
+    """``D``: ``1 - 1 / factor`` for each arc whose route crosses a river or strait (0 for the
+    others): the share of the power of attackers crossing it that the crossing costs."""
+    factor = {"river": scenario.rules.crossing.river, "strait": scenario.rules.crossing.strait}
+    loss = [0.0 if r.crossing is None else 1.0 - 1.0 / factor[r.crossing] for r in scenario.routes]
+    return np.array(loss + loss, dtype=np.float64)
+
+
+def _closed0(scenario: Scenario, f_index: dict[str, int]) -> BoolArray:
+    """``F x E``: the routes each faction may not use at the start."""
+    closed = np.zeros((len(scenario.factions), len(scenario.routes)), dtype=bool)
+    for e, route in enumerate(scenario.routes):
+        closed[:, e] = route.cut
+        for faction in route.closed_to:
+            closed[f_index[faction], e] = True
+    return closed
+
+
 def _sides(allied: BoolArray) -> Sides:
     unique, inverse = np.unique(allied, axis=0, return_inverse=True)
     return Sides(
@@ -528,6 +558,8 @@ def compile_world(scenario: Scenario) -> World:
         air_ids=tuple(a.id for a in air),
         air_names=tuple(a.name for a in air),
         neighbours=neighbours,
+        crossing_loss=_frozen(_crossing_loss(scenario)),
+        closed0=_frozen(_closed0(scenario, f_index)),
         graph=graph,
         roads=_roads(scenario, graph),
         sides0=_sides(allied),

@@ -31,7 +31,12 @@ import numpy as np
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
 from frontlines.engine.orders import OrderArrays, available_sorties, no_orders
 from frontlines.engine.rules.combat import surprise_multiplier
-from frontlines.engine.rules.common import hostile_here, morale_factor, supply_factor
+from frontlines.engine.rules.common import (
+    barred_arcs,
+    hostile_here,
+    morale_factor,
+    supply_factor,
+)
 from frontlines.engine.rules.noise import Stream, lognormal_from, uniform
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -134,20 +139,25 @@ def _per_run(params: Params | ParamArrays | None, batch: int) -> ParamArrays:
 
 
 def _best_step(
-    world: World, score_of: Callable[[IntArray, IntArray], FloatArray]
+    world: World,
+    score_of: Callable[[IntArray, IntArray], FloatArray],
+    barred: BoolArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """For each origin, the route out with the highest score (the first on ties) and that
     score. ``score_of(nbr, legs)`` gives, for a column ``nbr`` of the neighbour table (one
     neighbour per place) and the turns ``legs`` an unopposed journey to it takes, the
     ``B x S x L`` score of stepping from each place to it; scores are >= 0, and a place with
-    no route scores -1."""
+    no route scores -1, as does a route ``barred`` to the side (``B x S x D``)."""
     graph = world.graph
     best: FloatArray | None = None
     arc: IntArray | None = None
     for k in range(graph.out_arcs.shape[1]):  # a few slots: the most routes at one place
         column = world.neighbours[:, k]
         legs = world.roads.free_legs[graph.out_arcs[:, k]]
-        score = np.where(graph.out_valid[:, k], score_of(np.maximum(column, 0), legs), -1.0)
+        usable = graph.out_valid[:, k]
+        if barred is not None:
+            usable = usable & ~np.take(barred, graph.out_arcs[:, k], axis=2)
+        score = np.where(usable, score_of(np.maximum(column, 0), legs), -1.0)
         if best is None or arc is None:
             best, arc = score, np.broadcast_to(graph.out_arcs[:, k], score.shape)
             continue
@@ -291,7 +301,8 @@ def heuristic_orders(
         score: FloatArray = np.take(target_score, nbr, axis=2) * held * in_time
         return score
 
-    arc, best = _best_step(world, attack_score)
+    barred = _barred_sides(state, team)
+    arc, best = _best_step(world, attack_score, barred)
     target = world.arc_dst[arc]  # B x S x L: where each origin would attack
     easy = np.take_along_axis(undefended, target, axis=2)
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
@@ -319,7 +330,7 @@ def heuristic_orders(
         score: FloatArray = np.where(short | closer, np.take(pull, nbr, axis=2), 0.0) * held
         return score * in_time
 
-    arc, best = _best_step(world, step_score)
+    arc, best = _best_step(world, step_score, barred)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
     flow = flow + _flows(world, np.take(arc, of, axis=1), moving)
 
@@ -359,6 +370,16 @@ def _battle_possible(world: World, state: State, sides: _Sides, flow: FloatArray
     held = sides.held
     possible: BoolArray = (enemies > 0) | np.where(held, near | theirs_coming, ours_coming | sent)
     return possible
+
+
+def _barred_sides(state: State, team: FloatArray) -> BoolArray | None:
+    """``B x S x D``: the arcs barred to some faction of each side (``None``: no route is
+    closed), which the side's orders then never use."""
+    barred = barred_arcs(state)
+    if barred is None:
+        return None
+    by_side: BoolArray = np.matmul(team, barred.astype(np.float64)) > 0
+    return by_side
 
 
 def _arriving(world: World, state: State) -> FloatArray:

@@ -24,6 +24,7 @@ from frontlines.engine.events.scripted import (
     ScriptedForces,
     ScriptedMorale,
     ScriptedQuality,
+    ScriptedRoute,
     ScriptedSorties,
     scripted_events,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "ScriptedForces",
     "ScriptedMorale",
     "ScriptedQuality",
+    "ScriptedRoute",
     "ScriptedSorties",
     "StrikeFlown",
     "TurnRecord",

@@ -13,7 +13,7 @@ from frontlines.engine.rules.combat import BattleLog, BattleResult
 from frontlines.engine.scenario.base import LocationId
 from frontlines.engine.world import World
 
-# The log builds a battle and nine factors for every battle of every turn. A frozen
+# The log builds a battle and ten factors for every battle of every turn. A frozen
 # dataclass's own ``__init__`` sets each field through ``object.__setattr__``, which costs
 # more than everything else about them, so these two fill the instance's dict directly: the
 # objects are the same.
@@ -141,7 +141,15 @@ _SIDE_SOURCES = {
     "supply": "rules.supply: power lost for each day cut off from supply and each day of "
     "travel beyond range_days",
 }
-_FIXED_FACTORS = ("terrain", "posture", "surprise", "air support", "luck", "chance")
+_FIXED_FACTORS = (
+    "terrain",
+    "posture",
+    "surprise",
+    "crossing",
+    "air support",
+    "luck",
+    "chance",
+)
 
 
 def _battles(
@@ -185,12 +193,13 @@ def _battles(
     # Close support over ground power (1 for a side with no ground power to support).
     with_air = np.divide(ground + air, ground, out=np.ones_like(ground), where=ground > 0)
     one = np.ones(n)
-    fixed = np.array(  # 2 x 6 x n: each side's multipliers, in the order of _FIXED_FACTORS
+    fixed = np.array(  # 2 x 7 x n: each side's multipliers, in the order of _FIXED_FACTORS
         [
             [
                 one,
                 one,
                 log.surprise[at],
+                log.crossing[at],
                 with_air[0],
                 log.attacker_luck[at],
                 log.attacker_noise[at],
@@ -199,13 +208,14 @@ def _battles(
                 log.terrain[at],
                 log.posture[at],
                 one,
+                one,
                 with_air[1],
                 log.defender_luck[at],
                 log.defender_noise[at],
             ],
         ]
     )
-    factors = np.concatenate((means, fixed.transpose(2, 0, 1)), axis=2).tolist()  # n x 2 x 9
+    factors = np.concatenate((means, fixed.transpose(2, 0, 1)), axis=2).tolist()  # n x 2 x 10
     factor_names = (*names, *_FIXED_FACTORS)
     factor_sources = (
         *(_SIDE_SOURCES[name] for name in names),
@@ -213,6 +223,8 @@ def _battles(
         "rules.posture (QJM-style)",
         "surprise set by the scenario (rules.surprise, Dupuy), falling to 1 over the days "
         "after each faction's first attack",
+        "rules.crossing: attackers crossing a river or strait this turn, power over the "
+        "factor (QJM-style river factor)",
         "close support, full up to ground power, excess at half, capped (Dupuy)",
         f"lognormal luck on each side's power, sigma {c.power_sigma:g}",
         f"lognormal noise on losses, sigma {c.noise_sigma:g}",

@@ -12,6 +12,7 @@ from frontlines.engine.script import (
     ChangeForces,
     ChangeMorale,
     ChangeQuality,
+    ChangeRoute,
     ChangeSorties,
     PostMessage,
 )
@@ -136,6 +137,31 @@ class ScriptedQuality:
         return f"{self.faction}: combat quality {self.before:.2f}, now {self.after:.2f}."
 
 
+@dataclass(frozen=True)
+class ScriptedRoute:
+    """A scripted event cut or restored a route, or closed or opened it to a faction (and,
+    while it is closed to that faction, to its allies)."""
+
+    turn: int
+    event: EventId
+    origin_id: LocationId
+    origin: str
+    target_id: LocationId
+    target: str
+    faction_id: FactionId | None  # None: for everyone (a cut or a restore)
+    faction: str | None
+    closed: bool
+
+    def describe(self) -> str:
+        """The change of the route as one line of the news log."""
+        route = f"The route from {self.origin} to {self.target}"
+        if self.faction is None:
+            return f"{route} is {'cut' if self.closed else 'open again'}."
+        if self.closed:
+            return f"{route} is closed to {self.faction} and its allies."
+        return f"{route} is open to {self.faction} again."
+
+
 ScriptedEffect = (
     Message
     | ScriptedForces
@@ -144,6 +170,7 @@ ScriptedEffect = (
     | ScriptedAlliance
     | ScriptedControl
     | ScriptedQuality
+    | ScriptedRoute
 )
 
 
@@ -184,6 +211,21 @@ def _effects(world: World, fired: Fired, e: int, run: int, turn: int) -> list[Sc
                 change = int(fired.applied[(e, k)][run])
                 out.append(
                     ScriptedSorties(turn, event.id, world.air_ids[a], world.air_names[a], change)
+                )
+            case ChangeRoute(origin=a, target=b, faction=f, close=close):
+                names = world.location_names
+                out.append(
+                    ScriptedRoute(
+                        turn,
+                        event.id,
+                        world.location_ids[a],
+                        names[a],
+                        world.location_ids[b],
+                        names[b],
+                        None if f is None else fid[f],
+                        None if f is None else fname[f],
+                        close,
+                    )
                 )
             case ChangeAlliance(faction=f):
                 out.append(

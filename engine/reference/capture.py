@@ -8,7 +8,7 @@ import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.reference.combat import CombatOutcome
-from frontlines.engine.reference.common import ally, close_call, merged_count, one_game
+from frontlines.engine.reference.common import ally, barred, close_call, merged_count, one_game
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -59,8 +59,9 @@ def capture(world: World, state: State, battles: CombatOutcome) -> tuple[State, 
             controller[p] = max(attackers, key=lambda f: (float(x[f, p]), -f))
 
     # The defenders fall back to the neighbour held (after this phase) by an ally of the old
-    # holder where the old holder's side is strongest (before any retreat), the first on
-    # ties; they lose ``retreat_loss`` on the way, or everything if there is none.
+    # holder, along a route open to it, where the old holder's side is strongest (before any
+    # retreat), the first on ties; they lose ``retreat_loss`` on the way, or everything if
+    # there is none.
     forces = x.copy()
     retreat_to = np.full(n_l, -1, dtype=np.int64)
     retreated, destroyed = np.zeros((n_f, n_l)), np.zeros((n_f, n_l))
@@ -74,6 +75,8 @@ def capture(world: World, state: State, battles: CombatOutcome) -> tuple[State, 
         for n in _neighbours(world, p):
             if not ally(state, was, int(controller[n])):
                 continue
+            if barred(state, was, world.lookup["arcs"][(p, n)]):
+                continue  # the route there is closed to the old holder
             score = 0.0
             for f in range(n_f):
                 if ally(state, was, f):

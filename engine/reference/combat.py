@@ -116,10 +116,17 @@ def support_for_sides(
 
 
 def combat(
-    world: World, state: State, support_power: FloatArray, attacked: BoolArray, seed: int
+    world: World,
+    state: State,
+    support_power: FloatArray,
+    attacked: BoolArray,
+    seed: int,
+    crossed: FloatArray | None = None,
 ) -> tuple[State, CombatOutcome]:
     """Fight every battle and apply the losses; ``support_power`` (``A x L``) is the air
-    phase's close-support power and ``attacked`` (``F``) who attacked in phase 3."""
+    phase's close-support power, ``attacked`` (``F``) who attacked in phase 3 and
+    ``crossed`` (``F x L``) what crossings cost each faction's attackers there: so much of
+    their strength counts for nothing (its power is divided by the crossing's factor)."""
     one_game(state)
     rules, c = world.rules, world.rules.combat
     turn = state.turn + 1
@@ -160,15 +167,21 @@ def combat(
             surprise(world, state, f, turn) if attacked[f] and on_front(world, f, p) else 1.0
             for f in range(n_f)
         ]
-        plain, a_ground, d_sum = 0.0, 0.0, 0.0
+        plain, a_ground, d_sum, a_crossed = 0.0, 0.0, 0.0, 0.0
         for f in range(n_f):
             weighted = float(x[f, p]) * m[f]
             if hostile[f, p]:
                 plain += weighted
                 a_ground += weighted * surprised[f]
+                paid = 0.0 if crossed is None else min(float(crossed[f, p]), float(x[f, p]))
+                a_crossed += (float(x[f, p]) - paid) * m[f] * surprised[f]
             else:
                 d_sum += weighted
         mean_surprise = a_ground / plain if a_ground > 0 else 1.0  # (then plain > 0 too)
+        crossing = 1.0
+        if crossed is not None and float(crossed[:, p] @ hostile[:, p]) > 0:
+            crossing = a_crossed / a_ground if a_ground > 0 else 1.0
+            a_ground = a_crossed
         override = float(world.posture_override[p])
         posture = float(world.faction_posture[holder(state, p)]) if np.isnan(override) else override
         terrain = float(world.terrain[p])
@@ -216,6 +229,7 @@ def combat(
             "terrain": terrain,
             "posture": posture,
             "surprise": mean_surprise,
+            "crossing": crossing,
             "attacker_luck": a_luck,
             "defender_luck": d_luck,
             "attacker_noise": a_noise,

@@ -39,6 +39,16 @@ def hostile_at(state: State, f: int, place: int) -> bool:
     return not ally(state, f, holder(state, place))
 
 
+def barred(state: State, f: int, arc: int) -> bool:
+    """Whether faction ``f`` may not use ``arc``: its route is closed to ``f`` or to one of
+    its allies (a cut route is closed to everyone)."""
+    n_routes = state.closed.shape[2]
+    route = arc % n_routes if n_routes else 0
+    return any(
+        ally(state, f, g) and bool(state.closed[0, g, route]) for g in range(state.closed.shape[1])
+    )
+
+
 def close_call(left: float, right: float) -> bool:
     """Whether two numbers that a rule compares differ, but by so little that the same
     arithmetic done in another order (as the engine may) could put them the other way round.

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 
 from frontlines.engine.orders import Airstrike, Attack, CloseSupport, Move, Order
-from frontlines.engine.reference.common import ally, holder, one_game
+from frontlines.engine.reference.common import ally, barred, holder, one_game
 from frontlines.engine.reference.orders import available_sorties
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -19,6 +19,7 @@ REASONS = {
     "finite": "the amount must be a finite number",
     "positive": "the amount must be more than 0",
     "route": "no route joins",
+    "closed": "may not use the route",
     "too much": "cannot send",
     "friendly": "move there instead",
     "hostile": "attack it instead",
@@ -72,11 +73,15 @@ def _ground(
         return "finite"
     if amount <= 0:
         return "positive"
-    joined = any(
-        world.arc_src[arc] == origin and world.arc_dst[arc] == target for arc in range(world.n_arcs)
-    )
+    joined = [
+        arc
+        for arc in range(world.n_arcs)
+        if world.arc_src[arc] == origin and world.arc_dst[arc] == target
+    ]
     if not joined:
         return "route"
+    if barred(state, faction, joined[0]):
+        return "closed"
     committed = 0.0
     for other in pending:
         if not isinstance(other, Attack | Move):
@@ -162,7 +167,7 @@ def _threatened(
 
 def legal_orders(world: World, state: State, faction_id: str) -> list[Order]:
     """Every order the faction may give, each with all it has: an attack or move along every
-    arc from each place where it has forces, and for every entry it provides with sorties
+    arc open to it from each place where it has forces, and for every entry it provides with sorties
     left, a strike and a support order at every place in range where enemies of the
     beneficiary stand."""
     one_game(state)
@@ -173,7 +178,7 @@ def legal_orders(world: World, state: State, faction_id: str) -> list[Order]:
     for arc in range(world.n_arcs):
         origin, target = int(world.arc_src[arc]), int(world.arc_dst[arc])
         strength = float(state.forces[0, f, origin])
-        if strength <= 0:
+        if strength <= 0 or barred(state, f, arc):
             continue
         kind = Move if ally(state, f, holder(state, target)) else Attack
         orders.append(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray
-from frontlines.engine.reference.common import hostile_at, merged_count, one_game
+from frontlines.engine.reference.common import barred, hostile_at, merged_count, one_game
 from frontlines.engine.reference.orders import PlainOrders
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -17,24 +17,29 @@ from frontlines.engine.world import World
 @dataclass(frozen=True)
 class MovementOutcome:
     """Which factions attacked (``F``): sent strength into a place where they are hostile;
-    and the strength that went along each arc (``F x arcs``)."""
+    the strength that went along each arc (``F x arcs``); and what crossings cost each
+    faction's attackers (``F x L``): strength that arrived at a place where it is hostile
+    along a route across a river or strait, times ``1 - 1 / factor``."""
 
     attacked: BoolArray
     moved: FloatArray
+    crossed: FloatArray | None = None
 
 
 def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, MovementOutcome]:
     """Move what is on the road one turn on, then the ordered strength along its routes. A
     faction sending more out of a place than it has there sends every flow scaled by
     ``strength / leaving``; a journey takes as many turns as its length over a turn's reach
-    (stretched where it is opposed), and waits in transit until then."""
+    (stretched where it is opposed), and waits in transit until then. Nothing sets out along
+    an arc barred to its faction; what is on the road already goes on."""
     one_game(state)
     n_f, n_l, n_arcs = world.n_factions, world.n_locations, world.n_arcs
     before = state.forces[0]
     attacked = np.zeros(n_f, dtype=bool)
     moved = np.zeros((n_f, n_arcs))
+    crossed = np.zeros((n_f, n_l))
     if bool(state.done[0]):
-        return state, MovementOutcome(attacked, moved)
+        return state, MovementOutcome(attacked, moved, crossed)
     src = [int(s) for s in world.arc_src]
     dst = [int(d) for d in world.arc_dst]
     slots = [int(k) for k in world.roads.slots]
@@ -43,12 +48,15 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
     old, old_carried = state.transit[0], state.transit_unsupplied[0]
     transit, carried = np.zeros_like(old), np.zeros_like(old_carried)
     landed, landed_carried = np.zeros((n_f, n_l)), np.zeros((n_f, n_l))
+    landed_cost = np.zeros((n_f, n_l))
+    loss = [float(x) for x in world.crossing_loss]
     for f in range(n_f):
         for arc in range(n_arcs):
             if slots[arc] == 0:
                 continue
             landed[f, dst[arc]] += float(old[f, start[arc]])
             landed_carried[f, dst[arc]] += float(old_carried[f, start[arc]])
+            landed_cost[f, dst[arc]] += float(old[f, start[arc]]) * loss[arc]
             for j in range(slots[arc] - 1):
                 transit[f, start[arc] + j] = old[f, start[arc] + j + 1]
                 carried[f, start[arc] + j] = old_carried[f, start[arc] + j + 1]
@@ -57,6 +65,7 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
     for f in range(n_f):
         amount = [float(orders.flow[f, arc]) for arc in range(n_arcs)]
         amount = [x if math.isfinite(x) and x > 0 else 0.0 for x in amount]
+        amount = [0.0 if barred(state, f, arc) else amount[arc] for arc in range(n_arcs)]
         leaving = [0.0] * n_l
         for arc in range(n_arcs):
             leaving[src[arc]] += amount[arc]
@@ -81,12 +90,16 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
             if legs == 1:
                 arrived[dst[arc]] += float(moved[f, arc])
                 brought[dst[arc]] += mass
+                if hostile_at(state, f, dst[arc]):
+                    crossed[f, dst[arc]] += float(moved[f, arc]) * loss[arc]
                 if moved[f, arc] > 0 and hostile_at(state, f, dst[arc]):
                     attacked[f] = True
             else:
                 transit[f, start[arc] + legs - 2] += float(moved[f, arc])
                 carried[f, start[arc] + legs - 2] += mass
         for p in range(n_l):
+            if hostile_at(state, f, p):
+                crossed[f, p] += landed_cost[f, p]
             if landed[f, p] > 0 and hostile_at(state, f, p):
                 attacked[f] = True
             staying = max(float(before[f, p]) - gone[p], 0.0)
@@ -99,7 +112,7 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
         unsupplied=counts[np.newaxis],
         transit_unsupplied=carried[np.newaxis],
     )
-    return evolved, MovementOutcome(attacked, moved)
+    return evolved, MovementOutcome(attacked, moved, crossed)
 
 
 def journey_legs(world: World, state: State, f: int, arc: int, sent: float) -> int:

@@ -81,6 +81,7 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
     allied = state.allied[0].copy()
     controller = state.controller[0].copy()
     quality = state.quality[0].copy()
+    closed = state.closed[0].copy()
     for e, event in enumerate(events):
         if bool(state.done[0]) or not event.enabled:
             continue
@@ -91,6 +92,9 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
             continue
         fired[e] = True
         for k, effect in enumerate(event.effects):
+            if effect.route is not None:
+                _apply_route(world, effect, closed)
+                continue
             if effect.control is not None:
                 place = world.location_ids.index(effect.control.location)
                 applied[(e, k)] = float(controller[place])
@@ -112,8 +116,22 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
         controller=controller[np.newaxis],
         quality=quality[np.newaxis],
         fired=(state.fired[0] | fired)[np.newaxis],
+        closed=closed[np.newaxis],
     )
     return new, ScriptedOutcome(fired, applied)
+
+
+def _apply_route(world: World, effect: Effect, closed: np.ndarray) -> None:
+    """Cut or restore a route (for every faction), or close or open it to one faction."""
+    change = effect.route
+    assert change is not None
+    ends = {change.from_, change.to}
+    route = next(e for e, r in enumerate(world.scenario.routes) if {r.from_, r.to} == ends)
+    if change.cut or change.restore:
+        closed[:, route] = bool(change.cut)
+    else:
+        faction = world.faction_ids.index(change.close_to or change.open_to or "")
+        closed[faction, route] = change.close_to is not None
 
 
 def _apply(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray
-from frontlines.engine.reference.common import ally, holder, one_game
+from frontlines.engine.reference.common import ally, barred, holder, one_game
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -24,14 +24,16 @@ class SupplyOutcome:
 
 def supplied(world: World, state: State) -> BoolArray:
     """``F x L``: the places held by a faction's side that a chain of such places links to a
-    supply source its side holds, and every place next to one of them."""
+    supply source its side holds, and every place next to one of them; never along a route
+    barred to the faction."""
     one_game(state)
     n_f, n_l = world.n_factions, world.n_locations
-    next_to: list[list[int]] = [[] for _ in range(n_l)]
-    for arc in range(world.n_arcs):
-        next_to[int(world.arc_src[arc])].append(int(world.arc_dst[arc]))
     ok = np.zeros((n_f, n_l), dtype=bool)
     for f in range(n_f):
+        next_to: list[list[int]] = [[] for _ in range(n_l)]
+        for arc in range(world.n_arcs):
+            if not barred(state, f, arc):
+                next_to[int(world.arc_src[arc])].append(int(world.arc_dst[arc]))
         friendly = [ally(state, f, holder(state, p)) for p in range(n_l)]
         reached = [friendly[p] and bool(world.supply_source[p]) for p in range(n_l)]
         queue = deque(p for p in range(n_l) if reached[p])
@@ -48,8 +50,9 @@ def supplied(world: World, state: State) -> BoolArray:
 
 def supply_days(world: World, state: State) -> FloatArray:
     """``F x L``: the days of travel from each faction's nearest supply source held by its
-    side, along routes through places its side holds (the last may lead into any place);
-    ``inf`` where none is reached. Bellman-Ford: relax every route until nothing changes."""
+    side, along routes through places its side holds (the last may lead into any place) and
+    not barred to it; ``inf`` where none is reached. Bellman-Ford: relax every route until
+    nothing changes."""
     one_game(state)
     n_f, n_l = world.n_factions, world.n_locations
     if world.rules.supply.range_days is None:
@@ -64,13 +67,15 @@ def supply_days(world: World, state: State) -> FloatArray:
             changed = False
             for arc in range(world.n_arcs):
                 a, b = int(world.arc_src[arc]), int(world.arc_dst[arc])
+                if barred(state, f, arc):
+                    continue
                 if friendly[b] and best[a] + days[arc] < best[b]:
                     best[b] = best[a] + days[arc]
                     changed = True
         for p in range(n_l):
             out[f, p] = best[p]
             for arc in range(world.n_arcs):
-                if int(world.arc_dst[arc]) == p:
+                if int(world.arc_dst[arc]) == p and not barred(state, f, arc):
                     out[f, p] = min(out[f, p], best[int(world.arc_src[arc])] + days[arc])
     return out
 

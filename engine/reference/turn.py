@@ -50,7 +50,7 @@ def reference_turn(
     s, scripted = scripted_events(world, state, seed)
     s, flown = air(world, s, plain, seed)
     s, moved = movement(world, s, plain)
-    s, battles = combat(world, s, flown.support_power, moved.attacked, seed)
+    s, battles = combat(world, s, flown.support_power, moved.attacked, seed, moved.crossed)
     s, captured = capture(world, s, battles)
     s, supplied = supply(world, s)
     s, shifted = morale(world, s, captured.old_controller)

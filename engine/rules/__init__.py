@@ -21,5 +21,10 @@ the days after its first attack, and a pause no longer restores it.
 
 Rules 4 grow the scripted events (turn windows, chance, strength at a place, handing a place
 over, a faction's quality) and let a victory need its places held for turns in a row. The
-State gains ``quality`` (``B x F``) and ``held_turns`` (``B x V``): games of older scenarios
-play exactly as before, but their State digests differ."""
+State gains ``quality`` (``B x F``) and ``held_turns`` (``B x V``). They add crossings and
+closed routes: an attack across a river or strait is weaker
+(``rules.crossing``, QJM-style), and routes can be cut or closed to a side (the State's
+``closed``), which orders, the computer players, retreats and supply respect; weather that
+changes sorties and movement; supply with a range (``supply_days``) and cut-off counts that
+move with the forces (``transit_unsupplied``); surprise fronts; and close support only where
+a battle can happen this turn. Every golden digest changes with the new State fields."""

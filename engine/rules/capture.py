@@ -1,6 +1,7 @@
 """Phase 5: capture and retreat. A place changes hands when the attackers' surviving power
 beats the defence by the capture ratio (or nobody defends it); the defeated garrison falls
-back to a neighbouring friendly place, losing some on the way, or is destroyed."""
+back to a neighbouring friendly place, losing some on the way, or is destroyed. It never
+retreats along a route closed to the old holder (or cut)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
 from frontlines.engine.rules.combat import BattleResult
-from frontlines.engine.rules.common import weighted_count, where_set
+from frontlines.engine.rules.common import barred_arcs, weighted_count, where_set
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -71,6 +72,11 @@ def resolve_capture(
         ]
         & valid
     )
+    barred = barred_arcs(state)
+    if barred is not None:
+        friendly &= ~barred[
+            runs[:, np.newaxis], holder[:, np.newaxis], world.graph.out_arcs[places]
+        ]
     side = state.allied[runs, holder].astype(np.float64)  # n x F
     there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
     strength = ordered_matmul(there, side[:, :, np.newaxis])[:, :, 0]

@@ -6,6 +6,11 @@ up to the ground power it supports, the excess at half, and never more than a se
 it. Each side's power carries lognormal luck; losses follow the power ratio in the manner of
 Lanchester, with lognormal noise, a loss fraction per day compounded over the days of a turn.
 
+Attackers who crossed a river or strait into the place this turn fight at their power over
+the crossing's factor (``rules.crossing``, QJM-style): the strength movement reports as
+``crossed`` counts for nothing, which is the same thing. The penalty is for the turn of the
+assault crossing; attackers still there the next turn hold a bridgehead and fight in full.
+
 Surprise is the scenario's: each faction's multiplier on the day of its first attack falls
 linearly to 1 over some days counted from that attack, attack or not, so a pause never
 brings it back.
@@ -91,6 +96,7 @@ class BattleLog:
     terrain: FloatArray
     posture: FloatArray
     surprise: FloatArray
+    crossing: FloatArray  # the attackers' ground power with crossings over that without
     attacker_luck: FloatArray  # lognormal multiplier on each side's power
     defender_luck: FloatArray
     attacker_noise: FloatArray  # lognormal multiplier on each side's losses
@@ -182,8 +188,12 @@ def resolve_combat(
     *,
     hostile: BoolArray | None = None,
     record: bool = True,
+    crossed: FloatArray | None = None,
 ) -> tuple[State, BattleResult]:
     """Fight every battle at once and apply the losses.
+
+    ``crossed`` is what crossings cost the attackers this turn (``B x F x L``, from
+    :func:`~frontlines.engine.rules.movement.resolve_movement`; ``None``: nothing).
 
     ``hostile`` is :func:`~frontlines.engine.rules.common.hostile_here` of ``state`` if the caller
     has it. Battles are few, so everything past finding them is worked out for them alone."""
@@ -224,6 +234,14 @@ def resolve_combat(
     # (Exact even for the tiniest strengths: a positive a_ground has a positive sum.)
     weighted_sum = sum_axis1(a_weighted)
     surprise = np.divide(a_ground, weighted_sum, out=np.ones_like(a_ground), where=a_ground > 0)
+    crossing = np.ones_like(a_ground)
+    if crossed is not None:
+        # What crossed this turn counts for 1 / factor of its power: the cost comes off.
+        paid = np.minimum(crossed[runs, :, places], attackers) * attacking
+        if np.count_nonzero(paid):
+            full = a_ground
+            a_ground = sum_axis1((attackers - paid) * per_faction * surprise_f[runs])
+            crossing = np.divide(a_ground, full, out=np.ones_like(a_ground), where=full > 0)
     override = world.posture_override[places]
     holder_posture = world.faction_posture[state.controller[runs, places]]
     posture = np.where(np.isnan(override), holder_posture, override)
@@ -286,6 +304,7 @@ def resolve_combat(
             "terrain": terrain,
             "posture": posture,
             "surprise": surprise,
+            "crossing": crossing,
             "attacker_luck": a_luck,
             "defender_luck": d_luck,
             "attacker_noise": a_noise,

@@ -34,6 +34,22 @@ def hostile_here(state: State) -> BoolArray:
     return ~friendly_here(state.allied, state.controller)
 
 
+def barred_arcs(state: State) -> BoolArray | None:
+    """``B x F x D``: the arcs each faction may not use, because their route is closed to it
+    or to one of its allies (a cut route is closed to every faction); ``None`` when no route
+    is closed in any run, so that callers skip the work."""
+    return barred_from(state.allied, state.closed)
+
+
+def barred_from(allied: BoolArray, closed: BoolArray) -> BoolArray | None:
+    """:func:`barred_arcs` for the runs whose alliances and closed routes are these."""
+    if not np.count_nonzero(closed):
+        return None
+    by_route = np.matmul(allied.astype(np.float64), closed.astype(np.float64)) > 0
+    barred: BoolArray = np.concatenate((by_route, by_route), axis=2)
+    return barred
+
+
 SMALL = 4096
 """Arrays up to this size are cheaper to handle with numpy's plain calls, whatever they do."""
 

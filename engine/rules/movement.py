@@ -2,7 +2,10 @@
 the route's kind; a journey longer than a turn's reach waits in transit and arrives turns
 later. An advance on a place held by an enemy goes slower, the more so the weaker the
 attackers and the harder the ground (in the manner of Dupuy's TNDM advance rates). Forces
-arriving at a place held by an enemy arrive as attackers, the others simply move."""
+arriving at a place held by an enemy arrive as attackers, the others simply move; attackers
+arriving along a route that crosses a river or strait carry the crossing's cost into the
+battle. Nobody sets out along a route closed to them (or cut); forces already on it when it
+closes go on (the cut falls behind them)."""
 
 from __future__ import annotations
 
@@ -10,17 +13,21 @@ import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays
-from frontlines.engine.rules.common import hostile_here, sum_axis1, weighted_count
+from frontlines.engine.rules.common import barred_arcs, hostile_here, sum_axis1, weighted_count
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
 
 def resolve_movement(
     world: World, state: State, orders: OrderArrays, *, hostile: BoolArray | None = None
-) -> tuple[State, BoolArray]:
+) -> tuple[State, BoolArray, FloatArray | None]:
     """Move forces on the road one turn on, then apply every flow (never more than is
-    present); returns the new state and which factions attacked (``B x F``): sent strength
-    that arrived this turn at a place held by an enemy.
+    present); returns the new state, which factions attacked (``B x F``): sent strength
+    that arrived this turn at a place held by an enemy, and what crossing cost them there
+    (``B x F x L``: the strength that arrived across a river or strait times the crossing's
+    ``1 - 1 / factor``; ``None`` on maps without crossings).
+
+    Flows along arcs barred to their faction (:func:`barred_arcs`) are dropped.
 
     ``hostile`` is :func:`~frontlines.engine.rules.common.hostile_here` of ``state`` if the caller
     has it. Flows are few, so only the arcs that carry something are looked at: their amounts are
@@ -30,6 +37,9 @@ def resolve_movement(
     n_l = world.n_locations
     roads = world.roads
     flat = orders.flow.reshape(-1)
+    barred = barred_arcs(state)
+    if barred is not None:
+        flat = np.where(barred.reshape(-1), 0.0, flat)
     index = (flat > 0).nonzero()[0]
     amount = flat[index]
     row = index // n_d  # run * F + faction
@@ -60,16 +70,23 @@ def resolve_movement(
     arrived = np.bincount(end[now], weights=moved[now], minlength=size).astype(np.float64)
     attacked = np.zeros(n_b * n_f, dtype=bool)
     attacked[row[now & into_enemy & (moved > 0)]] = True
+    crossed: FloatArray | None = None
+    if world.has_crossings:
+        assault = now & into_enemy
+        cost = moved[assault] * world.crossing_loss[arc[assault]]
+        crossed = np.bincount(end[assault], weights=cost, minlength=size).astype(np.float64)
     transit = state.transit
+    away = ~now
     if roads.n_slots:
-        away = ~now
-        transit, landed = _travel(
-            world, state.transit, row[away], arc[away], legs[away], moved[away]
+        transit, landed, landed_cost = _travel(
+            world, state.transit, row[away], arc[away], legs[away], moved[away], costed=True
         )
         if landed is not None:
             arrived = arrived + landed
             hit = (landed.reshape(n_b * n_f, n_l) > 0) & hostile.reshape(n_b * n_f, n_l)
             attacked |= hit.any(axis=1)
+        if crossed is not None and landed_cost is not None:
+            crossed = crossed + landed_cost * hostile.reshape(-1)
     staying = np.maximum(state.forces - gone.reshape(state.forces.shape), 0.0)
     forces = staying + arrived.reshape(state.forces.shape)
     changes: dict[str, IntArray | FloatArray] = {"forces": forces, "transit": transit}
@@ -79,8 +96,7 @@ def resolve_movement(
         carried = moved * state.unsupplied.reshape(-1)[origin]
         brought = np.bincount(end[now], weights=carried[now], minlength=size).astype(np.float64)
         if roads.n_slots:
-            away = ~now
-            on_road, carried_in = _travel(
+            on_road, carried_in, _ = _travel(
                 world, state.transit_unsupplied, row[away], arc[away], legs[away], carried[away]
             )
             changes["transit_unsupplied"] = on_road
@@ -93,7 +109,11 @@ def resolve_movement(
         for name, value in changes.items():
             changes[name] = np.where(over, getattr(state, name), value)
         attacked &= ~np.repeat(state.done, n_f)
-    return state.evolve(**changes), attacked.reshape(n_b, n_f)
+    if crossed is not None:
+        crossed = crossed.reshape(state.forces.shape)
+        if np.count_nonzero(state.done):
+            crossed = np.where(state.done[:, np.newaxis, np.newaxis], 0.0, crossed)
+    return state.evolve(**changes), attacked.reshape(n_b, n_f), crossed
 
 
 def _opposed_legs(
@@ -134,14 +154,18 @@ def _travel(
     arc: IntArray,
     legs: IntArray,
     moved: FloatArray,
-) -> tuple[FloatArray, FloatArray | None]:
+    *,
+    costed: bool = False,
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
     """Move what is on the road (``on_road``, ``B x F x T``: strength, or anything carried in
     proportion to it) one turn on and put this turn's long journeys on it; returns the new
-    contents of the road and what reached the end of its arc (flat ``B x F x L``, ``None`` if
-    nothing was on the road)."""
+    contents of the road, what reached the end of its arc (flat ``B x F x L``, ``None`` if
+    nothing was on the road) and, if ``costed``, the same weighted by each arc's crossing
+    cost (``None`` also on maps without crossings)."""
     roads = world.roads
     n_b, n_f, n_t = on_road.shape
     landed: FloatArray | None = None
+    landed_cost: FloatArray | None = None
     if np.count_nonzero(on_road):
         heads = roads.slot_start[roads.slots > 0]
         head_end = world.arc_dst[roads.slot_arc[heads]]
@@ -150,6 +174,11 @@ def _travel(
         place = runs_factions * world.n_locations + np.tile(head_end, n_b * n_f)
         size = n_b * n_f * world.n_locations
         landed = np.bincount(place, weights=amount, minlength=size).astype(np.float64)
+        if costed and world.has_crossings:
+            loss = np.tile(world.crossing_loss[roads.slot_arc[heads]], n_b * n_f)
+            landed_cost = np.bincount(place, weights=amount * loss, minlength=size).astype(
+                np.float64
+            )
         padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
         transit = np.ascontiguousarray(padded[:, :, roads.shift_from])  # (written into below)
     else:
@@ -157,4 +186,4 @@ def _travel(
     if row.size:
         slot = roads.slot_start[arc] + legs - 2
         transit.reshape(-1)[row * n_t + slot] += moved
-    return transit, landed
+    return transit, landed, landed_cost

@@ -15,6 +15,7 @@ from frontlines.engine.script import (
     ChangeForces,
     ChangeMorale,
     ChangeQuality,
+    ChangeRoute,
     ChangeSorties,
     CompiledEffect,
     Condition,
@@ -95,7 +96,7 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
     fired = np.zeros((state.batch, len(events)), dtype=bool)
     applied: dict[tuple[int, int], FloatArray] = {}
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
-    controller, quality = state.controller, state.quality
+    controller, quality, closed = state.controller, state.quality, state.closed
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
     may_fire = live[:, np.newaxis] & ~state.fired  # B x N, for events that fire only once
@@ -111,6 +112,9 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
         fired[:, e] = mask
         for k, effect in enumerate(event.effects):
             if isinstance(effect, PostMessage):  # the event log posts it; nothing changes
+                continue
+            if isinstance(effect, ChangeRoute):
+                closed = _apply_route(effect, mask, closed)
                 continue
             if not copied:
                 forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
@@ -128,6 +132,7 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
         controller=controller,
         quality=quality,
         fired=state.fired | fired,
+        closed=closed,
     )
     return new, Fired(fired, applied)
 
@@ -142,6 +147,17 @@ class _Arrays:
     allied: np.ndarray
     controller: np.ndarray
     quality: np.ndarray
+
+
+def _apply_route(effect: ChangeRoute, mask: BoolArray, closed: BoolArray) -> BoolArray:
+    """``closed`` after the route effect where ``mask`` is set (a new array)."""
+    closed = closed.copy()
+    runs = np.flatnonzero(mask)
+    if effect.faction is None:
+        closed[runs, :, effect.route] = effect.close
+    else:
+        closed[runs, effect.faction, effect.route] = effect.close
+    return closed
 
 
 def _apply(effect: CompiledEffect, mask: BoolArray, arrays: _Arrays) -> FloatArray | None:

@@ -3,36 +3,41 @@ allies links them to a supply source its side holds (a force besieging a place d
 from the friendly place next to it); cut-off forces count the turns they have been cut off.
 Supply has a range: the days of travel along that chain from the nearest source, beyond
 ``rules.supply.range_days`` of which forces weaken step by step (see
-:func:`~frontlines.engine.rules.common.supply_factor`)."""
+:func:`~frontlines.engine.rules.common.supply_factor`). Supply never flows along a route
+closed to the faction (or cut)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
-from frontlines.engine.rules.common import friendly_here
+from frontlines.engine.rules.common import barred_from, friendly_here
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
 
 def supplied(world: World, state: State) -> BoolArray:
     """``B x F x L``: where each faction's forces are in supply."""
-    return supplied_where(world, state.allied, state.controller)
+    return supplied_where(world, state.allied, state.controller, state.closed)
 
 
-def supplied_where(world: World, allied: BoolArray, controller: IntArray) -> BoolArray:
-    """:func:`supplied` for the runs whose alliances and holders are these."""
-    if world.neighbour_bits is not None:
+def supplied_where(
+    world: World, allied: BoolArray, controller: IntArray, closed: BoolArray
+) -> BoolArray:
+    """:func:`supplied` for the runs whose alliances, holders and closed routes are these."""
+    barred = barred_from(allied, closed)  # (closed routes: the plain flood, arcs masked)
+    if world.neighbour_bits is not None and barred is None:
         return _supplied_bits(world, allied, controller, world.neighbour_bits)
     friendly = friendly_here(allied, controller)  # B x F x L
     reach = friendly & world.supply_source[np.newaxis, np.newaxis, :]
+    usable = True if barred is None else ~barred
     for _ in range(world.n_locations):  # one step of the flood per iteration, to the diameter
-        spread = world.any_at_ends(reach[:, :, world.arc_src])
+        spread = world.any_at_ends(reach[:, :, world.arc_src] & usable)
         grown = reach | (spread & friendly)
         if np.array_equal(grown, reach):
             break
         reach = grown
-    next_to = world.any_at_ends(reach[:, :, world.arc_src])
+    next_to = world.any_at_ends(reach[:, :, world.arc_src] & usable)
     return reach | next_to
 
 
@@ -75,11 +80,14 @@ def _supplied_bits(
     return result
 
 
-def supply_days(world: World, allied: BoolArray, controller: IntArray) -> FloatArray:
+def supply_days(
+    world: World, allied: BoolArray, controller: IntArray, closed: BoolArray
+) -> FloatArray:
     """``B x F x L``: the days of travel from each faction's nearest supply source to each
     place, along routes through places held by its side (the last route may lead into a
-    place held by an enemy, as in :func:`supplied`); ``inf`` where no such chain exists, for
-    the runs whose alliances and holders are ``allied`` and ``controller``.
+    place held by an enemy, as in :func:`supplied`, and none may be closed to the faction);
+    ``inf`` where no such chain exists, for the runs whose alliances, holders and closed
+    routes are ``allied``, ``controller`` and ``closed``.
 
     A shortest-path relaxation, one route further per step: each place takes the least of
     its own distance and its friendly neighbours' distances plus the route's days. Both the
@@ -88,12 +96,14 @@ def supply_days(world: World, allied: BoolArray, controller: IntArray) -> FloatA
     same side see the same chains, so while the alliances are the scenario's each side is
     searched once."""
     if world.rules.supply.range_days is None:
-        return np.where(supplied_where(world, allied, controller), 0.0, np.inf)
+        return np.where(supplied_where(world, allied, controller, closed), 0.0, np.inf)
+    barred = barred_from(allied, closed)
     of = None
     if np.array_equal(allied, np.broadcast_to(world.allied0, allied.shape)):
         of = world.sides0.of
         first = np.unique(of, return_index=True)[1]  # one faction of each side
         friendly = friendly_here(allied, controller)[:, first]  # B x S x L
+        barred = None if barred is None else barred[:, first]
     else:
         friendly = friendly_here(allied, controller)  # B x F x L
     by_end = np.argsort(world.arc_dst, kind="stable")
@@ -101,6 +111,8 @@ def supply_days(world: World, allied: BoolArray, controller: IntArray) -> FloatA
     first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
     reached = ends[first_in]  # the places some arc leads to
     came_from, step = world.arc_src[by_end], world.roads.days[by_end]
+    if barred is not None:  # no supply along a route closed to the side
+        step = np.where(barred[:, :, by_end], np.inf, step)
     days = np.where(friendly & world.supply_source, 0.0, np.inf)
     via = np.full(days.shape, np.inf)
     for _ in range(world.n_locations):  # a shortest path has fewer routes than places
@@ -118,17 +130,21 @@ def resolve_supply(world: World, state: State, since: State | None = None) -> St
     measure how far each place is from the faction's supply.
 
     With ``since`` (the state this turn started from, whose ``supply_days`` are up to date)
-    only the runs where a place changed hands or an alliance changed are measured again."""
+    only the runs where a place changed hands, an alliance changed or a route closed or
+    opened are measured again."""
     if since is None:
-        days = supply_days(world, state.allied, state.controller)
+        days = supply_days(world, state.allied, state.controller, state.closed)
     else:
         moved = (state.controller != since.controller).any(axis=1)
         moved |= (state.allied != since.allied).any(axis=(1, 2))
+        moved |= (state.closed != since.closed).any(axis=(1, 2))
         days = state.supply_days
         if np.count_nonzero(moved):
             runs = np.flatnonzero(moved)
             days = days.copy()
-            days[runs] = supply_days(world, state.allied[runs], state.controller[runs])
+            days[runs] = supply_days(
+                world, state.allied[runs], state.controller[runs], state.closed[runs]
+            )
     present = state.forces > 0
     unsupplied = np.where(present & np.isinf(days), state.unsupplied + 1, 0)
     if np.count_nonzero(state.done):

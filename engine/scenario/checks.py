@@ -228,6 +228,8 @@ class _Checker:
                         f"route leads to unknown location '{value}'"
                         + self._hint(value, "locations"),
                     )
+            for j, faction in enumerate(route.closed_to):
+                yield from self._ref(faction, "factions", ("routes", i, "closed_to", j))
             if route.from_ == route.to:
                 yield Problem(
                     ("routes", i, "to"), f"route from '{route.from_}' leads back to itself"
@@ -459,6 +461,30 @@ class _Checker:
                     (*path, "alliance", "leave"),
                     f"'{a.leave}' is not a member of alliance '{a.alliance}' and no event adds it",
                 )
+
+        if effect.route is not None:
+            yield from self._route_change(effect, path)
+
+    def _route_change(self, effect: Effect, path: DataPath) -> Iterator[Problem]:
+        """A route effect names two known places a route joins, and a known faction."""
+        r = effect.route
+        assert r is not None
+        known = True
+        for key, value in (("from", r.from_), ("to", r.to)):
+            if value not in self.locations:
+                known = False
+            yield from self._ref(value, "locations", (*path, "route", key))
+        for key in ("close_to", "open_to"):
+            value = getattr(r, key)
+            if value is not None:
+                yield from self._ref(value, "factions", (*path, "route", key))
+        routes = {frozenset((route.from_, route.to)) for route in self.s.routes}
+        if known and not self.partial and frozenset((r.from_, r.to)) not in routes:
+            yield Problem(
+                (*path, "route"),
+                f"no route joins '{r.from_}' and '{r.to}'; an event can only change a route "
+                "the routes section declares",
+            )
 
     def _victory(self) -> Iterator[Problem]:
         if not self.s.victory:

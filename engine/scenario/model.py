@@ -91,11 +91,19 @@ class RouteKind(StrEnum):
     RAIL = "rail"
 
 
+class Crossing(StrEnum):
+    """What a route crosses on the way, which weakens an attack along it."""
+
+    RIVER = "river"
+    STRAIT = "strait"
+
+
 TerrainField = Annotated[Terrain, Field(strict=False)]
 KindField = Annotated[LocationKind, Field(strict=False)]
 PostureField = Annotated[Posture, Field(strict=False)]
 RouteKindField = Annotated[RouteKind, Field(strict=False)]
 SurpriseField = Annotated[Surprise, Field(strict=False)]
+CrossingField = Annotated[Crossing, Field(strict=False)]
 
 
 class Faction(Sourced):
@@ -177,6 +185,21 @@ class Route(Sourced):
     kind: RouteKindField = RouteKind.ROAD
     length_km: Annotated[float, Field(gt=0, le=5000, allow_inf_nan=False)] | None = Field(
         None, description="Road length; the straight-line distance when omitted."
+    )
+    crossing: CrossingField | None = Field(
+        None,
+        description="A river or strait the route crosses: an attack along it into a place "
+        "held by an enemy is weaker by rules.crossing.river or rules.crossing.strait.",
+    )
+    cut: bool = Field(
+        False,
+        description="Cut at the start (a bridge down): nobody may use it until an event "
+        "restores it.",
+    )
+    closed_to: list[FactionId] = Field(
+        default_factory=list,
+        description="Factions that may not use it at the start, nor may their allies (an "
+        "event may open it to them).",
     )
 
 
@@ -362,6 +385,32 @@ class AllianceChange(Spec):
         return self
 
 
+class RouteChange(Spec):
+    """Cut or restore a route (a bridge blown or rebuilt), or close or open it to a side."""
+
+    from_: LocationId = Field(alias="from")
+    to: LocationId
+    cut: Literal[True] | None = Field(None, description="Nobody may use it from now on.")
+    restore: Literal[True] | None = Field(
+        None, description="Open to everyone again: lifts a cut and every closure."
+    )
+    close_to: FactionId | None = Field(
+        None, description="This faction, and whoever is allied with it, may not use it."
+    )
+    open_to: FactionId | None = Field(
+        None,
+        description="Lifts a closure to this faction (a cut, or a closure to its allies, "
+        "still bars it).",
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> Self:
+        given = [v for v in (self.cut, self.restore, self.close_to, self.open_to) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'cut', 'restore', 'close_to' and 'open_to'")
+        return self
+
+
 class ControlChange(Spec):
     """A location passes to a faction. Forces there stay: where some are hostile to the new
     holder, the place is contested and this turn's battle and capture decide who keeps it."""
@@ -389,7 +438,16 @@ class FactionRulesChange(Spec):
         return self
 
 
-EFFECT_KINDS = ("message", "sorties", "forces", "morale", "alliance", "control", "faction_rules")
+EFFECT_KINDS = (
+    "message",
+    "sorties",
+    "forces",
+    "morale",
+    "alliance",
+    "control",
+    "faction_rules",
+    "route",
+)
 """The fields of an effect, one of which each effect gives."""
 
 
@@ -404,6 +462,9 @@ class Effect(Spec):
     control: ControlChange | None = Field(None, description="A location changes hands.")
     faction_rules: FactionRulesChange | None = Field(
         None, description="A rules constant of one faction changes."
+    )
+    route: RouteChange | None = Field(
+        None, description="Cut, restore, close or open the route between two places."
     )
 
     @model_validator(mode="after")

@@ -221,6 +221,21 @@ class MovementRules(Spec):
     flat: Fraction = Field(1.0, description="Advance-rate factor into flat, open country.")
 
 
+class CrossingRules(Spec):
+    """How much a crossing weakens an attack along the route (QJM-style river factors)."""
+
+    river: Annotated[float, Field(ge=1, le=10, allow_inf_nan=False)] = Field(
+        1.5,
+        description="Divides the power of attackers who cross a river this turn (a defence "
+        "multiplier in Dupuy's QJM).",
+    )
+    strait: Annotated[float, Field(ge=1, le=10, allow_inf_nan=False)] = Field(
+        2.0,
+        description="Divides the power of attackers who cross a strait (or a major unfordable "
+        "river) this turn.",
+    )
+
+
 class Rules(Spec):
     """Every constant of the combat model; all optional."""
 
@@ -232,6 +247,7 @@ class Rules(Spec):
     supply: SupplyRules = Field(default_factory=SupplyRules)
     movement: MovementRules = Field(default_factory=MovementRules)
     surprise: SurpriseRules = Field(default_factory=SurpriseRules)
+    crossing: CrossingRules = Field(default_factory=CrossingRules)
 
     def surprise_of(self, level: str | None, turn_length_days: int) -> tuple[float, int]:
         """A faction's surprise: its power multiplier on the day of its first attack and

@@ -95,7 +95,8 @@ locations:                   # lat/lon in decimal degrees; population in people
 routes:                      # both ways; km a day by kind: highway 160, road 100, track 50,
                              # rough 20, rail 300 (rules.movement); no length_km: straight line
   - {{from: westport, to: bridgetown, kind: highway}}
-  - {{from: bridgetown, to: eastburg, kind: road}}
+  - {{from: bridgetown, to: eastburg, kind: road, crossing: river}}   # river | strait: an attack
+                             # across it is weaker (rules.crossing); cut: true, closed_to: [ids]
   - {{from: eastburg, to: eastfield, kind: road}}
   - {{from: bridgetown, to: eastfield, kind: track, length_km: 120}}   # 3 days' journey
 
@@ -117,8 +118,10 @@ events:                      # declarative: a trigger (every part must hold) and
     when:
       controlled: {{location: bridgetown, by: east}}
     effects:
-      - message: Bridgetown has changed hands.
+      - message: Bridgetown has changed hands, and the river bridge is blown.
       - morale: {{faction: west, change: -0.05}}
+      - route: {{from: bridgetown, to: eastburg, cut: true}}   # or restore: true, close_to: id,
+                                                           # open_to: id
   - id: western-reserves
     when:
       from_turn: 3           # from turn 3 on (or turn: N for that turn only) ...
@@ -145,6 +148,7 @@ victory:
 #   surprise: {{minor: 1.3, substantial: 1.6, complete: 2.0, lasts_days: 3}}
 #   movement: {{track: 40, opposed_floor: 0.25}}        # slower tracks; opposed pace floor
 #   supply: {{range_days: 4, beyond_range_decay: 0.1}}  # days of travel from a source
+#   crossing: {{river: 1.5, strait: 2.0}}               # attackers' power over these
 
 variants:                    # named what-ifs, compared side by side in forecasts
   - id: no-air

@@ -43,6 +43,7 @@ def test_a_turn_reports_what_happened_in_sentences() -> None:
         "terrain",
         "posture",
         "surprise",
+        "crossing",
         "air support",
         "luck",
         "chance",

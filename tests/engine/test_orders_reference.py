@@ -42,6 +42,17 @@ def _routes(world: World) -> set[tuple[str, str]]:
     return routes
 
 
+def _closed(game: Game, faction: str, origin: str, target: str) -> bool:
+    """Whether the route between two places is closed to the faction or one of its allies."""
+    for e, route in enumerate(game.scenario.routes):
+        if {route.from_, route.to} == {origin, target}:
+            return any(
+                _allied(game, faction, other) and bool(game.state.closed[0, g, e])
+                for g, other in enumerate(game.world.faction_ids)
+            )
+    return False
+
+
 def _sorties_available(game: Game, entry: Any) -> int:
     if entry.base is not None and not _allied(game, entry.provider, _holder(game, entry.base)):
         return 0
@@ -81,6 +92,8 @@ def reference_legal(game: Game, order: Order, pending: list[Order]) -> bool:
         if not math.isfinite(amount) or amount <= 0:
             return False
         if (order.origin, order.target) not in _routes(game.world):
+            return False
+        if _closed(game, order.faction, order.origin, order.target):
             return False
         sent = sum(
             p.amount
@@ -134,7 +147,7 @@ def reference_listing(game: Game, faction: str) -> list[Order]:
         origin = world.location_ids[int(world.arc_src[arc])]
         target = world.location_ids[int(world.arc_dst[arc])]
         strength = _strength(game, faction, origin)
-        if strength <= 0:
+        if strength <= 0 or _closed(game, faction, origin, target):
             continue
         kind = Move if _allied(game, faction, _holder(game, target)) else Attack
         listed.append(kind(faction, origin, target, strength))

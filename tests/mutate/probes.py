@@ -116,9 +116,9 @@ def phase_lines(
         yield f"trigger {event.id} {shown(holds)}"
     s, air = resolve_air(world, s, orders, seeds)
     yield f"air {s.digest()} {shown(air.strike)} {shown(air.support_power)} {shown(air.destroyed)}"
-    s, attacked = resolve_movement(world, s, orders)
+    s, attacked, crossed = resolve_movement(world, s, orders)
     yield f"movement {s.digest()} {shown(attacked)}"
-    s, battles = resolve_combat(world, s, air, attacked, seeds)
+    s, battles = resolve_combat(world, s, air, attacked, seeds, crossed=crossed)
     yield f"combat {s.digest()} {shown(battles.attacker_loss)} {shown(battles.defender_power)}"
     s, capture = resolve_capture(world, s, battles)
     yield f"capture {s.digest()} {shown(capture.retreat_to)} {shown(capture.destroyed)}"

@@ -69,6 +69,7 @@ STATE_FIELDS = (
     "quality",
     "fired",
     "held_turns",
+    "closed",
     "winner",
     "done",
 )
@@ -230,13 +231,19 @@ def compare_phases(world: World, state: State, orders: OrderArrays, seed: int) -
     compare_air(world, air, flown)
     assert_same_state("air", s2, r2)
 
-    s3, attacked = resolve_movement(world, s2, orders)
+    s3, attacked, crossed = resolve_movement(world, s2, orders)
     r3, moved = ref.movement(world, s2, plain)
     assert_close("movement: attacked", attacked[0], moved.attacked)
+    assert moved.crossed is not None
+    assert_close(
+        "movement: crossed",
+        np.zeros_like(moved.crossed) if crossed is None else crossed[0],
+        moved.crossed,
+    )
     assert_same_state("movement", s3, r3)
 
-    s4, battles = resolve_combat(world, s3, air, attacked, seeds)
-    r4, fought = ref.combat(world, s3, air.support_power[0], attacked[0], seed)
+    s4, battles = resolve_combat(world, s3, air, attacked, seeds, crossed=crossed)
+    r4, fought = ref.combat(world, s3, air.support_power[0], attacked[0], seed, moved.crossed)
     compare_battles(world, battles, fought)
     assert_same_state("combat", s4, r4)
 
@@ -379,7 +386,16 @@ def any_position(world: World, rng: np.random.Generator, turn: int) -> State:
             rng.uniform(0, 1, (1, n_f)) < 0.5, world.quality, rng.choice([0.1, 0.6, 3.0], (1, n_f))
         ),
         held_turns=rng.integers(0, 4, (1, len(world.scenario.victory))),
+        closed=_closures(rng, n_f, world.n_routes),
     )
+
+
+def _closures(rng: np.random.Generator, n_f: int, n_routes: int) -> np.ndarray:
+    """Routes closed at random: often none, else some cut and some closed to a faction."""
+    if rng.uniform() < 0.4:
+        return np.zeros((1, n_f, n_routes), dtype=bool)
+    cut = rng.uniform(0, 1, (1, 1, n_routes)) < 0.2
+    return cut | (rng.uniform(0, 1, (1, n_f, n_routes)) < 0.15)
 
 
 def _triggers(trigger: Any) -> list[Any]:

@@ -177,6 +177,14 @@ PLAY: dict[str, Callable[[fst.PlayedTurn], bool]] = {
     "a victory": lambda t: any(isinstance(e, ev.Victory) and e.winner for e in t.events),
     "a draw": lambda t: any(isinstance(e, ev.Victory) and not e.winner for e in t.events),
     "forces cut off": lambda t: bool(t.after.unsupplied.any()),
+    "an attack across a crossing": lambda t: any(
+        isinstance(e, ev.Battle) and any(f.name == "crossing" and f.attacker < 1 for f in e.factors)
+        for e in t.events
+    ),
+    "a route cut or closed": lambda t: any(
+        isinstance(e, ev.ScriptedRoute) and e.closed for e in t.events
+    ),
+    "a closed route in play": lambda t: bool(t.before.closed.any()),
     "a game already over": lambda t: bool(t.before.done[0]) and t.after.winner[0] != NO_WINNER,
     "tiny orders": lambda t: any(0 < getattr(o, "amount", 1.0) <= 1e-3 for o in t.orders),
 }

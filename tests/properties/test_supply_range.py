@@ -76,7 +76,7 @@ def line(
 def test_days_from_a_source_add_up_along_the_chain(lengths: list[float], rate: float) -> None:
     world = line(lengths, rate=rate)
     start = initial_state(world)
-    days = supply_days(world, start.allied, start.controller)[0, 0]
+    days = supply_days(world, start.allied, start.controller, start.closed)[0, 0]
     expected = [0.0]
     for km in lengths:
         expected.append(expected[-1] + km / rate)
@@ -88,7 +88,7 @@ def test_an_enemy_place_breaks_the_chain_beyond_it(lengths: list[float], cut: An
     red_at = cut.draw(st.integers(1, len(lengths)))
     world = line(lengths, red_at=red_at)
     start = initial_state(world)
-    days = supply_days(world, start.allied, start.controller)[0, 0]
+    days = supply_days(world, start.allied, start.controller, start.closed)[0, 0]
     assert np.isfinite(days[: red_at + 1]).all()  # up to the enemy, whom blue besieges
     assert np.isinf(days[red_at + 1 :]).all()
 

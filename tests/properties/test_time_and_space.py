@@ -135,7 +135,7 @@ def test_an_opposed_advance_is_never_faster_than_a_free_one(
     assert (free.roads.legs(arc) <= opposed.roads.legs(arc, 0.25)).all()
     start = initial_state(opposed)
     orders = compile_orders(opposed, [[Attack("blue", "start", "end", min(amount, 10.0))]])
-    after, attacked = resolve_movement(opposed, start, orders)
+    after, attacked, _ = resolve_movement(opposed, start, orders)
     legs = max(1, math.ceil(length / (rate * turn_days)))
     if legs > 1:  # still on the road: no attack yet
         assert not attacked[0, 0]
@@ -147,7 +147,7 @@ def test_strength_on_the_road_is_conserved_by_movement(game: Any) -> None:
     world: World = game.world
     for before in game.states[:-1]:
         orders = no_orders(world, 1)
-        after, _ = resolve_movement(world, before, orders)
+        after, _, _ = resolve_movement(world, before, orders)
         assert np.allclose(_total(after), _total(before), rtol=1e-12, atol=1e-12)
 
 
@@ -158,7 +158,9 @@ def test_nothing_moves_further_in_a_turn_than_its_reach(turn: Any) -> None:
     world: World = turn.world
     orders = compile_orders(world, [turn.orders])
     before: State = turn.before
-    after, _ = resolve_movement(world, before.evolve(transit=np.zeros_like(before.transit)), orders)
+    after, _, _ = resolve_movement(
+        world, before.evolve(transit=np.zeros_like(before.transit)), orders
+    )
     roads = world.roads
     long_arcs = roads.free_legs > 1
     flow = orders.flow[0]

@@ -14,9 +14,11 @@ from frontlines.engine.state import State
 from frontlines.engine.world import World
 from frontlines.tui.widgets.map import (
     BESIEGED_MARK,
+    CLOSED_STYLE,
     CONTESTED_MARK,
     MARKERS,
     ROUTE_CHARS,
+    ROUTE_STYLES,
     MapView,
     heat_colour,
     layout_map,
@@ -260,3 +262,36 @@ def test_a_place_cut_off_from_supply_is_marked() -> None:
     assert BESIEGED_MARK in {cell(text, width, x + 1, y), cell(text, width, x - 1, y)}
     rows = text.plain.split("\n")[: layout.map_rows]
     assert sum(row.count(BESIEGED_MARK) for row in rows) == 1
+
+
+def test_a_cut_route_is_drawn_dashed_and_dim_and_a_closure_only_for_the_side_it_bars() -> None:
+    world, state = start("two-rivers")
+    width, height = 160, 45
+    layout = layout_map(world, width, height)
+    route = 0  # harwick - millford, a highway
+    cells = [
+        (x, y) for (x, y, _, _), e in zip(layout.routes, layout.route_of, strict=True) if e == route
+    ]
+    assert cells
+    open_map = render_map(world, state, width, height)
+    road = ROUTE_STYLES[RouteKind.HIGHWAY].color
+    cells = [(x, y) for x, y in cells if style_at(open_map, width, x, y).color == road]
+    assert cells  # (strokes no label covers)
+    closed = state.closed.copy()
+    closed[0, :, route] = True
+    cut_map = render_map(world, state.evolve(closed=closed), width, height)
+    lines, open_lines = cut_map.plain.split("\n"), open_map.plain.split("\n")
+    for x, y in cells:
+        assert style_at(cut_map, width, x, y).color == CLOSED_STYLE.color
+        assert style_at(open_map, width, x, y).color != CLOSED_STYLE.color
+        if open_lines[y][x] in "━┃─│":
+            assert lines[y][x] in "╍╏╌╎"  # dashed (diagonals keep their stroke)
+    # Closed to one faction only: dashed for that side's player, plain for the others.
+    one = state.closed.copy()
+    one[0, world.faction_index("lowlands"), route] = True
+    barred = state.evolve(closed=one)
+    x, y = cells[0]
+    mine = render_map(world, barred, width, height, player="lowlands")
+    theirs = render_map(world, barred, width, height, player="uplands")
+    assert style_at(mine, width, x, y).color == CLOSED_STYLE.color
+    assert style_at(theirs, width, x, y).color != CLOSED_STYLE.color

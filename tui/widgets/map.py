@@ -58,6 +58,10 @@ ROUTE_CHARS = {
 }
 """Horizontal, vertical, rising and falling strokes of each kind of route."""
 
+CLOSED_CHARS = dict(zip("━┃─│╪╫", "╍╏╌╎╌╎", strict=True))
+"""Dashed strokes for a route that is cut or closed to the player's side."""
+CLOSED_STYLE = Style(color="red3", dim=True)
+
 ROUTE_STYLES = {
     RouteKind.HIGHWAY: Style(color="grey70"),
     RouteKind.ROAD: Style(color="grey50"),
@@ -122,6 +126,7 @@ class MapLayout:
     cells: dict[str, Cell]
     labels: dict[str, Label]
     routes: tuple[tuple[int, int, str, RouteKind], ...]
+    route_of: tuple[int, ...] = ()  # the route (index in the file) of each stroke
 
     def place_at(self, x: int, y: int) -> str | None:
         """The place whose marker, label or mark cell (right of the marker) covers a cell."""
@@ -321,21 +326,33 @@ def layout_map(world: World, width: int, height: int) -> MapLayout:
     cells = _place_markers(world, wanted, (x0, y0, x1, y1))
 
     strokes: list[tuple[int, int, str, RouteKind]] = []
+    route_of: list[int] = []
     for e, route in enumerate(world.scenario.routes):
         a = cells.get(world.location_ids[int(world.src[e])])
         b = cells.get(world.location_ids[int(world.dst[e])])
         if a is None or b is None:
             continue
         chars = ROUTE_CHARS.get(route.kind, "····")
-        strokes.extend((x, y, char, route.kind) for x, y, char in _strokes(a, b, chars))
+        drawn = _strokes(a, b, chars)
+        strokes.extend((x, y, char, route.kind) for x, y, char in drawn)
+        route_of.extend([e] * len(drawn))
     labels = _place_labels(world, cells, width, rows)
     gaps = {  # the cell between a marker and its label stays blank
         (x + 1, y) if labels[p].x > x else (x - 1, y)
         for p, (x, y) in cells.items()
         if p in labels and labels[p].y == y
     }
-    strokes = [s for s in strokes if (s[0], s[1]) not in gaps]
-    return MapLayout(width, height, rows, legend, cells, labels, tuple(strokes))
+    kept = [i for i, s in enumerate(strokes) if (s[0], s[1]) not in gaps]
+    return MapLayout(
+        width,
+        height,
+        rows,
+        legend,
+        cells,
+        labels,
+        tuple(strokes[i] for i in kept),
+        tuple(route_of[i] for i in kept),
+    )
 
 
 Segment = tuple[str, Style]
@@ -437,10 +454,20 @@ def render_map(
         return Text("", no_wrap=True, overflow="crop", end="")
     chars = [[" "] * width for _ in range(height)]
     styles: list[list[Style | None]] = [[None] * width for _ in range(height)]
-    for x, y, char, kind in layout.routes:
-        chars[y][x], styles[y][x] = char, ROUTE_STYLES.get(kind, NO_FORECAST)
+    side = player if player in world.lookup["factions"] else None
+    view = observe(world, state, side=side)
+    barred = {
+        world.lookup["arcs"][(world.location_index(r.origin), world.location_index(r.target))]
+        for r in view.closed_routes
+        if r.barred
+    }
+    for (x, y, char, kind), e in zip(layout.routes, layout.route_of, strict=True):
+        if e in barred:  # cut, or closed to the player's side: dashed and dim red
+            chars[y][x], styles[y][x] = CLOSED_CHARS.get(char, char), CLOSED_STYLE
+        else:
+            chars[y][x], styles[y][x] = char, ROUTE_STYLES.get(kind, NO_FORECAST)
 
-    seen = observe(world, state).places
+    seen = view.places
     markers = set(layout.cells.values())
     player_index = world.lookup["factions"].get(player) if player is not None else None
     for place, (x, y) in layout.cells.items():
