@@ -146,7 +146,7 @@ def test_the_cut_off_count_moves_with_the_force() -> None:
     forces[0, 0, 0], forces[0, 0, 1] = 6.0, 2.0
     state = state.evolve(unsupplied=counts, forces=forces)
     orders = compile_orders(world, [[Move("blue", "p0", "p1", 3.0), Move("blue", "p1", "p2", 2.0)]])
-    moved, _ = resolve_movement(world, state, orders)
+    moved, _, _ = resolve_movement(world, state, orders)
     assert moved.unsupplied[0, 0, 0] == 3  # those who stayed
     assert moved.unsupplied[0, 0, 1] == 3  # 3 turns x 3 strength over 3 strength
     assert moved.unsupplied[0, 0, 2] == 0  # the supplied force took its 0 along
@@ -170,7 +170,7 @@ def test_merged_counts_lie_between_those_of_the_forces_that_met(
     counts = np.zeros_like(state.unsupplied)
     counts[0, 0, 0], counts[0, 0, 1] = here, there
     state = state.evolve(forces=forces, unsupplied=counts)
-    moved, _ = resolve_movement(
+    moved, _, _ = resolve_movement(
         world, state, compile_orders(world, [[Move("blue", "p0", "p1", sent)]])
     )
     merged = int(moved.unsupplied[0, 0, 1])
