@@ -42,10 +42,10 @@ def trigger_holds(
     if trigger.chance is not None:
         parts.append(next(draws) < trigger.chance)
     start = trigger.turn if trigger.turn is not None else trigger.from_turn
-    if start is not None:
+    if start is not None and trigger.for_turns is not None:  # a window, from turn or from_turn
+        parts.append(start <= turn < start + trigger.for_turns)
+    elif start is not None:
         parts.append(turn == start if trigger.turn is not None else turn >= start)
-        if trigger.for_turns is not None:
-            parts.append(start <= turn < start + trigger.for_turns)
     if trigger.controlled is not None:
         c = trigger.controlled
         by = world.faction_ids.index(c.by)

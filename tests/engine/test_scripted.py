@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 from frontlines.engine import Game, compile_world, initial_state
+from frontlines.engine import reference as ref
 from frontlines.engine.events import Battle, Capture, ScriptedControl, ScriptedQuality, Victory
 from frontlines.engine.invariants import check_turn
 from frontlines.engine.orders import Attack, compile_orders, no_orders
 from frontlines.engine.rules.noise import Stream
+from frontlines.engine.rules.scripted import run_scripted_events
 from frontlines.engine.scenario import scenario_from_data
 from frontlines.engine.state import NO_WINNER, State
 from frontlines.engine.turn import resolve_turn
@@ -340,3 +342,18 @@ def test_a_game_replays_the_same_firing() -> None:
     for _ in range(6):
         assert first.end_turn() == second.end_turn()
     assert first.state.digest() == second.state.digest()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [{"turn": 2, "for_turns": 3}, {"from_turn": 2, "for_turns": 3}, {"from_turn": 2}, {"turn": 2}],
+)
+def test_the_reference_reads_turn_windows_as_the_engine_does(when: dict[str, Any]) -> None:
+    """Found by Hypothesis: the reference once read ``turn`` with ``for_turns`` as that turn
+    only."""
+    world = _world([_message(when)], max_turns=6)
+    for played in range(6):
+        state = initial_state(world).evolve(turn=played)
+        engine, _ = run_scripted_events(world, state, [7])
+        _, reference = ref.scripted_events(world, state, 7)
+        assert engine.fired.tolist() == [reference.fired.tolist()], when

@@ -67,7 +67,7 @@ def _check(game: Game, view: GameView) -> None:
         assert 0 <= progress.turns_left <= world.max_turns
         assert progress.hold_turns == condition.hold_turns
         assert 0 <= progress.turns_held <= state.turn
-        if progress.met:
+        if progress.met and progress.hold_turns > 1:
             assert progress.turns_held >= progress.hold_turns
             assert condition_holds(world, state, condition)
             assert set(progress.places_held) == set(progress.places_needed)
