@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from frontlines.engine.scenario.base import AllianceId, EventId
 from frontlines.engine.scenario.model import Effect, Scenario, Trigger
+from frontlines.engine.weather import weather_section
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,17 @@ class ChangeAlliance:
     join: bool
 
 
-CompiledEffect = PostMessage | ChangeSorties | ChangeForces | ChangeMorale | ChangeAlliance
+@dataclass(frozen=True)
+class SetWeather:
+    """Set the weather to kind ``kind`` (an index into ``World.weather``), named ``name``."""
+
+    kind: int
+    name: str
+
+
+CompiledEffect = (
+    PostMessage | ChangeSorties | ChangeForces | ChangeMorale | ChangeAlliance | SetWeather
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,8 @@ class _Compiler:
         self.faction = {f.id: i for i, f in enumerate(scenario.factions)}
         self.place = {loc.id: j for j, loc in enumerate(scenario.locations)}
         self.air = {a.id: i for i, a in enumerate(scenario.air_support)}
+        weather = weather_section(scenario)
+        self.weather = [] if weather is None else weather.kinds
 
     def condition(self, trigger: Trigger) -> Condition:
         held = morale = None
@@ -166,4 +179,8 @@ class _Compiler:
             who = self.faction[change.join or change.leave or ""]
             others = tuple(self.faction[m] for m in alliance.members if self.faction[m] != who)
             return ChangeAlliance(alliance.id, alliance.name, who, others, change.join is not None)
+        if effect.weather is not None:
+            ids = [kind.id for kind in self.weather]
+            w = ids.index(effect.weather)
+            return SetWeather(w, self.weather[w].title)
         return PostMessage(effect.message or "")

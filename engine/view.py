@@ -121,6 +121,8 @@ class GameView:
     winner: FactionId | None  # None while the game goes on or after a draw
     draw: bool
     over: bool
+    weather: str | None = None  # the weather now (before turn 1: turn 1's); None: undeclared
+    weather_id: str | None = None
 
     def place(self, place_id: LocationId) -> PlaceView:
         """The view of one place; raises ``KeyError``."""
@@ -208,6 +210,8 @@ def observe(world: World, state: State, run: int = 0, side: FactionId | None = N
         winner=world.faction_ids[winner] if winner not in (NO_WINNER, DRAW) else None,
         draw=winner == DRAW,
         over=bool(one.done[0]),
+        weather=world.weather.names[int(one.weather[0])] if world.weather.declared else None,
+        weather_id=world.weather.ids[int(one.weather[0])] if world.weather.declared else None,
     )
 
 

@@ -9,7 +9,9 @@ import numpy as np
 from frontlines.engine.arrays import BoolArray
 from frontlines.engine.reference.common import ally, holder, one_game
 from frontlines.engine.scenario.model import Effect, Trigger
+from frontlines.engine.scenario.weather import Weather
 from frontlines.engine.state import State
+from frontlines.engine.weather import weather_section
 from frontlines.engine.world import World
 
 
@@ -54,6 +56,7 @@ def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]
     morale = state.morale[0].copy()
     rate = state.sortie_rate[0].copy()
     allied = state.allied[0].copy()
+    weather = int(state.weather[0])
     for e, event in enumerate(events):
         if bool(state.done[0]) or not event.enabled:
             continue
@@ -63,6 +66,10 @@ def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]
             continue
         fired[e] = True
         for k, effect in enumerate(event.effects):
+            if effect.weather is not None:
+                section = weather_section(world.scenario) or Weather()
+                weather = section.kind_ids().index(effect.weather)
+                continue
             change = _apply(world, effect, forces, morale, rate, allied)
             if change is not None:
                 applied[(e, k)] = change
@@ -72,6 +79,7 @@ def scripted_events(world: World, state: State) -> tuple[State, ScriptedOutcome]
         sortie_rate=rate[np.newaxis],
         allied=allied[np.newaxis],
         fired=(state.fired[0] | fired)[np.newaxis],
+        weather=np.array([weather], dtype=np.int64),
     )
     return new, ScriptedOutcome(fired, applied)
 

@@ -1,10 +1,11 @@
 """The rules: one module per phase of a turn, each a pure function over batched arrays.
 
-Phases run in this order (see :func:`frontlines.engine.turn.resolve_turn`): scripted events, air,
-movement, ground combat, capture and retreat, supply, morale, reinforcement, victory.
+Phases run in this order (see :func:`frontlines.engine.turn.resolve_turn`): the weather and
+scripted events, air, movement, ground combat, capture and retreat, supply, morale,
+reinforcement, victory.
 """
 
-RULES_VERSION = 3
+RULES_VERSION = 4
 """Which rules this engine plays. Raise it with any change of the rules that changes what a
 game gives (the golden games' digests): saves record it, and a save made under other rules
 is refused, naming both versions, unless it still replays the same. ``make repin`` refuses
@@ -17,4 +18,9 @@ but the digests of whole games differ.
 Rules 3 take rates per day and scale them with ``turn_length_days`` (attrition compounded
 over a turn's days, morale recovery, sorties, supply decay), and make surprise the
 scenario's: each faction's level (Dupuy's none, minor, substantial, complete) wears off over
-the days after its first attack, and a pause no longer restores it."""
+the days after its first attack, and a pause no longer restores it.
+
+Rules 4 add weather over time (the scenario's ``weather:`` section: a schedule or a seeded
+chain, and events that set it): the weather's share of sorties fly, and journeys keep its
+share of the pace by route kind. Games of scenarios without weather play exactly as under
+rules 3 (the same digests); two-rivers gained weather, so its golden game changed."""

@@ -87,7 +87,10 @@ def resolve_capture(
     # are on the road, and arrive as attackers if the refuge falls meanwhile.
     transit = state.transit
     road = world.graph.out_arcs[places, best]
-    legs = world.roads.free_legs[road]
+    if world.weather.declared:
+        legs = world.roads.weather_legs[state.weather[runs], road]
+    else:
+        legs = world.roads.free_legs[road]
     on_road = refuge & (legs > 1)
     if np.count_nonzero(on_road):
         n_t = transit.shape[2]

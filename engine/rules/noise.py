@@ -27,6 +27,7 @@ class Stream(IntEnum):
     AIR = 1
     COMBAT = 2
     COMMANDERS = 3  # forecasts: how bold each run's computer commanders are this turn
+    WEATHER = 5  # the weather chain: one draw per run and turn
 
 
 def _mix(x: Any) -> Any:

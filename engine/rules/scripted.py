@@ -15,6 +15,7 @@ from frontlines.engine.script import (
     CompiledEffect,
     Condition,
     PostMessage,
+    SetWeather,
 )
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -66,6 +67,7 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
     fired = np.zeros((state.batch, len(events)), dtype=bool)
     applied: dict[tuple[int, int], FloatArray] = {}
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
+    weather = state.weather
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
     may_fire = live[:, np.newaxis] & ~state.fired  # B x N, for events that fire only once
@@ -82,6 +84,9 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         for k, effect in enumerate(event.effects):
             if isinstance(effect, PostMessage):  # the event log posts it; nothing changes
                 continue
+            if isinstance(effect, SetWeather):  # from this turn on, until something changes it
+                weather = np.where(mask, effect.kind, weather)
+                continue
             if not copied:
                 forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
                 allied = allied.copy()
@@ -95,6 +100,7 @@ def run_scripted_events(world: World, state: State) -> tuple[State, Fired]:
         sortie_rate=rate,
         allied=allied,
         fired=state.fired | fired,
+        weather=weather,
     )
     return new, Fired(fired, applied)
 

@@ -223,6 +223,7 @@ def random_state(world: World, batch: int, rng: np.random.Generator) -> State:
         forces=forces,
         morale=rng.uniform(0, 1, (batch, n_f)),
         unsupplied=rng.integers(0, 8, (batch, n_f, n_l)),
+        weather=rng.integers(0, world.weather.n_kinds, batch),
     )
 
 
