@@ -424,6 +424,7 @@ def scenario_data(
     value_strategy: st.SearchStrategy[float] | None = None,
     rules_strategy: st.SearchStrategy[dict[str, Any]] | None = None,
     weather_strategy: st.SearchStrategy[dict[str, Any]] | None = None,
+    with_weather: bool | None = None,
     max_air_support: int = 3,
     max_reinforcements: int = 4,
     max_events: int = 4,
@@ -435,7 +436,9 @@ def scenario_data(
 
     ``min_extra_routes`` and ``max_extra_routes`` (default: the number of locations) bound
     the routes added to a spanning tree (fewer where two fall on the same pair); beyond 64
-    they are placed by a seeded generator, which costs Hypothesis little to draw."""
+    they are placed by a seeded generator, which costs Hypothesis little to draw. A
+    ``weather:`` section comes from ``weather_strategy`` if given, else from
+    :func:`weather_data` always (``with_weather=True``), never (``False``) or sometimes."""
     id_st = id_strategy if id_strategy is not None else ids()
     name_st = name_strategy if name_strategy is not None else names()
     strength_st = strength_strategy if strength_strategy is not None else strengths()
@@ -566,11 +569,11 @@ def scenario_data(
     start_date = draw(st.dates(date(1900, 1, 1), date(2100, 12, 31)))
     turn_length_days = draw(_one_of((1, 1, 1, 2, 3, 7)))
     weather = None
-    if draw(_BOOLEANS):
+    if weather_strategy is not None:
+        weather = draw(weather_strategy)
+    elif with_weather or (with_weather is None and draw(_BOOLEANS)):
         weather = draw(
-            weather_strategy
-            if weather_strategy is not None
-            else weather_data(
+            weather_data(
                 start_date=start_date, turn_length_days=turn_length_days, max_turns=max_turns
             )
         )
