@@ -14,6 +14,8 @@ rules re-pins the golden games, and catch a rule that does something other than 
 * forces cut off from supply count one more turn cut off, or are supplied again;
 * retreats go to a neighbouring place the defeated side holds; the capturer has forces there;
 * civilians are harmed only where strikes flew;
+* the weather changes exactly when a WeatherChange reports it, and strikes fly no more than
+  the weather's share of the sorties;
 * morale moves by the scripted changes, then by the value of the places lost and taken, and
   recovers only on a turn without losses, never past its starting level.
 """
@@ -42,6 +44,7 @@ from frontlines.engine.events import (
     ScriptedSorties,
     StrikeFlown,
     Victory,
+    WeatherChange,
 )
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -63,7 +66,8 @@ def audit_turn(world: World, before: State, after: State, events: Sequence[Event
         problems.append("the alliances after the turn are not those its events made")
     problems += _conservation(world, before, after, events)
     problems += _captures(world, before, after, events, allied)
-    problems += _air(world, before, events, allied)
+    problems += _air(world, before, events, allied, int(after.weather[0]))
+    problems += _weather(world, before, after, events)
     problems += _supply(world, before, after)
     problems += _morale(world, before, after, events)
     problems += _the_rest(world, before, after, events, allied)
@@ -176,7 +180,9 @@ def _captures(
     return problems
 
 
-def _air(world: World, before: State, events: Sequence[Event], allied: BoolArray) -> list[str]:
+def _air(
+    world: World, before: State, events: Sequence[Event], allied: BoolArray, weather: int
+) -> list[str]:
     problems = []
     rate = before.sortie_rate[0].astype(np.int64).copy()
     for change in _of(events, ScriptedSorties):
@@ -199,6 +205,8 @@ def _air(world: World, before: State, events: Sequence[Event], allied: BoolArray
         if base >= 0 and not allied[int(world.air_provider[a]), int(before.controller[0, base])]:
             problems.append(f"{strike.air_support} flew from a base its side does not hold")
     rate *= world.turn_length_days  # the rates are per day
+    if world.weather.declared:  # only the weather's share of them fly
+        rate = np.floor(rate * world.weather.sorties[weather]).astype(np.int64)
     for entry, count in flown.items():
         if count > rate[world.air_index(entry)]:
             problems.append(
@@ -210,6 +218,19 @@ def _air(world: World, before: State, events: Sequence[Event], allied: BoolArray
         if harm.killed < 0 or harm.injured < 0:
             problems.append(f"negative civilian casualties at {harm.location}")
     return problems
+
+
+def _weather(world: World, before: State, after: State, events: Sequence[Event]) -> list[str]:
+    """The weather changes exactly when a WeatherChange says so, to what it says."""
+    was, now = int(before.weather[0]), int(after.weather[0])
+    reported = [change.weather_id for change in _of(events, WeatherChange)]
+    if not 0 <= now < world.weather.n_kinds:
+        return [f"the weather is kind {now}, which the scenario does not have"]
+    if was == now:
+        return ["a change of weather was reported, but the weather stayed"] if reported else []
+    if reported != [world.weather.ids[now]]:
+        return [f"the weather turned to {world.weather.ids[now]}, reported as {reported}"]
+    return []
 
 
 def _supply(world: World, before: State, after: State) -> list[str]:
