@@ -49,7 +49,7 @@ class WeatherTable:
     @property
     def changes(self) -> bool:
         """Whether the weather can change during a game (by the schedule or the chain)."""
-        return bool(np.any(self.scheduled[2:] >= 0) or np.any(self.chained))
+        return bool(np.any(self.scheduled[1:] >= 0) or np.any(self.chained))
 
     def index(self, kind_id: str) -> int:
         """Index of a kind of weather; raises ``ValueError``."""

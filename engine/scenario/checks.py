@@ -465,11 +465,18 @@ class _Checker:
             yield from self._ref(change.weather, "weather", (*path, "weather"))
             turn = change.from_turn
             if change.from_date is not None:
-                if not s.start_date <= change.from_date <= last:
+                if change.from_date < s.start_date:
                     yield Problem(
                         (*path, "from_date"),
                         f"{change.from_date.isoformat()} is outside the scenario "
                         f"({s.start_date.isoformat()} to {last.isoformat()})",
+                    )
+                    continue
+                if change.from_date > last:
+                    yield self._warn(
+                        (*path, "from_date"),
+                        f"{change.from_date.isoformat()} falls after the last turn "
+                        f"({s.max_turns}), which ends {last.isoformat()}; it never happens",
                     )
                     continue
                 turn = turn_of(s, change.from_date)
