@@ -204,9 +204,9 @@ def _air(
         base = int(world.air_base[a])
         if base >= 0 and not allied[int(world.air_provider[a]), int(before.controller[0, base])]:
             problems.append(f"{strike.air_support} flew from a base its side does not hold")
-    rate *= world.turn_length_days  # the rates are per day
-    if world.weather.declared:  # only the weather's share of them fly
+    if world.weather.declared:  # only the weather's share of each day's fly
         rate = np.floor(rate * world.weather.sorties[weather]).astype(np.int64)
+    rate *= world.turn_length_days  # the rates are per day
     for entry, count in flown.items():
         if count > rate[world.air_index(entry)]:
             problems.append(

@@ -57,7 +57,7 @@ def plain_orders(world: World, orders: OrderArrays | Sequence[Order], run: int =
 def available_sorties(world: World, state: State) -> list[int]:
     """Sorties each air-support entry can fly this turn: its rate a day times the days of a
     turn, or none while the game is over or while a faction that is not the provider's ally
-    holds its base; in declared weather, the weather's share of them, rounded down."""
+    holds its base; in declared weather, the weather's share of each day's, rounded down."""
     out = []
     section = weather_section(world.scenario)
     share = None if section is None else section.kinds[int(state.weather[0])].sorties
@@ -65,8 +65,9 @@ def available_sorties(world: World, state: State) -> list[int]:
         base = int(world.air_base[a])
         provider = int(world.air_provider[a])
         grounded = base >= 0 and not ally(state, provider, holder(state, base))
-        can = int(state.sortie_rate[0, a]) * world.turn_length_days
+        per_day = int(state.sortie_rate[0, a])
         if share is not None:
-            can = math.floor(can * share)
+            per_day = math.floor(per_day * share)
+        can = per_day * world.turn_length_days
         out.append(0 if bool(state.done[0]) or grounded else can)
     return out

@@ -47,11 +47,10 @@ def _sorties_available(game: Game, entry: Any) -> int:
     if entry.base is not None and not _allied(game, entry.provider, _holder(game, entry.base)):
         return 0
     per_day = int(game.state.sortie_rate[0, game.world.air_index(entry.id)])
-    can = per_day * game.scenario.turn_length_days
-    weather = weather_section(game.scenario)  # in declared weather, its share of them fly
+    weather = weather_section(game.scenario)  # in declared weather, its share of a day's
     if weather is not None:
-        can = math.floor(can * weather.kinds[int(game.state.weather[0])].sorties)
-    return can
+        per_day = math.floor(per_day * weather.kinds[int(game.state.weather[0])].sorties)
+    return per_day * game.scenario.turn_length_days
 
 
 def _in_range(game: Game, entry: Any, place: str) -> bool:
