@@ -16,6 +16,8 @@ rules re-pins the golden games, and catch a rule that does something other than 
 * retreats go to a neighbouring place the defeated side holds; the capturer has forces there;
 * civilians are harmed only where strikes flew;
 * routes close and open only by scripted route events, and no retreat uses a closed route;
+* the weather changes exactly when a WeatherChange reports it, and strikes fly no more than
+  the weather's share of the sorties;
 * morale moves by the scripted changes, then by the value of the places lost and taken, and
   recovers only on a turn without losses, never past its starting level.
 """
@@ -46,6 +48,7 @@ from frontlines.engine.events import (
     ScriptedSorties,
     StrikeFlown,
     Victory,
+    WeatherChange,
 )
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -69,7 +72,8 @@ def audit_turn(world: World, before: State, after: State, events: Sequence[Event
     held, wrong = _holders_in_play(world, before, events)
     problems += wrong
     problems += _captures(world, held, after, events, allied)
-    problems += _air(world, held, before, events, allied)
+    problems += _air(world, held, before, events, allied, int(after.weather[0]))
+    problems += _weather(world, before, after, events)
     problems += _supply(world, before, after)
     problems += _morale(world, before, after, events)
     problems += _routes(world, before, after, events)
@@ -199,7 +203,12 @@ def _captures(
 
 
 def _air(
-    world: World, held: list[int], before: State, events: Sequence[Event], allied: BoolArray
+    world: World,
+    held: list[int],
+    before: State,
+    events: Sequence[Event],
+    allied: BoolArray,
+    weather: int,
 ) -> list[str]:
     problems = []
     rate = before.sortie_rate[0].astype(np.int64).copy()
@@ -222,6 +231,8 @@ def _air(
         base = int(world.air_base[a])
         if base >= 0 and not allied[int(world.air_provider[a]), held[base]]:
             problems.append(f"{strike.air_support} flew from a base its side does not hold")
+    if world.weather.declared:  # only the weather's share of each day's fly
+        rate = np.floor(rate * world.weather.sorties[weather]).astype(np.int64)
     rate *= world.turn_length_days  # the rates are per day
     for entry, count in flown.items():
         if count > rate[world.air_index(entry)]:
@@ -234,6 +245,19 @@ def _air(
         if harm.killed < 0 or harm.injured < 0:
             problems.append(f"negative civilian casualties at {harm.location}")
     return problems
+
+
+def _weather(world: World, before: State, after: State, events: Sequence[Event]) -> list[str]:
+    """The weather changes exactly when a WeatherChange says so, to what it says."""
+    was, now = int(before.weather[0]), int(after.weather[0])
+    reported = [change.weather_id for change in _of(events, WeatherChange)]
+    if not 0 <= now < world.weather.n_kinds:
+        return [f"the weather is kind {now}, which the scenario does not have"]
+    if was == now:
+        return ["a change of weather was reported, but the weather stayed"] if reported else []
+    if reported != [world.weather.ids[now]]:
+        return [f"the weather turned to {world.weather.ids[now]}, reported as {reported}"]
+    return []
 
 
 def _supply(world: World, before: State, after: State) -> list[str]:

@@ -30,6 +30,8 @@ def check_state(world: World, state: State) -> None:
         problems.append("morale left 0..1")
     if (state.sortie_rate < 0).any():
         problems.append("negative sorties")
+    if ((state.weather < 0) | (state.weather >= world.weather.n_kinds)).any():
+        problems.append("the weather is not one of the scenario's kinds")
     if not (state.allied == np.swapaxes(state.allied, 1, 2)).all():
         problems.append("alliances are not mutual")
     if state.turn >= world.scenario.max_turns and not state.done.all():

@@ -566,14 +566,18 @@ def read_orders(world: World, state: State, orders: OrderArrays, run: int = 0) -
 def available_sorties(world: World, state: State) -> np.ndarray:
     """Sorties each air-support entry can fly this turn, ``B x A``: its rate a day times the
     days of a turn, and none while its base is held by a faction that is not the provider's
-    ally."""
+    ally. In declared weather, only the weather's share of each day's fly (rounded down)."""
     if not world.air_ids:
         return np.zeros((state.batch, 0), dtype=np.int64)
     b = np.arange(state.batch)[:, np.newaxis]
     base = np.maximum(world.air_base, 0)
     holder = state.controller[:, base]
     base_ok = state.allied[b, world.air_provider[np.newaxis, :], holder] | (world.air_base < 0)
-    rate = state.sortie_rate * world.turn_length_days
+    rate = state.sortie_rate
+    if world.weather.declared:  # the share of a day's sorties, rounded down, every day
+        share = world.weather.sorties[state.weather][:, np.newaxis]
+        rate = np.floor(rate * share).astype(np.int64)
+    rate = rate * world.turn_length_days
     return np.where(base_ok & ~state.done[:, np.newaxis], rate, 0)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from frontlines.engine.scenario.base import AllianceId, EventId
 from frontlines.engine.scenario.model import CHANCE_SLOTS, Effect, Scenario, Trigger
+from frontlines.engine.weather import weather_section
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,14 @@ class ChangeRoute:
     close: bool
 
 
+@dataclass(frozen=True)
+class SetWeather:
+    """Set the weather to kind ``kind`` (an index into ``World.weather``), named ``name``."""
+
+    kind: int
+    name: str
+
+
 CompiledEffect = (
     PostMessage
     | ChangeSorties
@@ -164,6 +173,7 @@ CompiledEffect = (
     | ChangeControl
     | ChangeQuality
     | ChangeRoute
+    | SetWeather
 )
 
 
@@ -221,6 +231,8 @@ class _Compiler:
         self.air = {a.id: i for i, a in enumerate(scenario.air_support)}
         self.slots: Iterator[int] = iter(())
         self.route = {frozenset((r.from_, r.to)): e for e, r in enumerate(scenario.routes)}
+        weather = weather_section(scenario)
+        self.weather = [] if weather is None else weather.kinds
 
     def condition(self, trigger: Trigger) -> Condition:
         held = morale = strength = chance = None
@@ -282,4 +294,8 @@ class _Compiler:
                 faction=None if named is None else self.faction[named],
                 close=bool(way.cut or way.close_to),
             )
+        if effect.weather is not None:
+            ids = [kind.id for kind in self.weather]
+            w = ids.index(effect.weather)
+            return SetWeather(w, self.weather[w].title)
         return PostMessage(effect.message or "")

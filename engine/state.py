@@ -21,6 +21,8 @@ NO_WINNER = -1
 DRAW = -2
 NEVER = -1
 """``offensive_day`` of a faction that has not attacked yet."""
+ADDED_FIELDS = frozenset({"weather"})
+"""State fields left out of :meth:`State.digest` while they are all zero (see there)."""
 
 
 class Outcome(Enum):
@@ -40,7 +42,8 @@ class State:
     it; ``transit[b, f, t]`` its strength on the road, in transit slot t (see
     :class:`~frontlines.engine.world.Roads`); ``closed[b, f, e]`` bars route e to faction f
     and its allies (a cut route is closed to every faction). ``winner[b]`` is a faction index,
-    ``NO_WINNER`` while the game runs, or ``DRAW``.
+    ``NO_WINNER`` while the game runs, or ``DRAW``. ``weather[b]`` is the kind of weather of
+    the turn last played (before turn 1: turn 1's), an index into ``World.weather``.
     """
 
     turn: int
@@ -59,6 +62,7 @@ class State:
     fired: BoolArray  # B x N events
     held_turns: IntArray  # B x V, turn ends in a row each victory condition's places held
     closed: BoolArray  # B x F x E: routes closed to each faction and its allies (cut: to all)
+    weather: IntArray  # B, the kind of weather (World.weather) of turn ``turn`` (0: of turn 1)
     winner: IntArray  # B
     done: BoolArray  # B
 
@@ -120,10 +124,15 @@ class State:
         return self.evolve(**changes)
 
     def digest(self) -> str:
-        """A fingerprint of the whole state; equal digests mean equal games."""
+        """A fingerprint of the whole state; equal digests mean equal games.
+
+        Fields added since rules 3 (``ADDED_FIELDS``) count only once they differ from
+        zero, so that a game that never uses them keeps the digest it had before."""
         sha = hashlib.sha256(str(self.turn).encode())
         for item in fields(self):
             value = getattr(self, item.name)
+            if item.name in ADDED_FIELDS and not np.any(value):
+                continue
             if isinstance(value, np.ndarray):
                 sha.update(item.name.encode())
                 sha.update(np.ascontiguousarray(value).tobytes())
@@ -156,6 +165,7 @@ def initial_state(world: World, batch: int = 1) -> State:
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
         held_turns=np.zeros((batch, len(world.scenario.victory)), dtype=np.int64),
         closed=tile(world.closed0),
+        weather=np.full(batch, world.weather.start, dtype=np.int64),
         winner=np.full(batch, NO_WINNER, dtype=np.int64),
         done=np.zeros(batch, dtype=bool),
     )

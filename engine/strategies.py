@@ -40,6 +40,7 @@ from frontlines.engine.scenario.model import (
     Surprise,
     Terrain,
 )
+from frontlines.engine.scenario.weather import default_kinds
 
 if TYPE_CHECKING:
     from frontlines.engine.game import Game
@@ -64,9 +65,12 @@ __all__ = [
     "strengths",
     "turn_orders",
     "turns",
+    "weather_data",
 ]
 
 
+DEFAULT_WEATHER = tuple(kind.id for kind in default_kinds())
+"""The kinds of weather of a ``weather:`` section that lists none."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _ALNUM = _LETTERS + "0123456789"
 YAML_LOOKALIKES = ("no", "on", "off", "yes", "y", "n", "null", "true", "false", "nan", "inf")
@@ -304,13 +308,16 @@ def _effect(
     strength: st.SearchStrategy[float],
     name: st.SearchStrategy[str],
     routes: Sequence[tuple[str, str]] = (),
+    weather: Sequence[str] = DEFAULT_WEATHER,
 ) -> dict[str, Any]:
-    kinds = ["message", "forces", "morale", "control", "faction_rules"]
+    kinds = ["message", "forces", "morale", "control", "faction_rules", "weather"]
     kinds += ["sorties"] if air else []
     kinds += ["route"] * 2 if routes else []
     kind = draw(_one_of(kinds + (["alliance"] * 2 if alliances else [])))
     if kind == "message":
         return {"message": draw(name)}
+    if kind == "weather":
+        return {"weather": draw(_one_of(weather))}
     if kind == "control":
         return {
             "control": {"location": draw(_one_of(locations)), "faction": draw(_one_of(factions))}
@@ -350,6 +357,60 @@ def _effect(
     if outsiders and joins:
         return {"alliance": {"alliance": alliance, "join": draw(_one_of(outsiders))}}
     return {"alliance": {"alliance": alliance, "leave": draw(_one_of(members))}}
+
+
+WEATHER_IDS = ("clear", "haze", "rain", "storm", "snow")
+
+
+@st.composite
+def weather_data(
+    draw: st.DrawFn, *, start_date: date, turn_length_days: int, max_turns: int
+) -> dict[str, Any]:
+    """Plain data of a valid ``weather:`` section for a scenario of these dates: its own
+    kinds or the defaults, a start, schedule entries by turn or date, and transition rows
+    (in eighths, exact, or in tenths, which sum to 1 only within the slack)."""
+    data: dict[str, Any] = {}
+    ids = list(DEFAULT_WEATHER)
+    if draw(_BOOLEANS):
+        ids = draw(st.lists(_sampled(WEATHER_IDS), min_size=1, max_size=4, unique=True))
+        share = _either((0.0, 0.1, 0.5, 1.0), 0.0, 1.0)
+        pace = _either((0.05, 0.3, 0.5, 1.0), 0.01, 1.0)
+        data["kinds"] = [
+            {
+                "id": kind,
+                "sorties": draw(share),
+                "movement": draw(
+                    st.dictionaries(_sampled(("highway", "road", "track", "rough", "rail")), pace)
+                ),
+            }
+            for kind in ids
+        ]
+    if draw(_BOOLEANS):
+        data["start"] = draw(_one_of(ids))
+    turns = draw(st.lists(_between(1, max_turns + 1), max_size=4, unique=True))
+    schedule = []
+    for turn in sorted(turns):
+        entry: dict[str, Any] = {"weather": draw(_one_of(ids))}
+        if turn <= max_turns and draw(_BOOLEANS):
+            day = start_date.toordinal() + (turn - 1) * turn_length_days
+            day += draw(_between(0, turn_length_days - 1))
+            entry["from_date"] = date.fromordinal(day).isoformat()
+        else:
+            entry["from_turn"] = turn
+        schedule.append(entry)
+    if schedule:
+        data["schedule"] = schedule
+    rows = {}
+    for kind in draw(st.lists(_one_of(ids), max_size=len(ids), unique=True)):
+        parts = draw(_one_of((8, 10)))
+        cuts = sorted(
+            draw(st.lists(_between(0, parts), min_size=len(ids) - 1, max_size=len(ids) - 1))
+        )
+        counts = [b - a for a, b in zip([0, *cuts], [*cuts, parts], strict=True)]
+        rows[kind] = {other: n / parts for other, n in zip(ids, counts, strict=True) if n}
+    if rows:
+        data["transitions"] = rows
+    return data
 
 
 @st.composite
@@ -400,6 +461,8 @@ def scenario_data(
     strength_strategy: st.SearchStrategy[float] | None = None,
     value_strategy: st.SearchStrategy[float] | None = None,
     rules_strategy: st.SearchStrategy[dict[str, Any]] | None = None,
+    weather_strategy: st.SearchStrategy[dict[str, Any]] | None = None,
+    with_weather: bool | None = None,
     max_air_support: int = 3,
     max_reinforcements: int = 4,
     max_events: int = 4,
@@ -411,7 +474,9 @@ def scenario_data(
 
     ``min_extra_routes`` and ``max_extra_routes`` (default: the number of locations) bound
     the routes added to a spanning tree (fewer where two fall on the same pair); beyond 64
-    they are placed by a seeded generator, which costs Hypothesis little to draw."""
+    they are placed by a seeded generator, which costs Hypothesis little to draw. A
+    ``weather:`` section comes from ``weather_strategy`` if given, else from
+    :func:`weather_data` always (``with_weather=True``), never (``False``) or sometimes."""
     id_st = id_strategy if id_strategy is not None else ids()
     name_st = name_strategy if name_strategy is not None else names()
     strength_st = strength_strategy if strength_strategy is not None else strengths()
@@ -551,8 +616,27 @@ def scenario_data(
     ]
     holders = {loc["id"]: loc["controller"] for loc in locations}
     pairs = [(route["from"], route["to"]) for route in routes]
+    start_date = draw(st.dates(date(1900, 1, 1), date(2100, 12, 31)))
+    turn_length_days = draw(_one_of((1, 1, 1, 2, 3, 7)))
+    weather = None
+    if weather_strategy is not None:
+        weather = draw(weather_strategy)
+    elif with_weather or (with_weather is None and draw(_BOOLEANS)):
+        weather = draw(
+            weather_data(
+                start_date=start_date, turn_length_days=turn_length_days, max_turns=max_turns
+            )
+        )
+    weather_ids = [k["id"] for k in weather.get("kinds", [])] if weather else []
     effect = _effect(
-        faction_ids, location_ids, air_ids, members_of, strength_st, name_st, routes=pairs
+        faction_ids,
+        location_ids,
+        air_ids,
+        members_of,
+        strength_st,
+        name_st,
+        routes=pairs,
+        weather=weather_ids or DEFAULT_WEATHER,
     )
     events = []
     for event_id in _unique(draw, draw(_between(0, max_events)), id_st):
@@ -575,9 +659,9 @@ def scenario_data(
         "description": draw(
             st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=80)
         ),
-        "start_date": draw(st.dates(date(1900, 1, 1), date(2100, 12, 31))).isoformat(),
+        "start_date": start_date.isoformat(),
         "max_turns": max_turns,
-        "turn_length_days": draw(_one_of((1, 1, 1, 2, 3, 7))),
+        "turn_length_days": turn_length_days,
         "factions": factions,
         "alliances": alliances,
         "locations": locations,
@@ -590,6 +674,8 @@ def scenario_data(
     rules = draw(rules_strategy if rules_strategy is not None else rules_data())
     if rules:
         data["rules"] = rules
+    if weather is not None:
+        data["weather"] = weather
     if draw(_BOOLEANS):
         data["x-editor"] = {"zoom": draw(_between(1, 10))}
     if draw(_BOOLEANS):

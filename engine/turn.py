@@ -19,6 +19,7 @@ from frontlines.engine.rules.reinforcement import resolve_reinforcements
 from frontlines.engine.rules.scripted import run_scripted_events
 from frontlines.engine.rules.supply import resolve_supply
 from frontlines.engine.rules.victory import resolve_victory
+from frontlines.engine.rules.weather import resolve_weather
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -48,7 +49,8 @@ def resolve_turn(
     (1, 2, '27 November 2024: opposition factions led by HTS open ...')
     """
     run_seeds = np.asarray(seeds, dtype=np.uint64).reshape(state.batch)
-    s, fired = run_scripted_events(world, state, run_seeds)
+    s = resolve_weather(world, state, run_seeds)
+    s, fired = run_scripted_events(world, s, run_seeds)
     # Who is hostile to whom where stays the same from air strikes to the end of combat.
     hostile = hostile_here(s)
     s, air = resolve_air(world, s, orders, run_seeds, hostile=hostile, record=record)

@@ -137,6 +137,8 @@ class GameView:
     draw: bool
     over: bool
     closed_routes: tuple[ClosedRoute, ...] = ()  # routes cut or closed to some faction
+    weather: str | None = None  # the weather now (before turn 1: turn 1's); None: undeclared
+    weather_id: str | None = None
 
     def place(self, place_id: LocationId) -> PlaceView:
         """The view of one place; raises ``KeyError``."""
@@ -234,6 +236,8 @@ def observe(world: World, state: State, run: int = 0, side: FactionId | None = N
         draw=winner == DRAW,
         over=bool(one.done[0]),
         closed_routes=_closed_routes(world, one, side),
+        weather=world.weather.names[int(one.weather[0])] if world.weather.declared else None,
+        weather_id=world.weather.ids[int(one.weather[0])] if world.weather.declared else None,
     )
 
 

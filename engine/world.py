@@ -17,6 +17,7 @@ from frontlines.engine.scenario.checks import great_circle_km
 from frontlines.engine.scenario.model import Scenario
 from frontlines.engine.scenario.rules import Rules
 from frontlines.engine.script import CompiledEvent, compile_script
+from frontlines.engine.weather import WeatherTable, compile_weather
 
 
 def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -109,8 +110,9 @@ class Roads:
     A force that sets out along arc ``d`` needs ``legs`` turns to reach its end: one turn
     arrives the same turn; otherwise it waits in the arc's transit slots, ``slot_start[d] + j``
     holding what arrives ``j + 1`` movement phases later. An arc has as many slots as its
-    slowest (most opposed) advance needs, up to one journey longer than the game (which
-    therefore never arrives).
+    slowest (most opposed, in the worst weather) advance needs, up to one journey longer than
+    the game (which therefore never arrives). Weather slows a journey by the pace it keeps
+    on the turn it sets out (``weather_pace``); that fixes its legs.
     """
 
     reach_km: FloatArray  # D: km along the arc in one turn at the free pace
@@ -123,18 +125,23 @@ class Roads:
     advance: FloatArray  # L: advance-rate factor of each place's terrain
     contested: float  # the share of an opposed journey that goes at the opposed pace
     days: FloatArray  # D: days the arc takes at the free pace (supply columns' travel time)
+    weather_pace: FloatArray  # W x D: the fraction of the pace each kind of weather keeps
+    weather_legs: IntArray  # W x D: turns an unopposed journey takes in each kind of weather
 
     @property
     def n_slots(self) -> int:
         """The number of transit slots, T."""
         return len(self.slot_arc)
 
-    def legs(self, arc: IntArray, pace: FloatArray | float = 1.0) -> IntArray:
+    def legs(
+        self, arc: IntArray, pace: FloatArray | float = 1.0, weather: FloatArray | float = 1.0
+    ) -> IntArray:
         """Turns a journey along each ``arc`` takes when its contested share goes at
-        ``pace`` times the free pace (the rest at the free pace): the length over a turn's
-        reach, so stretched and rounded up, and no more than the arc's slots allow."""
+        ``pace`` times the free pace (the rest at the free pace) and the weather keeps
+        ``weather`` of every pace: the length over a turn's reach, so stretched, over the
+        weather's share and rounded up, and no more than the arc's slots allow."""
         stretch = (1.0 - self.contested) + self.contested / pace
-        need = np.maximum(np.ceil(self.length_turns[arc] * stretch), 1.0)
+        need = np.maximum(np.ceil(self.length_turns[arc] * stretch / weather), 1.0)
         legs: IntArray = np.minimum(need, self.slots[arc] + 1).astype(np.int64)
         return legs
 
@@ -195,6 +202,7 @@ class World:
     closed0: BoolArray  # F x E: routes closed to each faction at the start (a cut: to all)
     graph: Graph
     roads: Roads
+    weather: WeatherTable
     sides0: Sides
     faction_names: tuple[str, ...]
     faction_colours: tuple[str, ...]
@@ -375,7 +383,7 @@ def _graph(
     )
 
 
-def _roads(scenario: Scenario, graph: Graph) -> Roads:
+def _roads(scenario: Scenario, graph: Graph, weather: WeatherTable) -> Roads:
     """Each arc's reach in a turn and the transit slots (see :class:`Roads`)."""
     move = scenario.rules.movement
     pace = {kind: getattr(move, kind) for kind in ("highway", "road", "track", "rough", "rail")}
@@ -384,7 +392,9 @@ def _roads(scenario: Scenario, graph: Graph) -> Roads:
     ratio = graph.arc_length_km() / reach
     free = np.maximum(np.ceil(ratio), 1.0)
     stretch = (1.0 - move.contested_share) + move.contested_share / move.opposed_floor
-    slowest = np.maximum(np.ceil(ratio * stretch), 1.0)
+    weather_pace = weather.arc_pace(graph.kind)  # W x D
+    worst = weather_pace.min(axis=0)  # 1 where the scenario declares no weather
+    slowest = np.maximum(np.ceil(ratio * stretch / worst), 1.0)
     slots = (np.minimum(slowest, scenario.max_turns + 1) - 1).astype(np.int64)
     start = np.concatenate([[0], np.cumsum(slots)[:-1]]).astype(np.int64)
     slot_arc = np.repeat(np.arange(len(slots), dtype=np.int64), slots)
@@ -398,6 +408,10 @@ def _roads(scenario: Scenario, graph: Graph) -> Roads:
         reach_km=_frozen(reach),
         length_turns=_frozen(ratio),
         free_legs=_frozen(np.minimum(free, slots + 1).astype(np.int64)),
+        weather_pace=_frozen(weather_pace),
+        weather_legs=_frozen(
+            np.minimum(np.maximum(np.ceil(ratio / weather_pace), 1.0), slots + 1).astype(np.int64)
+        ),
         slots=_frozen(slots),
         slot_start=_frozen(start),
         slot_arc=_frozen(slot_arc),
@@ -510,6 +524,7 @@ def compile_world(scenario: Scenario) -> World:
     neighbours = _frozen(_neighbour_table(src, dst, n_l))
     dst_matrix = _one_hot(arc_dst, n_l)
     graph = _graph(scenario, neighbours, arcs, len(src))
+    weather = compile_weather(scenario)
     return World(
         scenario=scenario,
         rules=rules,
@@ -561,7 +576,8 @@ def compile_world(scenario: Scenario) -> World:
         crossing_loss=_frozen(_crossing_loss(scenario)),
         closed0=_frozen(_closed0(scenario, f_index)),
         graph=graph,
-        roads=_roads(scenario, graph),
+        roads=_roads(scenario, graph, weather),
+        weather=weather,
         sides0=_sides(allied),
         faction_names=tuple(f.name for f in scenario.factions),
         faction_colours=tuple(f.colour for f in scenario.factions),

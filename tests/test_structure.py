@@ -109,6 +109,7 @@ def test_the_scenario_models_are_a_leaf_of_loading() -> None:
             "frontlines.engine.scenario.base",
             "frontlines.engine.scenario.diagnostics",
             "frontlines.engine.scenario.rules",
+            "frontlines.engine.scenario.weather",
         }
     )
 

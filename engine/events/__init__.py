@@ -29,6 +29,7 @@ from frontlines.engine.events.scripted import (
     scripted_events,
 )
 from frontlines.engine.events.victory import Victory, victory_events
+from frontlines.engine.events.weather import WeatherChange, weather_events
 from frontlines.engine.rules.air import AirResult
 from frontlines.engine.rules.capture import CaptureResult
 from frontlines.engine.rules.combat import BattleResult
@@ -39,7 +40,14 @@ from frontlines.engine.state import State
 from frontlines.engine.world import World
 
 Event = (
-    ScriptedEffect | AirEvent | Battle | CaptureEvent | MoraleEvent | ReinforcementReport | Victory
+    WeatherChange
+    | ScriptedEffect
+    | AirEvent
+    | Battle
+    | CaptureEvent
+    | MoraleEvent
+    | ReinforcementReport
+    | Victory
 )
 """Every kind of event, for ``match`` statements mypy checks are exhaustive."""
 
@@ -65,6 +73,7 @@ def build_events(
     run once and only where something happened."""
     turn = after.turn
     events: list[Event] = []
+    events += weather_events(world, before, after, run)
     events += scripted_events(world, record.fired, run, turn)
     events += air_events(world, record.air, run, turn)
     events += battle_events(world, record.battles, record.capture, run, turn)
@@ -96,5 +105,6 @@ __all__ = [
     "StrikeFlown",
     "TurnRecord",
     "Victory",
+    "WeatherChange",
     "build_events",
 ]

@@ -10,7 +10,8 @@ B = 1), the same orders and the same seed, every phase here and in the engine mu
 How to read it:
 
 - :func:`refusal` and :func:`legal_orders` say which orders the rules allow.
-- One module per phase, in the order of ``engine/turn.py``: :func:`scripted_events`,
+- One module per phase, in the order of ``engine/turn.py``: :func:`weather` (the start of
+  phase 1), :func:`scripted_events`,
   :func:`air`, :func:`movement`, :func:`combat`, :func:`capture`, :func:`supply`,
   :func:`morale`, :func:`reinforcements`, :func:`victory`; :func:`reference_turn` plays
   them all. Each takes and returns an engine :class:`~frontlines.engine.state.State` of one game,
@@ -41,6 +42,7 @@ from frontlines.engine.reference.scripted import ScriptedOutcome, scripted_event
 from frontlines.engine.reference.supply import SupplyOutcome, supplied, supply
 from frontlines.engine.reference.turn import TurnTrace, reference_turn
 from frontlines.engine.reference.victory import VictoryOutcome, condition_holds, victory
+from frontlines.engine.reference.weather import weather
 
 __all__ = [
     "CLOSE",
@@ -76,4 +78,5 @@ __all__ = [
     "support_for_sides",
     "trigger_holds",
     "victory",
+    "weather",
 ]

@@ -9,6 +9,7 @@ import numpy as np
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.reference.combat import CombatOutcome
 from frontlines.engine.reference.common import ally, barred, close_call, merged_count, one_game
+from frontlines.engine.reference.movement import free_legs
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -105,7 +106,7 @@ def capture(world: World, state: State, battles: CombatOutcome) -> tuple[State, 
     mass = forces * count
     for f, n, p, moving in arrivals:
         arc = world.lookup["arcs"][(p, n)]
-        legs = int(world.roads.free_legs[arc])
+        legs = free_legs(world, state, arc)
         if legs > 1:
             transit[f, int(world.roads.slot_start[arc]) + legs - 2] += moving
             carried[f, int(world.roads.slot_start[arc]) + legs - 2] += moving * int(count[f, p])

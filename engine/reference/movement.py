@@ -11,6 +11,7 @@ from frontlines.engine.arrays import BoolArray, FloatArray
 from frontlines.engine.reference.common import barred, hostile_at, merged_count, one_game
 from frontlines.engine.reference.orders import PlainOrders
 from frontlines.engine.state import State
+from frontlines.engine.weather import weather_section
 from frontlines.engine.world import World
 
 
@@ -30,8 +31,9 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
     """Move what is on the road one turn on, then the ordered strength along its routes. A
     faction sending more out of a place than it has there sends every flow scaled by
     ``strength / leaving``; a journey takes as many turns as its length over a turn's reach
-    (stretched where it is opposed), and waits in transit until then. Nothing sets out along
-    an arc barred to its faction; what is on the road already goes on."""
+    (stretched where it is opposed, and over the pace the weather keeps as it sets out), and
+    waits in transit until then. Nothing sets out along an arc barred to its faction; what is
+    on the road already goes on."""
     one_game(state)
     n_f, n_l, n_arcs = world.n_factions, world.n_locations, world.n_arcs
     before = state.forces[0]
@@ -115,17 +117,39 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
     return evolved, MovementOutcome(attacked, moved, crossed)
 
 
+def weather_pace(world: World, state: State, kind: str) -> float:
+    """The fraction of the pace along a route of ``kind`` that this turn's weather keeps."""
+    section = weather_section(world.scenario)
+    if section is None:
+        return 1.0
+    return float(getattr(section.kinds[int(state.weather[0])].movement, kind))
+
+
+def free_legs(world: World, state: State, arc: int) -> int:
+    """Turns an unopposed journey along ``arc`` takes in this turn's weather: its length over
+    a turn's reach, over the share of the pace the weather keeps, rounded up."""
+    length = float(world.graph.arc_length_km()[arc])
+    kind = world.graph.kind[arc % len(world.graph.kind)]
+    reach = float(getattr(world.rules.movement, kind)) * world.turn_length_days
+    turns = length / reach
+    return min(
+        max(math.ceil(turns / weather_pace(world, state, kind)), 1), int(world.roads.slots[arc]) + 1
+    )
+
+
 def journey_legs(world: World, state: State, f: int, arc: int, sent: float) -> int:
     """Turns faction ``f``'s journey along ``arc`` takes: its length over a turn's reach at
-    the route kind's pace; into a place held by an enemy the contested share of it goes at
-    the opposed pace, set by ``sent`` (all it sends there this turn) over the defenders."""
+    the route kind's pace, over the share of it the weather keeps; into a place held by an
+    enemy the contested share of it goes at the opposed pace, set by ``sent`` (all it sends
+    there this turn) over the defenders."""
     move = world.rules.movement
     length = float(world.graph.arc_length_km()[arc])
     kind = world.graph.kind[arc % len(world.graph.kind)]
     reach = float(getattr(move, kind)) * world.turn_length_days
     most = int(world.roads.slots[arc]) + 1
     turns = length / reach
-    free = min(max(math.ceil(turns), 1), most)
+    kept = weather_pace(world, state, kind)
+    free = min(max(math.ceil(turns / kept), 1), most)
     place = int(world.arc_dst[arc])
     if not hostile_at(state, f, place) or free >= most:
         return free
@@ -138,4 +162,4 @@ def journey_legs(world: World, state: State, f: int, arc: int, sent: float) -> i
     advance = float(getattr(move, world.location_terrains[place]))
     pace = min(max(move.opposed_per_ratio * (sent / defence) * advance, move.opposed_floor), 1.0)
     stretch = (1.0 - move.contested_share) + move.contested_share / pace
-    return min(max(math.ceil(turns * stretch), 1), most)
+    return min(max(math.ceil(turns * stretch / kept), 1), most)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from frontlines.engine.arrays import FloatArray
 from frontlines.engine.orders import Airstrike, Attack, Move, Order, OrderArrays
 from frontlines.engine.reference.common import ally, holder
 from frontlines.engine.state import State
+from frontlines.engine.weather import weather_section
 from frontlines.engine.world import World
 
 
@@ -55,15 +57,17 @@ def plain_orders(world: World, orders: OrderArrays | Sequence[Order], run: int =
 def available_sorties(world: World, state: State) -> list[int]:
     """Sorties each air-support entry can fly this turn: its rate a day times the days of a
     turn, or none while the game is over or while a faction that is not the provider's ally
-    holds its base."""
+    holds its base; in declared weather, the weather's share of each day's, rounded down."""
     out = []
+    section = weather_section(world.scenario)
+    share = None if section is None else section.kinds[int(state.weather[0])].sorties
     for a in range(len(world.air_ids)):
         base = int(world.air_base[a])
         provider = int(world.air_provider[a])
         grounded = base >= 0 and not ally(state, provider, holder(state, base))
-        out.append(
-            0
-            if bool(state.done[0]) or grounded
-            else int(state.sortie_rate[0, a]) * world.turn_length_days
-        )
+        per_day = int(state.sortie_rate[0, a])
+        if share is not None:
+            per_day = math.floor(per_day * share)
+        can = per_day * world.turn_length_days
+        out.append(0 if bool(state.done[0]) or grounded else can)
     return out

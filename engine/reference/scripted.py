@@ -11,7 +11,9 @@ from frontlines.engine.arrays import BoolArray
 from frontlines.engine.reference.common import ally, holder, one_game
 from frontlines.engine.rules.noise import Stream, uniform
 from frontlines.engine.scenario.model import CHANCE_SLOTS, Effect, Trigger
+from frontlines.engine.scenario.weather import Weather
 from frontlines.engine.state import State
+from frontlines.engine.weather import weather_section
 from frontlines.engine.world import World
 
 
@@ -82,6 +84,7 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
     controller = state.controller[0].copy()
     quality = state.quality[0].copy()
     closed = state.closed[0].copy()
+    weather = int(state.weather[0])
     for e, event in enumerate(events):
         if bool(state.done[0]) or not event.enabled:
             continue
@@ -105,6 +108,10 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
                 applied[(e, k)] = float(quality[f])
                 quality[f] = effect.faction_rules.quality
                 continue
+            if effect.weather is not None:
+                section = weather_section(world.scenario) or Weather()
+                weather = section.kind_ids().index(effect.weather)
+                continue
             change = _apply(world, effect, forces, morale, rate, allied)
             if change is not None:
                 applied[(e, k)] = change
@@ -117,6 +124,7 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
         quality=quality[np.newaxis],
         fired=(state.fired[0] | fired)[np.newaxis],
         closed=closed[np.newaxis],
+        weather=np.array([weather], dtype=np.int64),
     )
     return new, ScriptedOutcome(fired, applied)
 

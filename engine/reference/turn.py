@@ -16,6 +16,7 @@ from frontlines.engine.reference.reinforcement import ReinforcementOutcome, rein
 from frontlines.engine.reference.scripted import ScriptedOutcome, scripted_events
 from frontlines.engine.reference.supply import SupplyOutcome, supply
 from frontlines.engine.reference.victory import VictoryOutcome, victory
+from frontlines.engine.reference.weather import weather
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -47,7 +48,8 @@ def reference_turn(
     """Play one turn of one game (B = 1) with the given orders (a list of orders, or arrays
     of which game 0 is read, validated or not) and the game's seed."""
     plain = plain_orders(world, orders)
-    s, scripted = scripted_events(world, state, seed)
+    s = weather(world, state, seed)
+    s, scripted = scripted_events(world, s, seed)
     s, flown = air(world, s, plain, seed)
     s, moved = movement(world, s, plain)
     s, battles = combat(world, s, flown.support_power, moved.attacked, seed, moved.crossed)

@@ -1,7 +1,8 @@
 """The rules: one module per phase of a turn, each a pure function over batched arrays.
 
-Phases run in this order (see :func:`frontlines.engine.turn.resolve_turn`): scripted events, air,
-movement, ground combat, capture and retreat, supply, morale, reinforcement, victory.
+Phases run in this order (see :func:`frontlines.engine.turn.resolve_turn`): the weather and
+scripted events, air, movement, ground combat, capture and retreat, supply, morale,
+reinforcement, victory.
 """
 
 RULES_VERSION = 4
@@ -27,4 +28,7 @@ closed routes: an attack across a river or strait is weaker
 ``closed``), which orders, the computer players, retreats and supply respect; weather that
 changes sorties and movement; supply with a range (``supply_days``) and cut-off counts that
 move with the forces (``transit_unsupplied``); surprise fronts; and close support only where
-a battle can happen this turn. Every golden digest changes with the new State fields."""
+a battle can happen this turn. Weather over time (the scenario's ``weather:`` section: a
+schedule or a seeded chain, and events that set it): the weather's share of sorties fly, and
+journeys keep its share of the pace by route kind. Every golden digest changes with the new
+State fields."""

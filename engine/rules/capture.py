@@ -96,7 +96,10 @@ def resolve_capture(
     carries = bool(np.count_nonzero(state.unsupplied))
     changes: dict[str, FloatArray | IntArray] = {"controller": controller}
     road = world.graph.out_arcs[places, best]
-    legs = world.roads.free_legs[road]
+    if world.weather.declared:
+        legs = world.roads.weather_legs[state.weather[runs], road]
+    else:
+        legs = world.roads.free_legs[road]
     on_road = refuge & (legs > 1)
     if np.count_nonzero(on_road):
         n_t = state.transit.shape[2]

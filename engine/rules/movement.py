@@ -1,11 +1,12 @@
 """Phase 3: movement. Forces leave their origin along routes and travel so many km a day by
 the route's kind; a journey longer than a turn's reach waits in transit and arrives turns
 later. An advance on a place held by an enemy goes slower, the more so the weaker the
-attackers and the harder the ground (in the manner of Dupuy's TNDM advance rates). Forces
-arriving at a place held by an enemy arrive as attackers, the others simply move; attackers
-arriving along a route that crosses a river or strait carry the crossing's cost into the
-battle. Nobody sets out along a route closed to them (or cut); forces already on it when it
-closes go on (the cut falls behind them)."""
+attackers and the harder the ground (in the manner of Dupuy's TNDM advance rates). Bad
+weather slows every pace by its share for the route's kind, fixed on the turn a journey sets
+out. Forces arriving at a place held by an enemy arrive as attackers, the others simply
+move; attackers arriving along a route that crosses a river or strait carry the crossing's
+cost into the battle. Nobody sets out along a route closed to them (or cut); forces already
+on it when it closes go on (the cut falls behind them)."""
 
 from __future__ import annotations
 
@@ -59,7 +60,8 @@ def resolve_movement(
     if hostile is None:
         hostile = hostile_here(state)
     into_enemy = hostile.reshape(-1)[end]
-    legs = roads.free_legs[arc]
+    weather = world.weather.declared
+    legs = roads.weather_legs[state.weather[row // n_f], arc] if weather else roads.free_legs[arc]
     if roads.n_slots:
         slowed = into_enemy & (legs <= roads.slots[arc])  # where a slower pace can tell
         if np.count_nonzero(slowed):
@@ -144,6 +146,9 @@ def _opposed_legs(
         move.opposed_floor, 1.0
     )
     pace = np.where(defence > 0, pace, 1.0)  # nobody to stop them: the free pace
+    if world.weather.declared:
+        kept = world.roads.weather_pace[state.weather[run], arc[pick]]
+        return world.roads.legs(arc[pick], pace, kept)
     return world.roads.legs(arc[pick], pace)
 
 

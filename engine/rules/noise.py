@@ -28,6 +28,7 @@ class Stream(IntEnum):
     COMBAT = 2
     COMMANDERS = 3  # forecasts: how bold each run's computer commanders are this turn
     EVENTS = 4  # scripted events: a draw per (turn, chance slot) for triggers with a chance
+    WEATHER = 5  # the weather chain: one draw per run and turn
 
 
 def _mix(x: Any) -> Any:

@@ -20,6 +20,7 @@ from frontlines.engine.script import (
     CompiledEffect,
     Condition,
     PostMessage,
+    SetWeather,
 )
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -97,6 +98,7 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
     applied: dict[tuple[int, int], FloatArray] = {}
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
     controller, quality, closed = state.controller, state.quality, state.closed
+    weather = state.weather
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
     may_fire = live[:, np.newaxis] & ~state.fired  # B x N, for events that fire only once
@@ -116,6 +118,9 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
             if isinstance(effect, ChangeRoute):
                 closed = _apply_route(effect, mask, closed)
                 continue
+            if isinstance(effect, SetWeather):  # from this turn on, until something changes it
+                weather = np.where(mask, effect.kind, weather)
+                continue
             if not copied:
                 forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
                 allied, controller, quality = allied.copy(), controller.copy(), quality.copy()
@@ -133,6 +138,7 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
         quality=quality,
         fired=state.fired | fired,
         closed=closed,
+        weather=weather,
     )
     return new, Fired(fired, applied)
 

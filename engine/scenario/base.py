@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
     AliasChoices,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
@@ -16,6 +19,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+
+from frontlines.engine.scenario.diagnostics import describe_value
 
 SCHEMA_VERSION = 1
 """The scenario format version this engine reads (``schema: 1``)."""
@@ -38,6 +44,30 @@ FactId = Annotated[str, StringConstraints(pattern=FACT_ID_PATTERN)]
 Colour = Annotated[str, StringConstraints(pattern=COLOUR_PATTERN)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(max_length=4000)]
+
+
+def iso_date(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD; numbers and date-times are not dates."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        raise PydanticCustomError(
+            "date_format",
+            "expected a date as YYYY-MM-DD, got {got}",
+            {"got": describe_value(value)},
+        )
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "date_real",
+            "'{value}' is not a real date ({error})",
+            {"value": value, "error": str(exc)},
+        ) from None
+
+
+IsoDate = Annotated[date, BeforeValidator(iso_date), Field(strict=False)]
+"""A date written YYYY-MM-DD."""
 
 
 def _allow_extension_keys(schema: dict[str, Any], model: type[BaseModel]) -> None:

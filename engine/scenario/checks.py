@@ -31,12 +31,14 @@ from frontlines.engine.scenario.model import (
     Trigger,
     chance_parts,
 )
+from frontlines.engine.scenario.weather import PROBABILITY_SLACK, Weather, turn_of
 
 _NOUNS = {
     "factions": "faction",
     "locations": "location",
     "alliances": "alliance",
     "air_support": "air-support entry",
+    "weather": "kind of weather",
 }
 LONG_ROUTE_KM = 1000.0
 """A route longer than this in a straight line is probably a typing mistake in coordinates."""
@@ -117,11 +119,13 @@ class _Checker:
         self.locations = {loc.id for loc in scenario.locations} | left_out.get("locations", set())
         self.alliances = {a.id for a in scenario.alliances} | left_out.get("alliances", set())
         self.air = {a.id for a in scenario.air_support} | left_out.get("air_support", set())
+        weather = scenario.weather or Weather()  # events may set the default kinds
         self.known = {
             "factions": self.factions,
             "locations": self.locations,
             "alliances": self.alliances,
             "air_support": self.air,
+            "weather": set(weather.kind_ids()),
         }
         self.members = {a.id: set(a.members) for a in scenario.alliances}
         self.joiners: dict[str, set[str]] = {}
@@ -142,6 +146,7 @@ class _Checker:
             *self._air_support(),
             *self._reinforcements(),
             *self._events(),
+            *self._weather(),
             *self._victory(),
             *self._sources(),
         ]
@@ -442,6 +447,8 @@ class _Checker:
             yield from self._ref(
                 effect.faction_rules.faction, "factions", (*path, "faction_rules", "faction")
             )
+        if effect.weather is not None:
+            yield from self._ref(effect.weather, "weather", (*path, "weather"))
         if effect.alliance is not None:
             a = effect.alliance
             yield from self._ref(a.alliance, "alliances", (*path, "alliance", "alliance"))
@@ -485,6 +492,71 @@ class _Checker:
                 f"no route joins '{r.from_}' and '{r.to}'; an event can only change a route "
                 "the routes section declares",
             )
+    def _weather(self) -> Iterator[Problem]:
+        w = self.s.weather
+        if w is None:
+            return
+        first: dict[str, int] = {}
+        for i, kind in enumerate(w.kinds):
+            if kind.id in first:
+                yield Problem(
+                    ("weather", "kinds", i, "id"),
+                    f"duplicate kind of weather '{kind.id}'",
+                    first=("weather", "kinds", first[kind.id], "id"),
+                )
+            first.setdefault(kind.id, i)
+        if w.start is not None:
+            yield from self._ref(w.start, "weather", ("weather", "start"))
+        yield from self._schedule(w)
+        for before, row in w.transitions.items():
+            path: DataPath = ("weather", "transitions", before)
+            yield from self._ref(before, "weather", path, at_key=True)
+            for other in row:
+                yield from self._ref(other, "weather", (*path, other), at_key=True)
+            total = math.fsum(row.values())
+            if abs(total - 1.0) > PROBABILITY_SLACK:
+                yield Problem(
+                    path, f"the chances after '{before}' sum to {total:g}, not 1", at_key=True
+                )
+
+    def _schedule(self, w: Weather) -> Iterator[Problem]:
+        s = self.s
+        last = s.last_day(s.max_turns)
+        turns: dict[int, int] = {}
+        for i, change in enumerate(w.schedule):
+            path: DataPath = ("weather", "schedule", i)
+            yield from self._ref(change.weather, "weather", (*path, "weather"))
+            turn = change.from_turn
+            if change.from_date is not None:
+                if change.from_date < s.start_date:
+                    yield Problem(
+                        (*path, "from_date"),
+                        f"{change.from_date.isoformat()} is outside the scenario "
+                        f"({s.start_date.isoformat()} to {last.isoformat()})",
+                    )
+                    continue
+                if change.from_date > last:
+                    yield self._warn(
+                        (*path, "from_date"),
+                        f"{change.from_date.isoformat()} falls after the last turn "
+                        f"({s.max_turns}), which ends {last.isoformat()}; it never happens",
+                    )
+                    continue
+                turn = turn_of(s, change.from_date)
+            elif turn is not None and turn > s.max_turns:
+                yield self._warn(
+                    (*path, "from_turn"),
+                    f"turn {turn} comes after the last turn ({s.max_turns}); it never happens",
+                )
+            if turn is None:
+                continue
+            if turn in turns:
+                yield Problem(
+                    path,
+                    f"another change of weather falls on turn {turn} too",
+                    first=("weather", "schedule", turns[turn]),
+                )
+            turns.setdefault(turn, i)
 
     def _victory(self) -> Iterator[Problem]:
         if not self.s.victory:
@@ -558,6 +630,10 @@ class _Checker:
 def citations(scenario: Scenario) -> Iterator[tuple[DataPath, list[str]]]:
     """Every ``sources`` list in the scenario, with the path of the entity that holds it."""
     yield (), scenario.sources
+    if scenario.weather is not None:
+        yield ("weather",), scenario.weather.sources
+        for i, kind in enumerate(scenario.weather.kinds):
+            yield ("weather", "kinds", i), kind.sources
     for section in LIST_SECTIONS:
         for i, entity in enumerate(getattr(scenario, section)):
             yield (section, i), entity.sources

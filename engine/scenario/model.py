@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AliasChoices, BeforeValidator, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import AliasChoices, Field, model_validator
 
 from frontlines.engine.scenario.base import (
     AirSupportId,
@@ -17,6 +15,7 @@ from frontlines.engine.scenario.base import (
     EventId,
     FactionId,
     Id,
+    IsoDate,
     LocationId,
     Name,
     Sourced,
@@ -24,8 +23,8 @@ from frontlines.engine.scenario.base import (
     Text,
     VariantId,
 )
-from frontlines.engine.scenario.diagnostics import describe_value
 from frontlines.engine.scenario.rules import Rules
+from frontlines.engine.scenario.weather import Weather, WeatherId
 
 MAX_VARIANTS = 20
 """Each variant is checked as a whole scenario, so their number is capped."""
@@ -447,6 +446,7 @@ EFFECT_KINDS = (
     "control",
     "faction_rules",
     "route",
+    "weather",
 )
 """The fields of an effect, one of which each effect gives."""
 
@@ -465,6 +465,9 @@ class Effect(Spec):
     )
     route: RouteChange | None = Field(
         None, description="Cut, restore, close or open the route between two places."
+    )
+    weather: WeatherId | None = Field(
+        None, description="Set the weather, from this turn on, to a kind of weather.kinds."
     )
 
     @model_validator(mode="after")
@@ -528,26 +531,6 @@ class Variant(Sourced):
     )
 
 
-def _iso_date(value: Any) -> Any:
-    """Dates are written YYYY-MM-DD; numbers and date-times are not dates."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-        raise PydanticCustomError(
-            "date_format",
-            "expected a date as YYYY-MM-DD, got {got}",
-            {"got": describe_value(value)},
-        )
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise PydanticCustomError(
-            "date_real",
-            "'{value}' is not a real date ({error})",
-            {"value": value, "error": str(exc)},
-        ) from None
-
-
 class Scenario(Sourced):
     """A whole scenario file."""
 
@@ -555,9 +538,7 @@ class Scenario(Sourced):
     id: Id
     title: Name
     description: Text = ""
-    start_date: Annotated[date, BeforeValidator(_iso_date), Field(strict=False)] = Field(
-        description="The date of turn 1, as YYYY-MM-DD."
-    )
+    start_date: IsoDate = Field(description="The date of turn 1, as YYYY-MM-DD.")
     turn_length_days: Annotated[int, Field(ge=1, le=365)] = 1
     max_turns: Annotated[int, Field(ge=1, le=1000)]
     factions: list[Faction] = Field(min_length=2)
@@ -569,6 +550,11 @@ class Scenario(Sourced):
     events: list[Event] = Field(default_factory=list)
     victory: list[VictoryCondition] = Field(default_factory=list)
     rules: Rules = Field(default_factory=Rules)
+    weather: Weather | None = Field(
+        None,
+        description="The weather over time (kinds, a schedule or a seeded process); without "
+        "it every turn is fair, with rules.air.weather on every sortie as before.",
+    )
     variants: list[Variant] = Field(default_factory=list, max_length=MAX_VARIANTS)
 
     @model_validator(mode="after")

@@ -143,6 +143,15 @@ victory:
     control: [westport, bridgetown]
     at_end: true
 
+weather:                     # optional; kinds clear, overcast, rain, storm unless listed
+  start: clear               # the weather of turn 1
+  transitions:               # each turn, the chance of the next turn's weather (seeded)
+    clear: {{clear: 0.8, rain: 0.2}}
+    rain: {{clear: 0.5, rain: 0.4, storm: 0.1}}
+    storm: {{rain: 1.0}}
+  # schedule:                # set it from a turn (or from_date: YYYY-MM-DD) on
+  #   - {{from_turn: 5, weather: rain}}
+
 # rules:                     # every constant of the combat model; see the docs
 #   combat: {{capture_ratio: 1.5, attrition_rate: 0.08}}   # attrition: a fraction a day
 #   surprise: {{minor: 1.3, substantial: 1.6, complete: 2.0, lasts_days: 3}}

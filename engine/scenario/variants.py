@@ -4,7 +4,7 @@ A variant's ``changes`` mirror the scenario's own sections. Entity sections (``f
 ``locations``, ``air_support``, ``alliances``, ``events``) are keyed by the id of the entity to
 change and hold only the fields that change; mappings merge key by key (so a garrison entry
 changes one faction's strength and keeps the others), anything else is replaced whole.
-``rules`` merges the same way; ``title``, ``description``, ``start_date``,
+``rules`` merges the same way; ``title``, ``description``, ``start_date``, ``weather``,
 ``turn_length_days`` and ``max_turns`` are replaced.
 """
 
@@ -31,7 +31,7 @@ from frontlines.engine.scenario.errors import problems_from_validation
 from frontlines.engine.scenario.model import Scenario, Variant
 
 PATCHABLE_SECTIONS = ("factions", "alliances", "locations", "air_support", "events")
-REPLACED_FIELDS = ("title", "description", "start_date", "turn_length_days", "max_turns")
+REPLACED_FIELDS = ("title", "description", "start_date", "turn_length_days", "max_turns", "weather")
 CHANGEABLE = (*REPLACED_FIELDS, "rules", *PATCHABLE_SECTIONS)
 
 Override = tuple[DataPath, DataPath]

@@ -32,6 +32,7 @@ ID_FIELDS: dict[str, str] = {
     "air_support": "air",
     "event": "events",
     "alliance": "alliances",
+    "weather_id": "weather",
 }
 NAMED_BY_FACTION_ID = {ev.MoraleShift, ev.MoraleCollapse}  # their ``faction`` is the id
 
@@ -65,6 +66,7 @@ def _ids(world: World, kind: str) -> set[str]:
         "air": set(world.air_ids),
         "events": {e.id for e in s.events},
         "alliances": {a.id for a in s.alliances},
+        "weather": set(world.weather.ids),
     }[kind]
 
 

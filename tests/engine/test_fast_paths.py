@@ -225,6 +225,7 @@ def random_state(world: World, batch: int, rng: np.random.Generator) -> State:
         unsupplied=rng.integers(0, 8, (batch, n_f, n_l)),
         quality=rng.choice([0.1, 0.6, 1.0, 3.0], (batch, n_f)),
         closed=(rng.uniform(0, 1, (batch, n_f, world.n_routes)) < 0.2) & (rng.uniform() < 0.5),
+        weather=rng.integers(0, world.weather.n_kinds, batch),
     )
 
 

@@ -64,6 +64,10 @@ BROKEN_STATES: dict[str, tuple[Callable[[State], State], str]] = {
     "morale above 1": (lambda s: s.evolve(morale=s.morale + 2), "morale left 0..1"),
     "morale below 0": (lambda s: s.evolve(morale=s.morale - 2), "morale left 0..1"),
     "negative sorties": (lambda s: s.evolve(sortie_rate=s.sortie_rate * 0 - 1), "negative sorties"),
+    "no such weather": (
+        lambda s: s.evolve(weather=s.weather - 1),
+        "the weather is not one of the scenario's kinds",
+    ),
     "one-sided alliance": (
         lambda s: s.evolve(allied=np.triu(np.ones_like(s.allied))),
         "alliances are not mutual",
@@ -284,6 +288,12 @@ def _doctored(world: World, before: State, after: State, events: tuple) -> dict:
             events,
             "without a victory event",
         ),
+        "a weather the scenario lacks": (
+            before,
+            after.evolve(weather=after.weather + 1),
+            events,
+            "weather",
+        ),
         "an alliance changed unreported": (
             before,
             after.evolve(allied=after.allied | True),
@@ -329,6 +339,7 @@ def _doctored(world: World, before: State, after: State, events: tuple) -> dict:
         "an end without a victory",
         "a retreat from a place not taken",
         "an alliance changed unreported",
+        "a weather the scenario lacks",
     ],
 )
 def test_a_doctored_turn_is_caught(label: str, turn: tuple) -> None:  # type: ignore[type-arg]

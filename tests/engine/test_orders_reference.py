@@ -17,6 +17,7 @@ from frontlines.engine import Airstrike, Attack, CloseSupport, Game, Move, load_
 from frontlines.engine import strategies as fst
 from frontlines.engine.orders import Order, compile_orders, is_legal, legal_orders
 from frontlines.engine.scenario.checks import great_circle_km
+from frontlines.engine.weather import weather_section
 from frontlines.engine.world import World
 
 
@@ -57,6 +58,9 @@ def _sorties_available(game: Game, entry: Any) -> int:
     if entry.base is not None and not _allied(game, entry.provider, _holder(game, entry.base)):
         return 0
     per_day = int(game.state.sortie_rate[0, game.world.air_index(entry.id)])
+    weather = weather_section(game.scenario)  # in declared weather, its share of a day's
+    if weather is not None:
+        per_day = math.floor(per_day * weather.kinds[int(game.state.weather[0])].sorties)
     return per_day * game.scenario.turn_length_days
 
 

@@ -498,3 +498,19 @@ async def test_the_game_over_screen_names_the_file_a_finished_game_was_loaded_fr
         assert isinstance(app.screen, GameOverScreen)
         assert "finished.json" in shown(app)
         assert "autosave" not in shown(app)
+
+
+async def test_the_header_shows_the_weather_and_the_news_its_changes(tmp_path: Path) -> None:
+    app = make_app("two-rivers", faction="lowlands", seed=1, difficulty="easy", saves=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        assert screen.sub_title.endswith("01 April 2030, weather: clear")
+        for _ in range(5):  # the spring rains break on day 5 (the schedule)
+            await pilot.press("e")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert screen.sub_title.endswith("06 April 2030, weather: rain")
+        assert "The weather turns from" in news_text(app)
+    plain = game_app(tmp_path)
+    async with plain.run_test(size=SIZE):
+        assert "weather" not in main_screen(plain).sub_title  # a scenario without weather

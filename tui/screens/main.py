@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static
 from frontlines.engine.events import Event
 from frontlines.engine.orders import IllegalOrderError, Order
 from frontlines.engine.saves import SaveError
+from frontlines.engine.view import observe
 from frontlines.tui.commands import Command, GameCommands, all_commands, place_commands
 from frontlines.tui.screens.battles import BattlesScreen
 from frontlines.tui.screens.forecast import ForecastScreen
@@ -123,8 +124,10 @@ class MainScreen(Screen[None]):
         session, game = self.session, self.session.game
         world, state = game.world, game.state
         day = game.scenario.first_day(state.turn + 1)
+        weather = observe(world, state).weather
         self.sub_title = (
             f"turn {state.turn + 1} of {game.scenario.max_turns}, {day:%d %B %Y}"
+            + (f", weather: {weather.lower()}" if weather else "")
             if not game.over
             else "the game is over"
         )
