@@ -492,6 +492,7 @@ class _Checker:
                 f"no route joins '{r.from_}' and '{r.to}'; an event can only change a route "
                 "the routes section declares",
             )
+
     def _weather(self) -> Iterator[Problem]:
         w = self.s.weather
         if w is None:
