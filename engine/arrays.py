@@ -52,3 +52,37 @@ def one_hot(index: IntArray, size: int) -> FloatArray:
     matrix = np.zeros((len(index), size))
     matrix[np.arange(len(index)), index] = 1.0
     return matrix
+
+
+def nearest_days(
+    friendly: BoolArray,
+    source: BoolArray,
+    arc_src: IntArray,
+    arc_dst: IntArray,
+    step: FloatArray,
+) -> FloatArray:
+    """``... x L``: the least days from a ``source`` place to each place along arcs (``D``,
+    from ``arc_src`` to ``arc_dst``, ``step`` days each, or ``... x D`` where they differ,
+    ``inf`` for an arc that may not be used) through ``friendly`` places only (``... x L``),
+    the last arc excepted: it may lead anywhere; ``inf`` where no such path is.
+
+    A shortest-path relaxation, one arc further per step: each friendly place takes the least
+    of its own days and its neighbours' plus the arc's. Both the minimum and the order of the
+    additions (along each path from its source) are those of any shortest-path search, so
+    the result does not depend on the batch or on the search."""
+    n_l = friendly.shape[-1]
+    by_end = np.argsort(arc_dst, kind="stable")
+    ends = arc_dst[by_end]
+    first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
+    reached = ends[first_in]  # the places some arc leads to
+    came_from, steps = arc_src[by_end], step[..., by_end]
+    days = np.where(friendly & source, 0.0, np.inf)
+    via = np.full(days.shape, np.inf)
+    for _ in range(n_l):  # a shortest path has fewer arcs than there are places
+        via[..., reached] = np.minimum.reduceat(days[..., came_from] + steps, first_in, axis=-1)
+        nearer = friendly & (via < days)
+        if not np.count_nonzero(nearer):
+            break
+        days = np.where(nearer, via, days)
+    out: FloatArray = np.minimum(days, via)
+    return out

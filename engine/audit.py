@@ -91,7 +91,8 @@ def _alliances_in_play(world: World, before: State, events: Sequence[Event]) -> 
     members = {a.id: [world.faction_index(m) for m in a.members] for a in world.scenario.alliances}
     for change in _of(events, ScriptedAlliance):
         who = world.faction_index(change.faction_id)
-        others = [m for m in members[change.alliance] if m != who]
+        listed = members[change.alliance] if change.joined else range(world.n_factions)
+        others = [m for m in listed if m != who]  # who leaves has no allies left
         allied[who, others] = change.joined
         allied[others, who] = change.joined
     return allied

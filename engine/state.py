@@ -145,10 +145,8 @@ def initial_state(world: World, batch: int = 1) -> State:
     def tile(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return np.repeat(array[np.newaxis], batch, axis=0)
 
-    from frontlines.engine.rules.supply import supply_days  # (the rules import the State)
-
     n_f, n_l = world.n_factions, world.n_locations
-    start = State(
+    return State(
         turn=0,
         forces=tile(world.forces0.astype(np.float64)),
         transit=np.zeros((batch, n_f, world.roads.n_slots)),
@@ -159,7 +157,7 @@ def initial_state(world: World, batch: int = 1) -> State:
         sortie_rate=tile(world.air_sorties0),
         unsupplied=np.zeros((batch, n_f, n_l), dtype=np.int64),
         transit_unsupplied=np.zeros((batch, n_f, world.roads.n_slots)),
-        supply_days=np.zeros((batch, n_f, n_l)),
+        supply_days=tile(world.supply_days0),
         offensive_day=np.full((batch, n_f), NEVER, dtype=np.int64),
         quality=tile(world.quality.astype(np.float64)),
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
@@ -169,5 +167,3 @@ def initial_state(world: World, batch: int = 1) -> State:
         winner=np.full(batch, NO_WINNER, dtype=np.int64),
         done=np.zeros(batch, dtype=bool),
     )
-    days = supply_days(world, start.allied, start.controller, start.closed)
-    return start.evolve(supply_days=days)

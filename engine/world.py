@@ -11,7 +11,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot, scatter_add
+from frontlines.engine.arrays import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    nearest_days,
+    one_hot,
+    scatter_add,
+)
 from frontlines.engine.scenario.base import FactionId, LocationId
 from frontlines.engine.scenario.checks import great_circle_km
 from frontlines.engine.scenario.model import Scenario
@@ -200,6 +207,7 @@ class World:
     neighbours: IntArray  # L x K, each place's neighbours, padded with -1
     crossing_loss: FloatArray  # D: share of an attacker's power a crossing on the arc costs
     closed0: BoolArray  # F x E: routes closed to each faction at the start (a cut: to all)
+    supply_days0: FloatArray  # F x L: days of travel from supply at the start (inf: none)
     graph: Graph
     roads: Roads
     weather: WeatherTable
@@ -454,6 +462,29 @@ def _closed0(scenario: Scenario, f_index: dict[str, int]) -> BoolArray:
     return closed
 
 
+def _supply_days0(
+    scenario: Scenario,
+    allied: BoolArray,
+    closed: BoolArray,
+    roads: Roads,
+    arc_src: IntArray,
+    arc_dst: IntArray,
+) -> FloatArray:
+    """``F x L``: the days of travel from each faction's supply at the start (as
+    :func:`~frontlines.engine.rules.supply.supply_days` measures them; 0 in supply where
+    supply has no range)."""
+    f_index = {f.id: i for i, f in enumerate(scenario.factions)}
+    holder = np.array([f_index[loc.controller] for loc in scenario.locations], dtype=np.int64)
+    friendly = allied[:, holder]  # F x L
+    barred = (allied.astype(np.float64) @ closed.astype(np.float64)) > 0  # F x E
+    step = np.where(np.concatenate((barred, barred), axis=1), np.inf, roads.days)
+    source = np.array([loc.supply_source for loc in scenario.locations])
+    days = nearest_days(friendly, source, arc_src, arc_dst, step)
+    if scenario.rules.supply.range_days is None:
+        days = np.where(np.isfinite(days), 0.0, np.inf)
+    return _frozen(days)
+
+
 def _sides(allied: BoolArray) -> Sides:
     unique, inverse = np.unique(allied, axis=0, return_inverse=True)
     return Sides(
@@ -525,6 +556,8 @@ def compile_world(scenario: Scenario) -> World:
     dst_matrix = _one_hot(arc_dst, n_l)
     graph = _graph(scenario, neighbours, arcs, len(src))
     weather = compile_weather(scenario)
+    roads = _roads(scenario, graph, weather)
+    closed0 = _frozen(_closed0(scenario, f_index))
     return World(
         scenario=scenario,
         rules=rules,
@@ -574,9 +607,10 @@ def compile_world(scenario: Scenario) -> World:
         air_names=tuple(a.name for a in air),
         neighbours=neighbours,
         crossing_loss=_frozen(_crossing_loss(scenario)),
-        closed0=_frozen(_closed0(scenario, f_index)),
+        closed0=closed0,
+        supply_days0=_supply_days0(scenario, allied, closed0, roads, arc_src, arc_dst),
         graph=graph,
-        roads=_roads(scenario, graph, weather),
+        roads=roads,
         weather=weather,
         sides0=_sides(allied),
         faction_names=tuple(f.name for f in scenario.factions),

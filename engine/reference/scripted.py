@@ -172,7 +172,11 @@ def _apply(
         change = effect.alliance
         who = world.faction_ids.index(change.join or change.leave or "")
         listed = next(a for a in world.scenario.alliances if a.id == change.alliance)
-        for member_id in listed.members:  # the members the scenario lists, not later joiners
+        # Who joins is allied with the members the scenario lists (not later joiners); who
+        # leaves is allied with nobody else (a faction is in one alliance at a time), later
+        # joiners included.
+        members = listed.members if change.join is not None else world.faction_ids
+        for member_id in members:
             member = world.faction_ids.index(member_id)
             if member != who:
                 allied[who, member] = allied[member, who] = change.join is not None

@@ -191,6 +191,8 @@ def _apply(effect: CompiledEffect, mask: BoolArray, arrays: _Arrays) -> FloatArr
             others = np.array(effect.others, dtype=np.int64)
             runs = np.flatnonzero(mask)
             one = np.array([who], dtype=np.int64)
+            if not effect.join:  # one alliance at a time: who leaves has no allies left
+                others = np.flatnonzero(np.arange(allied.shape[1]) != who)
             allied[np.ix_(runs, one, others)] = effect.join
             allied[np.ix_(runs, others, one)] = effect.join
         case ChangeControl(place=loc, faction=f):

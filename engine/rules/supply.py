@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, nearest_days
 from frontlines.engine.rules.common import barred_from, friendly_here
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -89,12 +89,9 @@ def supply_days(
     ``inf`` where no such chain exists, for the runs whose alliances, holders and closed
     routes are ``allied``, ``controller`` and ``closed``.
 
-    A shortest-path relaxation, one route further per step: each place takes the least of
-    its own distance and its friendly neighbours' distances plus the route's days. Both the
-    minimum and the order of the additions (along each path from its source) are those of
-    any shortest-path search, so the result does not depend on the batch. Factions on the
-    same side see the same chains, so while the alliances are the scenario's each side is
-    searched once."""
+    The search is :func:`~frontlines.engine.arrays.nearest_days`; factions on the same side
+    see the same chains, so while the alliances are the scenario's each side is searched
+    once."""
     if world.rules.supply.range_days is None:
         return np.where(supplied_where(world, allied, controller, closed), 0.0, np.inf)
     barred = barred_from(allied, closed)
@@ -106,22 +103,10 @@ def supply_days(
         barred = None if barred is None else barred[:, first]
     else:
         friendly = friendly_here(allied, controller)  # B x F x L
-    by_end = np.argsort(world.arc_dst, kind="stable")
-    ends = world.arc_dst[by_end]
-    first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
-    reached = ends[first_in]  # the places some arc leads to
-    came_from, step = world.arc_src[by_end], world.roads.days[by_end]
+    step = world.roads.days
     if barred is not None:  # no supply along a route closed to the side
-        step = np.where(barred[:, :, by_end], np.inf, step)
-    days = np.where(friendly & world.supply_source, 0.0, np.inf)
-    via = np.full(days.shape, np.inf)
-    for _ in range(world.n_locations):  # a shortest path has fewer routes than places
-        via[:, :, reached] = np.minimum.reduceat(days[:, :, came_from] + step, first_in, axis=2)
-        nearer = friendly & (via < days)
-        if not np.count_nonzero(nearer):
-            break
-        days = np.where(nearer, via, days)
-    out: FloatArray = np.minimum(days, via)
+        step = np.where(barred, np.inf, step)
+    out = nearest_days(friendly, world.supply_source, world.arc_src, world.arc_dst, step)
     return out if of is None else out[:, of]
 
 
