@@ -240,7 +240,7 @@ def resolve_combat(
         paid = np.minimum(crossed[runs, :, places], attackers) * attacking
         if np.count_nonzero(paid):
             full = a_ground
-            a_ground = sum_axis1((attackers - paid) * per_faction * surprise_f[runs])
+            a_ground = sum_axis1((attackers - paid) * per_faction * surprised)
             crossing = np.divide(a_ground, full, out=np.ones_like(a_ground), where=full > 0)
     override = world.posture_override[places]
     holder_posture = world.faction_posture[state.controller[runs, places]]

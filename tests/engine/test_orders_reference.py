@@ -130,15 +130,53 @@ def reference_legal(game: Game, order: Order, pending: list[Order]) -> bool:
         return True
     if isinstance(order, Airstrike):
         return False
-    next_door = [b for a, b in _routes(game.world) if a == order.target]
-    if _allied(game, side, _holder(game, order.target)) and any(
-        _enemy_forces_at(game, side, n) for n in next_door
-    ):
+    # A battle this turn needs forces that can arrive this turn: from next door along a route
+    # crossed in one turn at the free pace, or from the road (docs/rules.md).
+    holds = _allied(game, side, _holder(game, order.target))
+    quick = [n for n in _neighbours(game, order.target) if _one_turn(game, n, order.target)]
+    if holds and any(_enemy_forces_at(game, side, n) for n in quick):
         return True
+    for faction in game.scenario.factions:  # enemies coming, or the side's own attackers
+        coming = _arrives_from_the_road(game, faction.id, order.target)
+        if coming and _allied(game, side, faction.id) != holds:
+            return True
     return any(
-        isinstance(p, Attack) and p.target == order.target and _allied(game, side, p.faction)
+        isinstance(p, Attack)
+        and p.target == order.target
+        and _allied(game, side, p.faction)
+        and _one_turn(game, p.origin, order.target)
         for p in pending
     )
+
+
+def _neighbours(game: Game, place: str) -> list[str]:
+    return sorted(b for a, b in _routes(game.world) if a == place)
+
+
+def _one_turn(game: Game, origin: str, target: str) -> bool:
+    """Whether the route from ``origin`` to ``target`` is crossed in one turn at the free
+    pace: its length over the km a day of its kind times the days of a turn, at most 1."""
+    world = game.world
+    for route in game.scenario.routes:
+        if {route.from_, route.to} == {origin, target}:
+            arc = world.arc_index(origin, target)
+            assert arc is not None
+            length = float(world.graph.arc_length_km()[arc])
+            pace = getattr(game.scenario.rules.movement, route.kind.value)
+            return length <= pace * game.scenario.turn_length_days
+    return False
+
+
+def _arrives_from_the_road(game: Game, faction: str, place: str) -> bool:
+    """Whether strength of ``faction`` on the road reaches ``place`` this turn."""
+    world = game.world
+    roads, f = world.roads, world.faction_index(faction)
+    for arc in range(world.n_arcs):
+        if world.location_ids[int(world.arc_dst[arc])] != place or roads.slots[arc] == 0:
+            continue
+        if game.state.transit[0, f, int(roads.slot_start[arc])] > 0:
+            return True
+    return False
 
 
 def reference_listing(game: Game, faction: str) -> list[Order]:
