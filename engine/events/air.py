@@ -49,8 +49,8 @@ class CivilianCasualties:
     def describe(self) -> str:
         """The civilian harm as one line of the news log."""
         return (
-            f"Strikes by {self.by} on {self.place}: {self.killed} civilians killed and "
-            f"{self.injured} injured, as monitors report."
+            f"Strikes by {self.by} on {self.place}: {counted(self.killed, 'civilian')} killed "
+            f"and {self.injured} injured, as monitors report."
         )
 
 

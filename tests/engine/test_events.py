@@ -91,3 +91,22 @@ def test_the_ids_events_carry_are_the_scenarios(scenario_id: str, seed: int) -> 
             if type(event) in NAMED_BY_FACTION_ID:
                 assert event.faction in game.world.faction_ids
     assert {"Battle", "Capture", "StrikeFlown"} <= seen
+
+
+def test_civilian_harm_reads_as_plain_english_for_one_death() -> None:
+    harm = ev.CivilianCasualties(
+        turn=1,
+        location="idlib",
+        place="Idlib",
+        killed=1,
+        injured=6,
+        by="Russian Aerospace Forces",
+        by_id="russia",
+        air_support="russian-air",
+    )
+    assert harm.describe() == (
+        "Strikes by Russian Aerospace Forces on Idlib: 1 civilian killed and 6 injured, "
+        "as monitors report."
+    )
+    many = dataclasses.replace(harm, killed=3)
+    assert "3 civilians killed" in many.describe()
