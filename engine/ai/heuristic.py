@@ -251,8 +251,9 @@ def heuristic_orders(
     # 1. Hold: the power each held place needs, and each faction's share of it; enemies on
     # the road that arrive next turn threaten where they are going.
     threat = _next_door(world, enemy_power) + enemy_power
+    arriving = _arriving(world, state)  # B x F x L strength arriving from the road next turn
     if world.roads.n_slots and np.count_nonzero(state.transit):
-        coming = _arriving(world, state) * unit
+        coming = arriving * unit
         side_coming = ordered_matmul(team, coming)
         threat = threat + (coming.sum(axis=1, keepdims=True) - side_coming)
     need = p.hold[:, np.newaxis, np.newaxis] * threat / cover
@@ -337,7 +338,7 @@ def heuristic_orders(
 
     # 4. Sorties.
     ordered = flow if pending is None else flow + pending.flow
-    possible = _battle_possible(world, state, sides, ordered)
+    possible = _battle_possible(world, state, sides, ordered, arriving)
     strike, support = _sorties(
         world,
         state,
@@ -354,23 +355,52 @@ def heuristic_orders(
     return no_orders(world, state.batch, flow=flow, strike=strike, support=support)
 
 
-def _battle_possible(world: World, state: State, sides: _Sides, flow: FloatArray) -> BoolArray:
+def _battle_possible(
+    world: World, state: State, sides: _Sides, flow: FloatArray, coming: FloatArray
+) -> BoolArray:
     """``B x S x L``: where a battle of each side may be fought this turn, as the legality of
     close support has it: enemies of the side stand there; or the side holds it and enemies
     can arrive this turn (next to it along a route crossed in one turn, or from the road);
     or the side does not hold it and arrives this turn (from the road, or by an attack of
-    ``flow`` along such a route)."""
+    ``flow`` along such a route); ``coming`` is :func:`_arriving`."""
     team = sides.team
     quick = (world.roads.free_legs == 1).astype(np.float64)  # D
     enemies = ordered_matmul(1.0 - team, state.forces)  # B x S x L
-    coming = _arriving(world, state)
     ours_coming = ordered_matmul(team, coming) > 0
     theirs_coming = ordered_matmul(1.0 - team, coming) > 0
-    near = _at_ends(world, np.take(enemies, world.arc_src, axis=2) * quick) > 0
+    near = _quick_from_neighbours(world, enemies, quick) > 0
     sent = _at_ends(world, ordered_matmul(team, flow) * quick) > 0
     held = sides.held
     possible: BoolArray = (enemies > 0) | np.where(held, near | theirs_coming, ours_coming | sent)
     return possible
+
+
+def _quick_from_neighbours(world: World, values: FloatArray, quick: FloatArray) -> FloatArray:
+    """``out[..., l]``: the sum over the arcs d into l of ``values[..., src(d)] * quick[d]``,
+    as ``_at_ends`` of those per-arc values adds them, without building them for every arc
+    first (on small maps each slot of the in-arc table gathers straight from ``values``)."""
+    if world.n_locations > GATHER_LIMIT:
+        return world.sum_at_ends(np.take(values, world.arc_src, axis=-1) * quick)
+    table = world.graph.in_arcs
+    valid = world.graph.out_valid  # the mask _slot_sum applies to every table
+    src, weight = world.arc_src[table], quick[table]  # L x K
+    out: FloatArray = np.where(valid[:, 0], np.take(values, src[:, 0], axis=-1) * weight[:, 0], 0.0)
+    for k in range(1, table.shape[1]):
+        term = np.take(values, src[:, k], axis=-1) * weight[:, k]
+        out = out + np.where(valid[:, k], term, 0.0)
+    return out
+
+
+def _next_to(world: World, flags: BoolArray) -> BoolArray:
+    """``out[..., l]``: whether ``flags[..., m]`` is set at some place m next to l (the same
+    as ``_next_door`` of the 0/1 values being positive, since counts of ones are exact)."""
+    if world.n_locations > GATHER_LIMIT:
+        return world.any_at_ends(np.take(flags, world.arc_src, axis=-1))
+    table, valid = np.maximum(world.neighbours, 0), world.graph.out_valid
+    out: BoolArray = valid[:, 0] & np.take(flags, table[:, 0], axis=-1)
+    for k in range(1, table.shape[1]):
+        out = out | (valid[:, k] & np.take(flags, table[:, k], axis=-1))
+    return out
 
 
 def _barred_sides(state: State, team: FloatArray) -> BoolArray | None:
@@ -489,7 +519,7 @@ def _sorties(
     support_score = in_range * value * (attacking * 4.0 + at_risk * 0.5 * np.maximum(pressure, 0.1))
     support_score = support_score * possible[:, who, :]
     # Strikes on enemy concentrations, most of all those next to or inside the side's places.
-    touching = (_next_door(world, held.astype(np.float64)) > 0) | held
+    touching = (_next_to(world, sides.held) | sides.held)[:, who, :]
     strike_score = in_range * (enemy > 0) * enemy * np.where(touching, 2.0, 1.0)
 
     sorties = available_sorties(world, state).astype(np.float64)  # B x A
