@@ -181,10 +181,12 @@ def _gather(values: FloatArray, target: IntArray) -> FloatArray:
 def _flows(world: World, arc: IntArray, amount: FloatArray) -> FloatArray:
     """``B x F x D`` flows sending ``amount[b, f, l]`` along arc ``arc[b, f, l]`` (an arc
     leaving l, so no two places write the same arc)."""
-    # Each arc d can only be chosen by its origin, so its flow is that origin's amount where
-    # the origin chose d, else 0 (a gather per arc, cheaper than scattering into zeros).
-    chosen = np.take(arc, world.arc_src, axis=2) == np.arange(world.n_arcs)
-    flow: FloatArray = np.where(chosen, np.take(amount, world.arc_src, axis=2), 0.0)
+    batch, n_f, n_l = amount.shape
+    flow = np.zeros((batch, n_f, world.n_arcs))
+    # The same writes as ``np.put_along_axis(flow, arc, amount, axis=2)``, through flat
+    # indices into the (run, faction, arc) cells, which numpy does much faster.
+    rows = np.arange(batch * n_f)[:, np.newaxis] * world.n_arcs
+    np.put(flow, rows + arc.reshape(batch * n_f, n_l), amount)
     return flow
 
 
