@@ -533,12 +533,9 @@ def _sorties(
     share = p.strike_share[:, np.newaxis]
     n_strike = np.where(can_support, np.floor(sorties * share), sorties) * can_strike
     n_support = (sorties - n_strike) * can_support
-    b = np.arange(batch)[:, np.newaxis]
-    e = np.arange(entries.size)[np.newaxis, :]
-    picked_strike = np.zeros((batch, entries.size, n_l))
-    picked_strike[b, e, strike_score.argmax(axis=2)] = n_strike
-    picked_support = np.zeros((batch, entries.size, n_l))
-    picked_support[b, e, support_score.argmax(axis=2)] = n_support
-    strike[:, entries] = picked_strike
-    support[:, entries] = picked_support
+    # Each entry's sorties go to its best-scoring place (the first on ties): written through
+    # flat indices of the (run, entry, place) cells, the fastest scatter numpy has.
+    rows = (np.arange(batch)[:, np.newaxis] * n_a + entries) * n_l  # B x E
+    np.put(strike, rows + strike_score.argmax(axis=2), n_strike)
+    np.put(support, rows + support_score.argmax(axis=2), n_support)
     return strike, support
