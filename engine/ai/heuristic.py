@@ -475,7 +475,9 @@ def _front_distance(world: World, front: BoolArray, held: BoolArray) -> FloatArr
     reached = front
     for hop in range(1, min(MAX_HOPS, world.n_locations) + 1):
         if world.graph.adjacency is not None:  # counts 0/1 values: exact in any order
-            near = (reached.astype(np.float64) @ world.graph.adjacency) > 0
+            # One (B * S) x L product rather than a stack of B * S small ones.
+            flat = reached.reshape(-1, world.n_locations).astype(np.float64)
+            near = ((flat @ world.graph.adjacency) > 0).reshape(reached.shape)
         else:
             near = world.any_at_ends(reached[:, :, world.arc_src])
         new = near & held & ~reached
