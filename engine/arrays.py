@@ -56,6 +56,9 @@ def one_hot(index: IntArray, size: int) -> FloatArray:
     return matrix
 
 
+SMALL_SEARCH = 2000  # searches x arcs below which nearest_days keeps to the last axis
+
+
 def nearest_days(
     friendly: BoolArray,
     source: BoolArray,
@@ -82,6 +85,8 @@ def nearest_days(
     n_l, n_d = shape[-1], len(arc_dst)
     lead = shape[:-1]
     n = math.prod(lead)
+    if n * n_d < SMALL_SEARCH:
+        return _nearest_days_small(friendly, source, arc_src, arc_dst, step)
     into = np.bincount(arc_dst, minlength=n_l)  # arcs into each place
     order = np.argsort(-into, kind="stable")  # places, most arcs in first
     row = np.empty(n_l, dtype=np.int64)
@@ -110,4 +115,32 @@ def nearest_days(
             break
         np.copyto(days, via, where=nearer)
     out: FloatArray = np.ascontiguousarray(np.minimum(days, via)[row].T).reshape(shape)
+    return out
+
+
+def _nearest_days_small(
+    friendly: BoolArray,
+    source: BoolArray,
+    arc_src: IntArray,
+    arc_dst: IntArray,
+    step: FloatArray,
+) -> FloatArray:
+    """:func:`nearest_days` for few searches on small maps, where its setup would cost more
+    than it saves: one ragged minimum per step along the last axis (the same minima, so the
+    same result)."""
+    n_l = friendly.shape[-1]
+    by_end = np.argsort(arc_dst, kind="stable")
+    ends = arc_dst[by_end]
+    first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
+    reached = ends[first_in]  # the places some arc leads to
+    came_from, steps = arc_src[by_end], step[..., by_end]
+    days = np.where(friendly & source, 0.0, np.inf)
+    via = np.full(days.shape, np.inf)
+    for _ in range(n_l):  # a shortest path has fewer arcs than there are places
+        via[..., reached] = np.minimum.reduceat(days[..., came_from] + steps, first_in, axis=-1)
+        nearer = friendly & (via < days)
+        if not np.count_nonzero(nearer):
+            break
+        days = np.where(nearer, via, days)
+    out: FloatArray = np.minimum(days, via)
     return out
