@@ -6,6 +6,8 @@ build on it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -54,6 +56,9 @@ def one_hot(index: IntArray, size: int) -> FloatArray:
     return matrix
 
 
+SMALL_SEARCH = 2000  # searches x arcs below which nearest_days keeps to the last axis
+
+
 def nearest_days(
     friendly: BoolArray,
     source: BoolArray,
@@ -69,7 +74,60 @@ def nearest_days(
     A shortest-path relaxation, one arc further per step: each friendly place takes the least
     of its own days and its neighbours' plus the arc's. Both the minimum and the order of the
     additions (along each path from its source) are those of any shortest-path search, so
-    the result does not depend on the batch or on the search."""
+    the result does not depend on the batch or on the search.
+
+    The search runs places first (``L x N`` for the ``N`` searches of the leading axes), with
+    the places ordered by how many arcs lead to them: the ``k``-th arcs into the places that
+    have that many are then one gather of whole rows, one addition and one minimum with the
+    leading rows, and no place's minimum needs a ragged reduction."""
+    start = friendly & source
+    shape = start.shape
+    n_l, n_d = shape[-1], len(arc_dst)
+    lead = shape[:-1]
+    n = math.prod(lead)
+    if n * n_d < SMALL_SEARCH:
+        return _nearest_days_small(friendly, source, arc_src, arc_dst, step)
+    into = np.bincount(arc_dst, minlength=n_l)  # arcs into each place
+    order = np.argsort(-into, kind="stable")  # places, most arcs in first
+    row = np.empty(n_l, dtype=np.int64)
+    row[order] = np.arange(n_l)  # each place's row in that order
+    by_end = np.lexsort((np.arange(n_d), row[arc_dst]))  # arcs by their place's row
+    rank = np.arange(n_d) - np.searchsorted(row[arc_dst][by_end], row[arc_dst][by_end])
+    levels = []  # per k: the arcs that are the k-th into the first places (their rows)
+    for k in range(int(into.max(initial=0))):
+        arcs = by_end[rank == k]
+        levels.append((len(arcs), row[arc_src[arcs]], arcs))
+    if step.ndim == 1:
+        steps = step[:, np.newaxis]  # D x 1
+    else:
+        steps = np.broadcast_to(step, (*lead, n_d))
+        steps = np.ascontiguousarray(steps.reshape(n, n_d).T)  # D x N
+    ok = np.broadcast_to(friendly, shape).reshape(n, n_l).T[order]  # L x N
+    days = np.where(start.reshape(n, n_l).T[order], 0.0, np.inf)  # L x N
+    via = np.full(days.shape, np.inf)
+    for _ in range(n_l):  # a shortest path has fewer arcs than there are places
+        (reached, came_from, arcs), *more = levels
+        np.add(days[came_from], steps[arcs], out=via[:reached])  # rows after: no arcs in
+        for reached, came_from, arcs in more:
+            np.minimum(via[:reached], days[came_from] + steps[arcs], out=via[:reached])
+        nearer = ok & (via < days)
+        if not np.count_nonzero(nearer):
+            break
+        np.copyto(days, via, where=nearer)
+    out: FloatArray = np.ascontiguousarray(np.minimum(days, via)[row].T).reshape(shape)
+    return out
+
+
+def _nearest_days_small(
+    friendly: BoolArray,
+    source: BoolArray,
+    arc_src: IntArray,
+    arc_dst: IntArray,
+    step: FloatArray,
+) -> FloatArray:
+    """:func:`nearest_days` for few searches on small maps, where its setup would cost more
+    than it saves: one ragged minimum per step along the last axis (the same minima, so the
+    same result)."""
     n_l = friendly.shape[-1]
     by_end = np.argsort(arc_dst, kind="stable")
     ends = arc_dst[by_end]
