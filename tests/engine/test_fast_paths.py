@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from frontlines.engine import load_scenario
 from frontlines.engine import reference as ref
 from frontlines.engine import strategies as fst
-from frontlines.engine.arrays import scatter_add
+from frontlines.engine.arrays import _nearest_days_small, nearest_days, scatter_add
 from frontlines.engine.orders import no_orders
 from frontlines.engine.rules import air as air_rules
 from frontlines.engine.rules.air import _requests, resolve_air
@@ -400,3 +400,33 @@ def test_nothing_struck_nothing_captured_nothing_due(world: World, seed: int) ->
     running = calm.evolve(turn=world.scenario.max_turns)
     decided = resolve_victory(world, running)
     assert decided.winner[0] != NO_WINNER and bool(decided.done[0])
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(
+    n_l=st.integers(1, 9),
+    lead=st.lists(st.integers(1, 40), min_size=1, max_size=2),
+    per_search=st.booleans(),
+    seed=rng_seeds,
+)
+def test_the_places_first_search_is_the_ragged_one(
+    n_l: int, lead: list[int], per_search: bool, seed: int
+) -> None:
+    """Above ``SMALL_SEARCH`` the supply search runs places first, one gather per k-th arc
+    into a place; below it, one ragged minimum per step. Both give the same days, bit for bit,
+    with arcs missing, repeated, barred (``inf``) or with steps of their own per search."""
+    rng = np.random.default_rng(seed)
+    n_d = int(rng.integers(1, 3 * n_l + 1))  # a scenario has at least one route
+    arc_src = rng.integers(0, n_l, n_d)
+    arc_dst = rng.integers(0, n_l, n_d)
+    shape = (*lead, n_l)
+    friendly = rng.random(shape) < 0.7
+    source = rng.random(n_l) < 0.3
+    step_shape = (*lead, n_d) if per_search else (n_d,)
+    step = np.round(rng.random(step_shape) * 5.0, 2)
+    step[rng.random(step_shape) < 0.1] = np.inf
+    with mock.patch("frontlines.engine.arrays.SMALL_SEARCH", 0):
+        fast = nearest_days(friendly, source, arc_src, arc_dst, step)
+    plain = _nearest_days_small(friendly, source, arc_src, arc_dst, step)
+    assert fast.shape == plain.shape == shape
+    assert bits(fast) == bits(plain)
