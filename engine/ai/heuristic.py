@@ -267,7 +267,12 @@ def heuristic_orders(
     # Each ally holds its share of the need, in proportion to its power there.
     side_here = np.take(side_power, of, axis=1)
     share_of_need = np.take(need, of, axis=1) * power / np.maximum(side_here, 1e-12)
-    keep = np.minimum(forces, share_of_need / unit)
+    # Forces with no power left (``unit`` 0: no quality, morale or supply) have nothing to
+    # give: they keep their place (0 / 0 would be NaN, which kept nothing spare either).
+    needed = np.divide(
+        share_of_need, unit, out=np.full(share_of_need.shape, np.inf), where=unit > 0
+    )
+    keep = np.minimum(forces, needed)
     keep = np.where(np.take(held, of, axis=1), keep, forces)  # inside an enemy place: fight on
     spare = forces - keep
     spare = np.where(
