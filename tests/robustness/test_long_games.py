@@ -4,14 +4,14 @@ generated scenarios. Every turn keeps the rules' invariants (no NaN, no negative
 controller per place, morale in 0..1) and the AI never sends more than is there; a second
 play of the same seeds gives the same digests at every checkpoint; and memory stays flat.
 
-By default each scenario plays 300 turns at B = 64 (about 40 s in all). The full soak,
+By default each scenario plays 200 turns at B = 64 (about 30 s in all). The full soak,
 1,000 turns at B = 256:
 
     FRONTLINES_SOAK_TURNS=1000 FRONTLINES_SOAK_BATCH=256 \
         .venv/bin/pytest tests/robustness/test_long_games.py -s
 
 ``-s`` prints one line of figures per scenario; ``FRONTLINES_SOAK_GENERATED`` sets how many
-generated scenarios are played (default 4). Turns are at most 1,000, the scenario format's
+generated scenarios are played (default 3). Turns are at most 1,000, the scenario format's
 limit on ``max_turns``.
 
 Measured with that command on a 2-core machine (5 min 17 s in all, each scenario played
@@ -51,9 +51,9 @@ from frontlines.engine.invariants import check_turn
 from frontlines.engine.scenario import scenario_from_data, shipped_ids
 from frontlines.engine.world import World
 
-TURNS = int(os.environ.get("FRONTLINES_SOAK_TURNS", "300"))
+TURNS = int(os.environ.get("FRONTLINES_SOAK_TURNS", "200"))
 BATCH = int(os.environ.get("FRONTLINES_SOAK_BATCH", "64"))
-GENERATED = int(os.environ.get("FRONTLINES_SOAK_GENERATED", "4"))
+GENERATED = int(os.environ.get("FRONTLINES_SOAK_GENERATED", "3"))
 SEED = 1000
 CHECKPOINTS = 10
 """Digests and memory are taken every ``TURNS / CHECKPOINTS`` turns; the first checkpoint

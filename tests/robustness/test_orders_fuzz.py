@@ -66,6 +66,9 @@ any_scenario = st.one_of(fst.scenarios(max_locations=6), shipped)
 REFUSALS = (IllegalOrderError, ValueError, TypeError)
 """What a refused call may raise; anything else is a bug."""
 FUZZ_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MACHINE_SETTINGS = settings(FUZZ_SETTINGS, max_examples=max(settings.default.max_examples // 2, 1))
+"""The hostile-orders machine: half the profile's examples (each one up to 50 steps, so still
+thousands of hostile calls under the ``ci`` profile; the ``soak`` profile runs 2,500)."""
 
 # -- what is thrown ------------------------------------------------------------------------------
 
@@ -477,7 +480,7 @@ class HostileOrders(RuleBasedStateMachine):
         assert_within_means(self.game, self.game.pending)
 
 
-HostileOrders.TestCase.settings = FUZZ_SETTINGS
+HostileOrders.TestCase.settings = MACHINE_SETTINGS
 TestHostileOrders = HostileOrders.TestCase
 
 

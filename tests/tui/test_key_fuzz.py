@@ -5,7 +5,7 @@ The keys are every key the app binds except those that quit (q, ctrl+q, ctrl+c);
 through the palette's "Quit" command is counted instead of ending the run. Each seed first
 opens every dialog once and bursts keys into it (the tour), then types random keys, plays the
 game to its end half way, and goes on typing. ``FRONTLINES_KEY_FUZZ_KEYS`` sets the random
-keys per seed (500 by default); raise it for a soak:
+keys per seed (250 by default); raise it for a soak:
 ``FRONTLINES_KEY_FUZZ_KEYS=20000 pytest tests/tui/test_key_fuzz.py``.
 """
 
@@ -32,7 +32,7 @@ from frontlines.tui.screens.prompt import ConfirmScreen, SaveNameScreen
 from frontlines.tui.widgets.map import MapView
 from tests.tui.keys import burst, settle
 
-KEYS_PER_SEED = int(os.environ.get("FRONTLINES_KEY_FUZZ_KEYS", "500"))
+KEYS_PER_SEED = int(os.environ.get("FRONTLINES_KEY_FUZZ_KEYS", "250"))
 SEEDS = (1, 2, 3)
 CHECK_EVERY = 100
 """Random keys between checkpoints, where the turn in play finishes and the app is checked."""
