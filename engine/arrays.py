@@ -7,6 +7,7 @@ build on it.
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 import numpy.typing as npt
@@ -129,11 +130,8 @@ def _nearest_days_small(
     than it saves: one ragged minimum per step along the last axis (the same minima, so the
     same result)."""
     n_l = friendly.shape[-1]
-    by_end = np.argsort(arc_dst, kind="stable")
-    ends = arc_dst[by_end]
-    first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
-    reached = ends[first_in]  # the places some arc leads to
-    came_from, steps = arc_src[by_end], step[..., by_end]
+    by_end, first_in, reached, came_from = _arcs_by_end(arc_src, arc_dst)
+    steps = step[..., by_end]
     days = np.where(friendly & source, 0.0, np.inf)
     via = np.full(days.shape, np.inf)
     for _ in range(n_l):  # a shortest path has fewer arcs than there are places
@@ -141,6 +139,34 @@ def _nearest_days_small(
         nearer = friendly & (via < days)
         if not np.count_nonzero(nearer):
             break
-        days = np.where(nearer, via, days)
+        np.copyto(days, via, where=nearer)
     out: FloatArray = np.minimum(days, via)
     return out
+
+
+_ArcsByEnd = tuple[IntArray, IntArray, IntArray, IntArray]
+_Arcs = tuple[weakref.ref[IntArray], weakref.ref[IntArray]]
+_arcs_by_end_kept: dict[tuple[int, int], tuple[_Arcs, _ArcsByEnd]] = {}
+
+
+def _arcs_by_end(arc_src: IntArray, arc_dst: IntArray) -> _ArcsByEnd:
+    """The arcs sorted by the place they lead to (stable), the first of each place's arcs
+    in that order, the places some arc leads to, and where each sorted arc comes from.
+
+    A search runs every turn on the same map, so for read-only arcs (a World's) this is
+    worked out once and kept while the arcs live."""
+    key = (id(arc_src), id(arc_dst))
+    kept = _arcs_by_end_kept.get(key)
+    if kept is not None and kept[0][0]() is arc_src and kept[0][1]() is arc_dst:
+        return kept[1]
+    by_end = np.argsort(arc_dst, kind="stable")
+    ends = arc_dst[by_end]
+    first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
+    found = (by_end, first_in, ends[first_in], arc_src[by_end])
+    for table in found:
+        table.setflags(write=False)
+    if not arc_src.flags.writeable and not arc_dst.flags.writeable:
+        for old in [k for k, (refs, _) in _arcs_by_end_kept.items() if refs[1]() is None]:
+            del _arcs_by_end_kept[old]  # (maps that are gone)
+        _arcs_by_end_kept[key] = ((weakref.ref(arc_src), weakref.ref(arc_dst)), found)
+    return found

@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.scenario.rules import Rules
 from frontlines.engine.state import State
+from frontlines.engine.world import World
+
+T = TypeVar("T")
+
+_derived: weakref.WeakKeyDictionary[World, dict[Callable[[World], Any], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def derived(world: World, build: Callable[[World], T]) -> T:
+    """``build(world)``, worked out once per world and then kept while the world lives: for
+    the constant tables a phase reads every turn (a World never changes)."""
+    kept = _derived.get(world)
+    if kept is None:
+        kept = _derived[world] = {}
+    if build not in kept:
+        kept[build] = build(world)
+    value: T = kept[build]
+    return value
 
 
 def friendly_here(allied: BoolArray, controller: IntArray) -> BoolArray:

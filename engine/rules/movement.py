@@ -134,11 +134,10 @@ def _opposed_legs(
     ``opposed_floor`` and 1."""
     move = world.rules.movement
     n_f = world.n_factions
-    hostile_end = hostile.reshape(-1)[end]
-    towards = hostile_end.nonzero()[0]
-    _, group = np.unique(end[towards], return_inverse=True)
-    sent = np.bincount(group, weights=moved[towards])[group][slowed[towards]]
     pick = slowed.nonzero()[0]
+    # What each faction sends to each enemy place, summed in flow order (as any grouping of
+    # the flows by their end would: a flow into a place held by an ally adds to no total read).
+    sent = np.bincount(end, weights=moved)[end[pick]]
     run, place = row[pick] // n_f, world.arc_dst[arc[pick]]
     defence = sum_axis1(state.forces[run, :, place] * ~hostile[run, :, place])
     ratio = np.divide(sent, defence, out=np.zeros(pick.size), where=defence > 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, nearest_days
-from frontlines.engine.rules.common import barred_from, friendly_here
+from frontlines.engine.rules.common import barred_from, derived, friendly_here
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -96,9 +96,9 @@ def supply_days(
         return np.where(supplied_where(world, allied, controller, closed), 0.0, np.inf)
     barred = barred_from(allied, closed)
     of = None
-    if np.array_equal(allied, np.broadcast_to(world.allied0, allied.shape)):
+    if not np.count_nonzero(allied != world.allied0):
         of = world.sides0.of
-        first = np.unique(of, return_index=True)[1]  # one faction of each side
+        first = derived(world, _first_of_each_side)
         friendly = friendly_here(allied, controller)[:, first]  # B x S x L
         barred = None if barred is None else barred[:, first]
     else:
@@ -108,6 +108,12 @@ def supply_days(
         step = np.where(barred, np.inf, step)
     out = nearest_days(friendly, world.supply_source, world.arc_src, world.arc_dst, step)
     return out if of is None else out[:, of]
+
+
+def _first_of_each_side(world: World) -> IntArray:
+    """One faction of each side at the start (the first), side by side."""
+    first: IntArray = np.unique(world.sides0.of, return_index=True)[1]
+    return first
 
 
 def resolve_supply(world: World, state: State, since: State | None = None) -> State:
