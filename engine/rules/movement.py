@@ -10,11 +10,19 @@ on it when it closes go on (the cut falls behind them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays
-from frontlines.engine.rules.common import barred_arcs, hostile_here, sum_axis1, weighted_count
+from frontlines.engine.rules.common import (
+    barred_arcs,
+    derived,
+    hostile_here,
+    sum_axis1,
+    weighted_count,
+)
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -151,6 +159,39 @@ def _opposed_legs(
     return world.roads.legs(arc[pick], pace)
 
 
+@dataclass(frozen=True)
+class _RoadHeads:
+    """The transit slots of a map, as :func:`_travel` walks them: ``levels[k]`` holds the
+    k-th head slot (in slot order) of each place that has so many arcs with slots leading to
+    it, with those places and their arcs' crossing costs; ``moves_up[t]`` whether slot
+    ``t + 1`` moves into slot ``t`` (``None`` where the slots are not laid out one arc after
+    another, which :class:`~frontlines.engine.world.Roads` always does)."""
+
+    levels: tuple[tuple[IntArray, IntArray, FloatArray], ...]
+    moves_up: BoolArray | None
+
+
+def _road_heads(world: World) -> _RoadHeads:
+    """The :class:`_RoadHeads` of ``world``."""
+    roads = world.roads
+    heads = roads.slot_start[roads.slots > 0]
+    ends = world.arc_dst[roads.slot_arc[heads]]
+    loss = world.crossing_loss[roads.slot_arc[heads]]
+    rank = np.zeros(len(heads), dtype=np.int64)  # how many heads before it lead to its place
+    for k in range(len(heads)):
+        rank[k] = np.count_nonzero(ends[:k] == ends[k])
+    levels = tuple(
+        (heads[rank == k], ends[rank == k], loss[rank == k])
+        for k in range(int(rank.max(initial=-1)) + 1)
+    )
+    n_t = roads.n_slots
+    index = np.arange(n_t)
+    moves_up: BoolArray | None = roads.shift_from[:-1] == index[1:]
+    if not np.all((roads.shift_from == index + 1) | (roads.shift_from == n_t)):
+        moves_up = None
+    return _RoadHeads(levels, moves_up)
+
+
 def _travel(
     world: World,
     on_road: FloatArray,
@@ -165,28 +206,33 @@ def _travel(
     proportion to it) one turn on and put this turn's long journeys on it; returns the new
     contents of the road, what reached the end of its arc (flat ``B x F x L``, ``None`` if
     nothing was on the road) and, if ``costed``, the same weighted by each arc's crossing
-    cost (``None`` also on maps without crossings)."""
+    cost (``None`` also on maps without crossings).
+
+    What reaches a place is summed head slot by head slot in slot order, from zero, as a
+    ``bincount`` over the head slots would; a level of :class:`_RoadHeads` adds one head
+    slot into each of its places, for every run and faction at once."""
     roads = world.roads
     n_b, n_f, n_t = on_road.shape
     landed: FloatArray | None = None
     landed_cost: FloatArray | None = None
+    transit = np.zeros_like(on_road)  # (written into below)
     if np.count_nonzero(on_road):
-        heads = roads.slot_start[roads.slots > 0]
-        head_end = world.arc_dst[roads.slot_arc[heads]]
-        amount = on_road[:, :, heads].reshape(-1)
-        runs_factions = np.arange(n_b * n_f).repeat(heads.size)
-        place = runs_factions * world.n_locations + np.tile(head_end, n_b * n_f)
-        size = n_b * n_f * world.n_locations
-        landed = np.bincount(place, weights=amount, minlength=size).astype(np.float64)
-        if costed and world.has_crossings:
-            loss = np.tile(world.crossing_loss[roads.slot_arc[heads]], n_b * n_f)
-            landed_cost = np.bincount(place, weights=amount * loss, minlength=size).astype(
-                np.float64
-            )
-        padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
-        transit = np.ascontiguousarray(padded[:, :, roads.shift_from])  # (written into below)
-    else:
-        transit = np.zeros_like(on_road)
+        tables = derived(world, _road_heads)
+        rows = on_road.reshape(n_b * n_f, n_t)
+        at_ends = np.zeros((n_b * n_f, world.n_locations))
+        costs = np.zeros_like(at_ends) if costed and world.has_crossings else None
+        for heads, ends, loss in tables.levels:
+            amount = rows[:, heads]
+            at_ends[:, ends] += amount
+            if costs is not None:
+                costs[:, ends] += amount * loss
+        landed = at_ends.reshape(-1)
+        landed_cost = None if costs is None else costs.reshape(-1)
+        if tables.moves_up is not None:  # each slot takes the next one's contents
+            np.copyto(transit[:, :, :-1], on_road[:, :, 1:], where=tables.moves_up)
+        else:
+            padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
+            transit = np.ascontiguousarray(padded[:, :, roads.shift_from])
     if row.size:
         slot = roads.slot_start[arc] + legs - 2
         transit.reshape(-1)[row * n_t + slot] += moved
