@@ -143,6 +143,9 @@ def weighted_count(mass: FloatArray, strength: FloatArray, count: IntArray) -> I
     """The turns cut off of forces that merged: ``mass`` (strength times turns, summed over
     what met) over their ``strength``, to the nearest turn (half to even); ``count`` where
     no forces are."""
-    merged = np.divide(mass, strength, out=np.zeros_like(strength), where=strength > 0)
-    out: IntArray = np.where(strength > 0, np.rint(merged).astype(np.int64), count)
+    present = strength > 0
+    merged = np.divide(mass, strength, out=np.zeros_like(strength), where=present)
+    np.rint(merged, out=merged)
+    out: IntArray = merged.astype(np.int64)
+    np.copyto(out, count, where=~present)
     return out
