@@ -163,12 +163,13 @@ def _opposed_legs(
 class _RoadHeads:
     """The transit slots of a map, as :func:`_travel` walks them: ``levels[k]`` holds the
     k-th head slot (in slot order) of each place that has so many arcs with slots leading to
-    it, with those places and their arcs' crossing costs; ``moves_up[t]`` whether slot
-    ``t + 1`` moves into slot ``t`` (``None`` where the slots are not laid out one arc after
-    another, which :class:`~frontlines.engine.world.Roads` always does)."""
+    it, with those places and their arcs' crossing costs; ``last`` the last slot of each arc,
+    the slots nothing moves into (``None`` where the slots are not laid out one arc after
+    another, each taking the next one's contents, which
+    :class:`~frontlines.engine.world.Roads` always does)."""
 
     levels: tuple[tuple[IntArray, IntArray, FloatArray], ...]
-    moves_up: BoolArray | None
+    last: IntArray | None
 
 
 def _road_heads(world: World) -> _RoadHeads:
@@ -185,11 +186,10 @@ def _road_heads(world: World) -> _RoadHeads:
         for k in range(int(rank.max(initial=-1)) + 1)
     )
     n_t = roads.n_slots
-    index = np.arange(n_t)
-    moves_up: BoolArray | None = roads.shift_from[:-1] == index[1:]
-    if not np.all((roads.shift_from == index + 1) | (roads.shift_from == n_t)):
-        moves_up = None
-    return _RoadHeads(levels, moves_up)
+    last: IntArray | None = np.flatnonzero(roads.shift_from == n_t)
+    if not np.all((roads.shift_from == np.arange(n_t) + 1) | (roads.shift_from == n_t)):
+        last = None
+    return _RoadHeads(levels, last)
 
 
 def _travel(
@@ -215,7 +215,6 @@ def _travel(
     n_b, n_f, n_t = on_road.shape
     landed: FloatArray | None = None
     landed_cost: FloatArray | None = None
-    transit = np.zeros_like(on_road)  # (written into below)
     if np.count_nonzero(on_road):
         tables = derived(world, _road_heads)
         rows = on_road.reshape(n_b * n_f, n_t)
@@ -228,11 +227,15 @@ def _travel(
                 costs[:, ends] += amount * loss
         landed = at_ends.reshape(-1)
         landed_cost = None if costs is None else costs.reshape(-1)
-        if tables.moves_up is not None:  # each slot takes the next one's contents
-            np.copyto(transit[:, :, :-1], on_road[:, :, 1:], where=tables.moves_up)
+        if tables.last is not None:  # each slot takes the next one's contents, if any
+            transit = np.empty_like(on_road)  # (written into below)
+            transit[:, :, :-1] = on_road[:, :, 1:]
+            transit[:, :, tables.last] = 0.0
         else:
             padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
             transit = np.ascontiguousarray(padded[:, :, roads.shift_from])
+    else:
+        transit = np.zeros_like(on_road)
     if row.size:
         slot = roads.slot_start[arc] + legs - 2
         transit.reshape(-1)[row * n_t + slot] += moved
