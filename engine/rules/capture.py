@@ -82,7 +82,7 @@ def resolve_capture(
     strength = ordered_matmul(there, side[:, :, np.newaxis])[:, :, 0]
     # The strongest friendly neighbour, the first on ties; -1 ranks the others below any.
     best = np.where(friendly, strength, -1.0).argmax(axis=1)
-    refuge = np.any(friendly, axis=1)
+    refuge = friendly.any(axis=1)
     dest = nbr_safe[np.arange(runs.size), best]
     retreat_to[runs, places] = np.where(refuge, dest, -1)
     moving = leaving * (1.0 - c.retreat_loss) * refuge[:, np.newaxis]
@@ -106,12 +106,14 @@ def resolve_capture(
         slot = world.roads.slot_start[road] + legs - 2
         into = (runs * (world.n_factions * n_t) + slot)[:, np.newaxis]
         into = into[on_road] + np.arange(0, world.n_factions * n_t, n_t)
+        # Each captured place retreats along an arc of its own, so no slot is written twice.
+        into = into.ravel()
         transit = state.transit.copy()
-        np.add.at(transit.reshape(-1), into.ravel(), moving[on_road].ravel())
+        transit.reshape(-1)[into] += moving[on_road].ravel()
         changes["transit"] = transit
         if carries:
             carried = state.transit_unsupplied.copy()
-            np.add.at(carried.reshape(-1), into.ravel(), (moving * counts)[on_road].ravel())
+            carried.reshape(-1)[into] += (moving * counts)[on_road].ravel()
             changes["transit_unsupplied"] = carried
         refuge = refuge & ~on_road
     # Each faction's survivors arrive at the refuge (nothing arrives at place 0 where there
