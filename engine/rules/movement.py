@@ -100,7 +100,7 @@ def resolve_movement(
     staying = np.maximum(state.forces - gone.reshape(state.forces.shape), 0.0)
     forces = staying + arrived.reshape(state.forces.shape)
     changes: dict[str, IntArray | FloatArray] = {"forces": forces, "transit": transit}
-    if np.count_nonzero(state.unsupplied) or np.count_nonzero(state.transit_unsupplied):
+    if np.count_nonzero(state.unsupplied) or np.count_nonzero(state.transit_unsupplied != 0):
         # The turns cut off belong to the forces: what moves carries its count with it, and
         # forces that meet take the strength-weighted count of both.
         carried = moved * state.unsupplied.reshape(-1)[origin]
@@ -215,7 +215,7 @@ def _travel(
     n_b, n_f, n_t = on_road.shape
     landed: FloatArray | None = None
     landed_cost: FloatArray | None = None
-    if np.count_nonzero(on_road):
+    if np.count_nonzero(on_road != 0):  # (numpy counts set flags much faster than nonzeros)
         tables = derived(world, _road_heads)
         rows = on_road.reshape(n_b * n_f, n_t)
         at_ends = np.zeros((n_b * n_f, world.n_locations))
@@ -228,8 +228,10 @@ def _travel(
         landed = at_ends.reshape(-1)
         landed_cost = None if costs is None else costs.reshape(-1)
         if tables.last is not None:  # each slot takes the next one's contents, if any
-            transit = np.empty_like(on_road)  # (written into below)
-            transit[:, :, :-1] = on_road[:, :, 1:]
+            # One shift of the whole array: the slot after a run's last comes from the next
+            # run, but it is an arc's last slot, which is then emptied.
+            transit = np.empty(on_road.shape)  # (C order: written into below)
+            transit.reshape(-1)[:-1] = on_road.reshape(-1)[1:]
             transit[:, :, tables.last] = 0.0
         else:
             padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
