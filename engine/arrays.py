@@ -105,16 +105,22 @@ def nearest_days(
         steps = np.ascontiguousarray(steps.reshape(n, n_d).T)  # D x N
     ok = np.broadcast_to(friendly, shape).reshape(n, n_l).T[order]  # L x N
     days = np.where(start.reshape(n, n_l).T[order], 0.0, np.inf)  # L x N
+    # Places that are not friendly keep their ``inf``: adding ``inf`` there (and 0 elsewhere,
+    # which changes no day: none is -0) lets a plain minimum take only the nearer days of
+    # friendly places.
+    barrier = np.where(ok, 0.0, np.inf)
+    level_steps = [(reached, came_from, steps[arcs]) for reached, came_from, arcs in levels]
     via = np.full(days.shape, np.inf)
+    allowed = np.empty(days.shape)
     for _ in range(n_l):  # a shortest path has fewer arcs than there are places
-        (reached, came_from, arcs), *more = levels
-        np.add(days[came_from], steps[arcs], out=via[:reached])  # rows after: no arcs in
-        for reached, came_from, arcs in more:
-            np.minimum(via[:reached], days[came_from] + steps[arcs], out=via[:reached])
-        nearer = ok & (via < days)
-        if not np.count_nonzero(nearer):
+        (reached, came_from, arc_steps), *more = level_steps
+        np.add(days[came_from], arc_steps, out=via[:reached])  # rows after: no arcs in
+        for reached, came_from, arc_steps in more:
+            np.minimum(via[:reached], days[came_from] + arc_steps, out=via[:reached])
+        np.add(via, barrier, out=allowed)
+        if not np.count_nonzero(allowed < days):
             break
-        np.copyto(days, via, where=nearer)
+        np.fmin(days, allowed, out=days)  # (as a masked copy would, even of a NaN step)
     out: FloatArray = np.ascontiguousarray(np.minimum(days, via)[row].T).reshape(shape)
     return out
 

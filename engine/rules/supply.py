@@ -99,7 +99,10 @@ def supply_days(
     if not np.count_nonzero(allied != world.allied0):
         of = world.sides0.of
         first = derived(world, _first_of_each_side)
-        friendly = friendly_here(allied, controller)[:, first]  # B x S x L
+        # friendly_here(allied, controller)[:, first]: one gather of just those rows
+        n_b, n_f = allied.shape[:2]
+        rows = (np.arange(n_b, dtype=np.int64)[:, np.newaxis] * n_f + first) * n_f  # B x S
+        friendly = np.take(allied.reshape(-1), rows[:, :, np.newaxis] + controller[:, np.newaxis])
         barred = None if barred is None else barred[:, first]
     else:
         friendly = friendly_here(allied, controller)  # B x F x L
