@@ -17,6 +17,7 @@ import numpy as np
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays
 from frontlines.engine.rules.common import (
+    SEQUENTIAL_SUM_MAX,
     barred_arcs,
     derived,
     hostile_here,
@@ -53,7 +54,9 @@ def resolve_movement(
     amount = flat[index]
     row = index // n_d  # run * F + faction
     arc = index - row * n_d
-    usable = np.isfinite(amount) & ~state.done[row // n_f]
+    usable = np.isfinite(amount)
+    if np.count_nonzero(state.done):
+        usable &= ~state.done[row // n_f]
     if np.count_nonzero(usable) < usable.size:
         amount, row, arc = amount[usable], row[usable], arc[usable]
     origin = row * n_l + world.arc_src[arc]  # flat B x F x L index of each flow's origin
@@ -77,14 +80,18 @@ def resolve_movement(
             legs[slowed] = _opposed_legs(world, state, hostile, row, arc, end, moved, slowed)
     now = legs == 1
     gone = np.bincount(origin, weights=moved, minlength=size)
-    arrived = np.bincount(end[now], weights=moved[now], minlength=size).astype(np.float64)
+    arrived = np.bincount(end[now], weights=moved[now], minlength=size).astype(
+        np.float64, copy=False
+    )
     attacked = np.zeros(n_b * n_f, dtype=bool)
     attacked[row[now & into_enemy & (moved > 0)]] = True
     crossed: FloatArray | None = None
     if world.has_crossings:
         assault = now & into_enemy
         cost = moved[assault] * world.crossing_loss[arc[assault]]
-        crossed = np.bincount(end[assault], weights=cost, minlength=size).astype(np.float64)
+        crossed = np.bincount(end[assault], weights=cost, minlength=size).astype(
+            np.float64, copy=False
+        )
     transit = state.transit
     away = ~now
     if roads.n_slots:
@@ -104,7 +111,9 @@ def resolve_movement(
         # The turns cut off belong to the forces: what moves carries its count with it, and
         # forces that meet take the strength-weighted count of both.
         carried = moved * state.unsupplied.reshape(-1)[origin]
-        brought = np.bincount(end[now], weights=carried[now], minlength=size).astype(np.float64)
+        brought = np.bincount(end[now], weights=carried[now], minlength=size).astype(
+            np.float64, copy=False
+        )
         if roads.n_slots:
             on_road, carried_in, _ = _travel(
                 world, state.transit_unsupplied, row[away], arc[away], legs[away], carried[away]
@@ -147,7 +156,13 @@ def _opposed_legs(
     # the flows by their end would: a flow into a place held by an ally adds to no total read).
     sent = np.bincount(end, weights=moved)[end[pick]]
     run, place = row[pick] // n_f, world.arc_dst[arc[pick]]
-    defence = sum_axis1(state.forces[run, :, place] * ~hostile[run, :, place])
+    if n_f <= SEQUENTIAL_SUM_MAX:
+        # The defence of every place, read where journeys are opposed: one gather, not two of
+        # every faction's strength and hostility (either way the factions add up in order).
+        defending = sum_axis1(state.forces * ~hostile)  # B x L
+        defence = defending.reshape(-1)[run * world.n_locations + place]
+    else:
+        defence = sum_axis1(state.forces[run, :, place] * ~hostile[run, :, place])
     ratio = np.divide(sent, defence, out=np.zeros(pick.size), where=defence > 0)
     pace = (move.opposed_per_ratio * ratio * world.roads.advance[place]).clip(
         move.opposed_floor, 1.0
