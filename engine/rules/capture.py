@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.rules.combat import BattleResult
 from frontlines.engine.rules.common import barred_arcs, weighted_count, where_set
 from frontlines.engine.state import State
@@ -79,7 +79,12 @@ def resolve_capture(
         ]
     side = state.allied[runs, holder].astype(np.float64)  # n x F
     there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
-    strength = ordered_matmul(there, side[:, :, np.newaxis])[:, :, 0]
+    # ordered_matmul(there, side[:, :, np.newaxis])[:, :, 0]: the same products, added
+    # faction by faction in the same order (without its slicing of both operands).
+    terms = there * side[:, np.newaxis, :]
+    strength = terms[:, :, 0]
+    for f in range(1, terms.shape[2]):
+        strength = strength + terms[:, :, f]
     # The strongest friendly neighbour, the first on ties; -1 ranks the others below any.
     best = np.where(friendly, strength, -1.0).argmax(axis=1)
     refuge = friendly.any(axis=1)
@@ -124,7 +129,10 @@ def resolve_capture(
     if carries:
         mass = forces * state.unsupplied
         np.add.at(mass.reshape(-1), arrive.ravel(), (arriving * counts).ravel())
-    np.add.at(forces.reshape(-1), arrive.ravel(), arriving.ravel())
+    if runs.size == 1:  # one place: each faction arrives at a cell of its own
+        forces.reshape(-1)[arrive.ravel()] += arriving.ravel()
+    else:
+        np.add.at(forces.reshape(-1), arrive.ravel(), arriving.ravel())
     forces = np.maximum(forces, 0.0)
     changes["forces"] = forces
     if carries:
