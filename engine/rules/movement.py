@@ -100,8 +100,8 @@ def resolve_movement(
         )
         if landed is not None:
             arrived = arrived + landed
-            hit = (landed.reshape(n_b * n_f, n_l) > 0) & hostile.reshape(n_b * n_f, n_l)
-            attacked |= hit.any(axis=1)
+            hit = (landed > 0) & hostile.reshape(-1)  # flat B x F x L
+            attacked[np.flatnonzero(hit) // n_l] = True
         if crossed is not None and landed_cost is not None:
             crossed = crossed + landed_cost * hostile.reshape(-1)
     staying = np.maximum(state.forces - gone.reshape(state.forces.shape), 0.0)
@@ -156,9 +156,10 @@ def _opposed_legs(
     # the flows by their end would: a flow into a place held by an ally adds to no total read).
     sent = np.bincount(end, weights=moved)[end[pick]]
     run, place = row[pick] // n_f, world.arc_dst[arc[pick]]
-    if n_f <= SEQUENTIAL_SUM_MAX:
-        # The defence of every place, read where journeys are opposed: one gather, not two of
-        # every faction's strength and hostility (either way the factions add up in order).
+    if n_f <= SEQUENTIAL_SUM_MAX and pick.size * n_f * 8 > state.forces.size:
+        # Many opposed journeys: the defence of every place, read where they go, costs less
+        # than two gathers of every faction's strength and hostility there (either way the
+        # factions add up in order).
         defending = sum_axis1(state.forces * ~hostile)  # B x L
         defence = defending.reshape(-1)[run * world.n_locations + place]
     else:
@@ -175,36 +176,22 @@ def _opposed_legs(
 
 
 @dataclass(frozen=True)
-class _RoadHeads:
-    """The transit slots of a map, as :func:`_travel` walks them: ``levels[k]`` holds the
-    k-th head slot (in slot order) of each place that has so many arcs with slots leading to
-    it, with those places and their arcs' crossing costs; ``last`` the last slot of each arc,
-    the slots nothing moves into (``None`` where the slots are not laid out one arc after
-    another, each taking the next one's contents, which
-    :class:`~frontlines.engine.world.Roads` always does)."""
+class _Slots:
+    """Each transit slot of a map as :func:`_travel` reads it: whether it is the head of its
+    arc (what it holds arrives next), and the place its arc leads to and the arc's crossing
+    cost."""
 
-    levels: tuple[tuple[IntArray, IntArray, FloatArray], ...]
-    last: IntArray | None
+    head: BoolArray  # T
+    end: IntArray  # T
+    loss: FloatArray  # T
 
 
-def _road_heads(world: World) -> _RoadHeads:
-    """The :class:`_RoadHeads` of ``world``."""
+def _slots(world: World) -> _Slots:
+    """The :class:`_Slots` of ``world``."""
     roads = world.roads
-    heads = roads.slot_start[roads.slots > 0]
-    ends = world.arc_dst[roads.slot_arc[heads]]
-    loss = world.crossing_loss[roads.slot_arc[heads]]
-    rank = np.zeros(len(heads), dtype=np.int64)  # how many heads before it lead to its place
-    for k in range(len(heads)):
-        rank[k] = np.count_nonzero(ends[:k] == ends[k])
-    levels = tuple(
-        (heads[rank == k], ends[rank == k], loss[rank == k])
-        for k in range(int(rank.max(initial=-1)) + 1)
-    )
-    n_t = roads.n_slots
-    last: IntArray | None = np.flatnonzero(roads.shift_from == n_t)
-    if not np.all((roads.shift_from == np.arange(n_t) + 1) | (roads.shift_from == n_t)):
-        last = None
-    return _RoadHeads(levels, last)
+    head = np.zeros(roads.n_slots, dtype=bool)
+    head[roads.slot_start[roads.slots > 0]] = True
+    return _Slots(head, world.arc_dst[roads.slot_arc], world.crossing_loss[roads.slot_arc])
 
 
 def _travel(
@@ -223,36 +210,35 @@ def _travel(
     nothing was on the road) and, if ``costed``, the same weighted by each arc's crossing
     cost (``None`` also on maps without crossings).
 
-    What reaches a place is summed head slot by head slot in slot order, from zero, as a
-    ``bincount`` over the head slots would; a level of :class:`_RoadHeads` adds one head
-    slot into each of its places, for every run and faction at once."""
+    The road is mostly empty, so only the slots that hold something are looked at: what is
+    in an arc's head slot lands, summed per place in slot order (as summing every head slot
+    would: adding zeros changes no sum), and the rest moves one slot nearer the head (an
+    arc's slots lie side by side, the head first)."""
     roads = world.roads
     n_b, n_f, n_t = on_road.shape
     landed: FloatArray | None = None
     landed_cost: FloatArray | None = None
-    if np.count_nonzero(on_road != 0):  # (numpy counts set flags much faster than nonzeros)
-        tables = derived(world, _road_heads)
-        rows = on_road.reshape(n_b * n_f, n_t)
-        at_ends = np.zeros((n_b * n_f, world.n_locations))
-        costs = np.zeros_like(at_ends) if costed and world.has_crossings else None
-        for heads, ends, loss in tables.levels:
-            amount = rows[:, heads]
-            at_ends[:, ends] += amount
-            if costs is not None:
-                costs[:, ends] += amount * loss
-        landed = at_ends.reshape(-1)
-        landed_cost = None if costs is None else costs.reshape(-1)
-        if tables.last is not None:  # each slot takes the next one's contents, if any
-            # One shift of the whole array: the slot after a run's last comes from the next
-            # run, but it is an arc's last slot, which is then emptied.
-            transit = np.empty(on_road.shape)  # (C order: written into below)
-            transit.reshape(-1)[:-1] = on_road.reshape(-1)[1:]
-            transit[:, :, tables.last] = 0.0
-        else:
-            padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
-            transit = np.ascontiguousarray(padded[:, :, roads.shift_from])
-    else:
-        transit = np.zeros_like(on_road)
+    transit = np.zeros(on_road.shape)  # (C order: written into below)
+    cells = np.flatnonzero(on_road != 0)  # (numpy finds set flags much faster than nonzeros)
+    if cells.size:
+        slots = derived(world, _slots)
+        slot = cells % n_t
+        amount = on_road.reshape(-1)[cells]
+        head = slots.head[slot]
+        n_l = world.n_locations
+        arriving = amount[head]
+        place = (cells[head] // n_t) * n_l + slots.end[slot[head]]
+        size = n_b * n_f * n_l
+        landed = np.bincount(place, weights=arriving, minlength=size).astype(
+            np.float64, copy=False
+        )
+        if costed and world.has_crossings:
+            cost = arriving * slots.loss[slot[head]]
+            landed_cost = np.bincount(place, weights=cost, minlength=size).astype(
+                np.float64, copy=False
+            )
+        on = ~head
+        transit.reshape(-1)[cells[on] - 1] = amount[on]
     if row.size:
         slot = roads.slot_start[arc] + legs - 2
         transit.reshape(-1)[row * n_t + slot] += moved
