@@ -140,8 +140,13 @@ def _nearest_days_small(
     steps = step[..., by_end]
     days = np.where(friendly & source, 0.0, np.inf)
     via = np.full(days.shape, np.inf)
+    every = len(reached) == n_l  # an arc leads to every place (``reached`` is then all, in order)
     for _ in range(n_l):  # a shortest path has fewer arcs than there are places
-        via[..., reached] = np.minimum.reduceat(days[..., came_from] + steps, first_in, axis=-1)
+        nearest = np.minimum.reduceat(days[..., came_from] + steps, first_in, axis=-1)
+        if every:
+            via = nearest
+        else:
+            via[..., reached] = nearest
         nearer = friendly & (via < days)
         if not np.count_nonzero(nearer):
             break

@@ -133,7 +133,10 @@ def resolve_supply(world: World, state: State, since: State | None = None) -> St
         moved |= (state.allied != since.allied).any(axis=(1, 2))
         moved |= (state.closed != since.closed).any(axis=(1, 2))
         days = state.supply_days
-        if np.count_nonzero(moved):
+        n_moved = np.count_nonzero(moved)
+        if n_moved == state.batch:  # (every run: no need to pick them out)
+            days = supply_days(world, state.allied, state.controller, state.closed)
+        elif n_moved:
             runs = np.flatnonzero(moved)
             days = days.copy()
             days[runs] = supply_days(
