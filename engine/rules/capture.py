@@ -87,7 +87,7 @@ def resolve_capture(
         strength = strength + terms[:, :, f]
     # The strongest friendly neighbour, the first on ties; -1 ranks the others below any.
     best = np.where(friendly, strength, -1.0).argmax(axis=1)
-    refuge = friendly.any(axis=1)
+    refuge = np.logical_or.reduce(friendly, axis=1)
     dest = nbr_safe[np.arange(runs.size), best]
     retreat_to[runs, places] = np.where(refuge, dest, -1)
     moving = leaving * (1.0 - c.retreat_loss) * refuge[:, np.newaxis]

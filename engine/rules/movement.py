@@ -229,9 +229,7 @@ def _travel(
         arriving = amount[head]
         place = (cells[head] // n_t) * n_l + slots.end[slot[head]]
         size = n_b * n_f * n_l
-        landed = np.bincount(place, weights=arriving, minlength=size).astype(
-            np.float64, copy=False
-        )
+        landed = np.bincount(place, weights=arriving, minlength=size).astype(np.float64, copy=False)
         if costed and world.has_crossings:
             cost = arriving * slots.loss[slot[head]]
             landed_cost = np.bincount(place, weights=cost, minlength=size).astype(

@@ -102,7 +102,8 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
     may_fire = ~(state.fired | state.done[:, np.newaxis])  # B x N, for events that fire once
-    open_somewhere = may_fire.any(axis=0).tolist()  # some game where a once-only event may fire
+    # Once-only events that some game may still fire:
+    open_somewhere = np.logical_or.reduce(may_fire, axis=0).tolist()
     for e, event in enumerate(events):
         if not event.enabled or (event.once and not open_somewhere[e]):
             continue

@@ -69,7 +69,7 @@ def condition_holds(world: World, state: State, index: int) -> BoolArray:
             holds = state.allied[0, goal.faction][holder]
         else:
             holds = allied_to_holder(state.allied, holder, goal.faction)
-        met = holds.all(axis=1)
+        met = np.logical_and.reduce(holds, axis=1)
     if goal.points is not None:
         side_holds = allied_to_holder(state.allied, state.controller, goal.faction)  # B x L
         enough = (side_holds * world.value).sum(axis=1) >= goal.points
