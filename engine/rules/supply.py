@@ -129,9 +129,14 @@ def resolve_supply(world: World, state: State, since: State | None = None) -> St
     if since is None:
         days = supply_days(world, state.allied, state.controller, state.closed)
     else:
-        moved = (state.controller != since.controller).any(axis=1)
-        moved |= (state.allied != since.allied).any(axis=(1, 2))
-        moved |= (state.closed != since.closed).any(axis=(1, 2))
+        # (State arrays are read-only: one the turn has not replaced has not changed.)
+        moved = np.zeros(state.batch, dtype=bool)
+        if state.controller is not since.controller:
+            moved |= (state.controller != since.controller).any(axis=1)
+        if state.allied is not since.allied:
+            moved |= (state.allied != since.allied).any(axis=(1, 2))
+        if state.closed is not since.closed:
+            moved |= (state.closed != since.closed).any(axis=(1, 2))
         days = state.supply_days
         n_moved = np.count_nonzero(moved)
         if n_moved == state.batch:  # (every run: no need to pick them out)
