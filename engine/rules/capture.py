@@ -78,7 +78,10 @@ def resolve_capture(
             runs[:, np.newaxis], holder[:, np.newaxis], world.graph.out_arcs[places]
         ]
     side = state.allied[runs, holder].astype(np.float64)  # n x F
-    there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
+    n_f, n_l = world.n_factions, world.n_locations
+    # state.forces[runs[:, np.newaxis], :, nbr_safe], as one gather from the flat array.
+    cell = (runs * (n_f * n_l))[:, np.newaxis] + nbr_safe  # n x K: faction 0 there
+    there = np.take(state.forces.reshape(-1), cell[:, :, np.newaxis] + np.arange(0, n_f * n_l, n_l))
     # ordered_matmul(there, side[:, :, np.newaxis])[:, :, 0]: the same products, added
     # faction by faction in the same order (without its slicing of both operands).
     terms = there * side[:, np.newaxis, :]
@@ -123,7 +126,6 @@ def resolve_capture(
         refuge = refuge & ~on_road
     # Each faction's survivors arrive at the refuge (nothing arrives at place 0 where there
     # is none), captured place by captured place and faction by faction.
-    n_f, n_l = world.n_factions, world.n_locations
     arrive = (runs * (n_f * n_l) + dest * refuge)[:, np.newaxis] + np.arange(0, n_f * n_l, n_l)
     arriving = moving * refuge[:, np.newaxis]
     if carries:
