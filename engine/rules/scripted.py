@@ -107,6 +107,11 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
     for e, event in enumerate(events):
         if not event.enabled or (event.once and not open_somewhere[e]):
             continue
+        window = event.condition
+        if (window.first is not None and turn < window.first) or (
+            window.last is not None and turn > window.last
+        ):
+            continue  # out of its turns: it holds nowhere (as condition_holds says)
         mask = (may_fire[:, e] if event.once else live) & condition_holds(
             state, event.condition, turn, run_seeds
         )
