@@ -177,7 +177,8 @@ def _arcs_by_end(arc_src: IntArray, arc_dst: IntArray) -> _ArcsByEnd:
     for table in found:
         table.setflags(write=False)
     if not arc_src.flags.writeable and not arc_dst.flags.writeable:
-        for old in [k for k, (refs, _) in _arcs_by_end_kept.items() if refs[1]() is None]:
-            del _arcs_by_end_kept[old]  # (maps that are gone)
+        for old, (refs, _) in list(_arcs_by_end_kept.items()):  # (a copy: threads may add)
+            if refs[1]() is None:
+                _arcs_by_end_kept.pop(old, None)  # a map that is gone
         _arcs_by_end_kept[key] = ((weakref.ref(arc_src), weakref.ref(arc_dst)), found)
     return found
