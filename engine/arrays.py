@@ -7,6 +7,7 @@ build on it.
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 import numpy.typing as npt
@@ -104,16 +105,22 @@ def nearest_days(
         steps = np.ascontiguousarray(steps.reshape(n, n_d).T)  # D x N
     ok = np.broadcast_to(friendly, shape).reshape(n, n_l).T[order]  # L x N
     days = np.where(start.reshape(n, n_l).T[order], 0.0, np.inf)  # L x N
+    # Places that are not friendly keep their ``inf``: adding ``inf`` there (and 0 elsewhere,
+    # which changes no day: none is -0) lets a plain minimum take only the nearer days of
+    # friendly places.
+    barrier = np.where(ok, 0.0, np.inf)
+    level_steps = [(reached, came_from, steps[arcs]) for reached, came_from, arcs in levels]
     via = np.full(days.shape, np.inf)
+    allowed = np.empty(days.shape)
     for _ in range(n_l):  # a shortest path has fewer arcs than there are places
-        (reached, came_from, arcs), *more = levels
-        np.add(days[came_from], steps[arcs], out=via[:reached])  # rows after: no arcs in
-        for reached, came_from, arcs in more:
-            np.minimum(via[:reached], days[came_from] + steps[arcs], out=via[:reached])
-        nearer = ok & (via < days)
-        if not np.count_nonzero(nearer):
+        (reached, came_from, arc_steps), *more = level_steps
+        np.add(days[came_from], arc_steps, out=via[:reached])  # rows after: no arcs in
+        for reached, came_from, arc_steps in more:
+            np.minimum(via[:reached], days[came_from] + arc_steps, out=via[:reached])
+        np.add(via, barrier, out=allowed)
+        if not np.count_nonzero(allowed < days):
             break
-        np.copyto(days, via, where=nearer)
+        np.fmin(days, allowed, out=days)  # (as a masked copy would, even of a NaN step)
     out: FloatArray = np.ascontiguousarray(np.minimum(days, via)[row].T).reshape(shape)
     return out
 
@@ -129,18 +136,49 @@ def _nearest_days_small(
     than it saves: one ragged minimum per step along the last axis (the same minima, so the
     same result)."""
     n_l = friendly.shape[-1]
-    by_end = np.argsort(arc_dst, kind="stable")
-    ends = arc_dst[by_end]
-    first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
-    reached = ends[first_in]  # the places some arc leads to
-    came_from, steps = arc_src[by_end], step[..., by_end]
+    by_end, first_in, reached, came_from = _arcs_by_end(arc_src, arc_dst)
+    steps = step[..., by_end]
     days = np.where(friendly & source, 0.0, np.inf)
     via = np.full(days.shape, np.inf)
+    every = len(reached) == n_l  # an arc leads to every place (``reached`` is then all, in order)
     for _ in range(n_l):  # a shortest path has fewer arcs than there are places
-        via[..., reached] = np.minimum.reduceat(days[..., came_from] + steps, first_in, axis=-1)
+        nearest = np.minimum.reduceat(days[..., came_from] + steps, first_in, axis=-1)
+        if every:
+            via = nearest
+        else:
+            via[..., reached] = nearest
         nearer = friendly & (via < days)
         if not np.count_nonzero(nearer):
             break
-        days = np.where(nearer, via, days)
+        np.copyto(days, via, where=nearer)
     out: FloatArray = np.minimum(days, via)
     return out
+
+
+_ArcsByEnd = tuple[IntArray, IntArray, IntArray, IntArray]
+_Arcs = tuple[weakref.ref[IntArray], weakref.ref[IntArray]]
+_arcs_by_end_kept: dict[tuple[int, int], tuple[_Arcs, _ArcsByEnd]] = {}
+
+
+def _arcs_by_end(arc_src: IntArray, arc_dst: IntArray) -> _ArcsByEnd:
+    """The arcs sorted by the place they lead to (stable), the first of each place's arcs
+    in that order, the places some arc leads to, and where each sorted arc comes from.
+
+    A search runs every turn on the same map, so for read-only arcs (a World's) this is
+    worked out once and kept while the arcs live."""
+    key = (id(arc_src), id(arc_dst))
+    kept = _arcs_by_end_kept.get(key)
+    if kept is not None and kept[0][0]() is arc_src and kept[0][1]() is arc_dst:
+        return kept[1]
+    by_end = np.argsort(arc_dst, kind="stable")
+    ends = arc_dst[by_end]
+    first_in = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])  # each place's first arc
+    found = (by_end, first_in, ends[first_in], arc_src[by_end])
+    for table in found:
+        table.setflags(write=False)
+    if not arc_src.flags.writeable and not arc_dst.flags.writeable:
+        for old, (refs, _) in list(_arcs_by_end_kept.items()):  # (a copy: threads may add)
+            if refs[1]() is None:
+                _arcs_by_end_kept.pop(old, None)  # a map that is gone
+        _arcs_by_end_kept[key] = ((weakref.ref(arc_src), weakref.ref(arc_dst)), found)
+    return found

@@ -71,15 +71,26 @@ def capture_events(
         world.faction_ids,
     )
     events: list[CaptureEvent] = []
-    for loc in cap.captured[run].nonzero()[0].tolist():
-        old, new = int(cap.old_controller[run, loc]), int(after.controller[run, loc])
-        fought = bool(battles.battle[run, loc])
+    taken = cap.captured[run].nonzero()[0]
+    if not taken.size:
+        return events
+    # The run's rows at the captured places, read once as Python values.
+    olds = cap.old_controller[run, taken].tolist()
+    news = after.controller[run, taken].tolist()
+    fights = battles.battle[run, taken].tolist()
+    refuges = cap.retreat_to[run, taken].tolist()
+    retreats = cap.retreated[run][:, taken].T.tolist()  # per captured place, per faction
+    losses = cap.destroyed[run][:, taken].T.tolist()
+    for k, loc in enumerate(taken.tolist()):
+        old, new, to = olds[k], news[k], refuges[k]
         events.append(
-            Capture(turn, lid[loc], place[loc], fname[new], fname[old], fid[new], fid[old], fought)
+            Capture(
+                turn, lid[loc], place[loc], fname[new], fname[old], fid[new], fid[old], fights[k]
+            )
         )
-        to = int(cap.retreat_to[run, loc])
-        retreated, destroyed = cap.retreated[run, :, loc], cap.destroyed[run, :, loc]
-        for f in (retreated + destroyed > 0).nonzero()[0].tolist():
+        for f, (retreated, destroyed) in enumerate(zip(retreats[k], losses[k], strict=True)):
+            if not (retreated + destroyed > 0):  # (a NaN is no retreat, as in numpy)
+                continue
             events.append(
                 Retreat(
                     turn,
@@ -87,8 +98,8 @@ def capture_events(
                     place[loc],
                     fname[f],
                     place[to] if to >= 0 else None,
-                    float(retreated[f]),
-                    float(destroyed[f]),
+                    retreated,
+                    destroyed,
                     fid[f],
                     lid[to] if to >= 0 else None,
                 )

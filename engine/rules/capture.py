@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.rules.combat import BattleResult
 from frontlines.engine.rules.common import barred_arcs, weighted_count, where_set
 from frontlines.engine.state import State
@@ -78,11 +78,19 @@ def resolve_capture(
             runs[:, np.newaxis], holder[:, np.newaxis], world.graph.out_arcs[places]
         ]
     side = state.allied[runs, holder].astype(np.float64)  # n x F
-    there = state.forces[runs[:, np.newaxis], :, nbr_safe]  # n x K x F
-    strength = ordered_matmul(there, side[:, :, np.newaxis])[:, :, 0]
+    n_f, n_l = world.n_factions, world.n_locations
+    # state.forces[runs[:, np.newaxis], :, nbr_safe], as one gather from the flat array.
+    cell = (runs * (n_f * n_l))[:, np.newaxis] + nbr_safe  # n x K: faction 0 there
+    there = np.take(state.forces.reshape(-1), cell[:, :, np.newaxis] + np.arange(0, n_f * n_l, n_l))
+    # ordered_matmul(there, side[:, :, np.newaxis])[:, :, 0]: the same products, added
+    # faction by faction in the same order (without its slicing of both operands).
+    terms = there * side[:, np.newaxis, :]
+    strength = terms[:, :, 0]
+    for f in range(1, terms.shape[2]):
+        strength = strength + terms[:, :, f]
     # The strongest friendly neighbour, the first on ties; -1 ranks the others below any.
     best = np.where(friendly, strength, -1.0).argmax(axis=1)
-    refuge = np.any(friendly, axis=1)
+    refuge = np.logical_or.reduce(friendly, axis=1)
     dest = nbr_safe[np.arange(runs.size), best]
     retreat_to[runs, places] = np.where(refuge, dest, -1)
     moving = leaving * (1.0 - c.retreat_loss) * refuge[:, np.newaxis]
@@ -106,23 +114,27 @@ def resolve_capture(
         slot = world.roads.slot_start[road] + legs - 2
         into = (runs * (world.n_factions * n_t) + slot)[:, np.newaxis]
         into = into[on_road] + np.arange(0, world.n_factions * n_t, n_t)
+        # Each captured place retreats along an arc of its own, so no slot is written twice.
+        into = into.ravel()
         transit = state.transit.copy()
-        np.add.at(transit.reshape(-1), into.ravel(), moving[on_road].ravel())
+        transit.reshape(-1)[into] += moving[on_road].ravel()
         changes["transit"] = transit
         if carries:
             carried = state.transit_unsupplied.copy()
-            np.add.at(carried.reshape(-1), into.ravel(), (moving * counts)[on_road].ravel())
+            carried.reshape(-1)[into] += (moving * counts)[on_road].ravel()
             changes["transit_unsupplied"] = carried
         refuge = refuge & ~on_road
     # Each faction's survivors arrive at the refuge (nothing arrives at place 0 where there
     # is none), captured place by captured place and faction by faction.
-    n_f, n_l = world.n_factions, world.n_locations
     arrive = (runs * (n_f * n_l) + dest * refuge)[:, np.newaxis] + np.arange(0, n_f * n_l, n_l)
     arriving = moving * refuge[:, np.newaxis]
     if carries:
         mass = forces * state.unsupplied
         np.add.at(mass.reshape(-1), arrive.ravel(), (arriving * counts).ravel())
-    np.add.at(forces.reshape(-1), arrive.ravel(), arriving.ravel())
+    if runs.size == 1:  # one place: each faction arrives at a cell of its own
+        forces.reshape(-1)[arrive.ravel()] += arriving.ravel()
+    else:
+        np.add.at(forces.reshape(-1), arrive.ravel(), arriving.ravel())
     forces = np.maximum(forces, 0.0)
     changes["forces"] = forces
     if carries:

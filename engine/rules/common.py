@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.scenario.rules import Rules
 from frontlines.engine.state import State
+from frontlines.engine.world import World
+
+T = TypeVar("T")
+
+_derived: weakref.WeakKeyDictionary[World, dict[Callable[[World], Any], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def derived(world: World, build: Callable[[World], T]) -> T:
+    """``build(world)``, worked out once per world and then kept while the world lives: for
+    the constant tables a phase reads every turn (a World never changes)."""
+    kept = _derived.get(world)
+    if kept is None:
+        kept = _derived[world] = {}
+    if build not in kept:
+        kept[build] = build(world)
+    value: T = kept[build]
+    return value
 
 
 def friendly_here(allied: BoolArray, controller: IntArray) -> BoolArray:
@@ -119,7 +142,14 @@ def supply_factor(
 def weighted_count(mass: FloatArray, strength: FloatArray, count: IntArray) -> IntArray:
     """The turns cut off of forces that merged: ``mass`` (strength times turns, summed over
     what met) over their ``strength``, to the nearest turn (half to even); ``count`` where
-    no forces are."""
-    merged = np.divide(mass, strength, out=np.zeros_like(strength), where=strength > 0)
-    out: IntArray = np.where(strength > 0, np.rint(merged).astype(np.int64), count)
+    no forces are.
+
+    Forces are rarely cut off, so ``mass`` is mostly zero, and so is the count wherever it
+    is zero and forces are: only the other cells are divided."""
+    present = strength > 0
+    out: IntArray = count * ~present
+    cells = np.flatnonzero(mass != 0)  # (numpy finds set flags much faster than nonzeros)
+    cells = cells[present.reshape(-1)[cells]]
+    merged = mass.reshape(-1)[cells] / strength.reshape(-1)[cells]
+    out.reshape(-1)[cells] = np.rint(merged).astype(np.int64)
     return out

@@ -55,6 +55,8 @@ def _changed_hands(world: World, old: IntArray, new: IntArray) -> tuple[FloatArr
     with more than two is summed over all places, as numpy would."""
     n_b, n_f = old.shape[0], world.n_factions
     size = n_b * n_f
+    if old is new:  # (the same read-only array: nothing changed hands)
+        return np.zeros((n_b, n_f)), np.zeros((n_b, n_f))
     runs, places = where_set(old != new)
     if runs.size == 0:
         return np.zeros((n_b, n_f)), np.zeros((n_b, n_f))

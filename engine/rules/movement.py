@@ -10,11 +10,20 @@ on it when it closes go on (the cut falls behind them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray
 from frontlines.engine.orders import OrderArrays
-from frontlines.engine.rules.common import barred_arcs, hostile_here, sum_axis1, weighted_count
+from frontlines.engine.rules.common import (
+    SEQUENTIAL_SUM_MAX,
+    barred_arcs,
+    derived,
+    hostile_here,
+    sum_axis1,
+    weighted_count,
+)
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -45,7 +54,9 @@ def resolve_movement(
     amount = flat[index]
     row = index // n_d  # run * F + faction
     arc = index - row * n_d
-    usable = np.isfinite(amount) & ~state.done[row // n_f]
+    usable = np.isfinite(amount)
+    if np.count_nonzero(state.done):
+        usable &= ~state.done[row // n_f]
     if np.count_nonzero(usable) < usable.size:
         amount, row, arc = amount[usable], row[usable], arc[usable]
     origin = row * n_l + world.arc_src[arc]  # flat B x F x L index of each flow's origin
@@ -69,14 +80,18 @@ def resolve_movement(
             legs[slowed] = _opposed_legs(world, state, hostile, row, arc, end, moved, slowed)
     now = legs == 1
     gone = np.bincount(origin, weights=moved, minlength=size)
-    arrived = np.bincount(end[now], weights=moved[now], minlength=size).astype(np.float64)
+    arrived = np.bincount(end[now], weights=moved[now], minlength=size).astype(
+        np.float64, copy=False
+    )
     attacked = np.zeros(n_b * n_f, dtype=bool)
     attacked[row[now & into_enemy & (moved > 0)]] = True
     crossed: FloatArray | None = None
     if world.has_crossings:
         assault = now & into_enemy
         cost = moved[assault] * world.crossing_loss[arc[assault]]
-        crossed = np.bincount(end[assault], weights=cost, minlength=size).astype(np.float64)
+        crossed = np.bincount(end[assault], weights=cost, minlength=size).astype(
+            np.float64, copy=False
+        )
     transit = state.transit
     away = ~now
     if roads.n_slots:
@@ -85,18 +100,20 @@ def resolve_movement(
         )
         if landed is not None:
             arrived = arrived + landed
-            hit = (landed.reshape(n_b * n_f, n_l) > 0) & hostile.reshape(n_b * n_f, n_l)
-            attacked |= hit.any(axis=1)
+            hit = (landed > 0) & hostile.reshape(-1)  # flat B x F x L
+            attacked[np.flatnonzero(hit) // n_l] = True
         if crossed is not None and landed_cost is not None:
             crossed = crossed + landed_cost * hostile.reshape(-1)
     staying = np.maximum(state.forces - gone.reshape(state.forces.shape), 0.0)
     forces = staying + arrived.reshape(state.forces.shape)
     changes: dict[str, IntArray | FloatArray] = {"forces": forces, "transit": transit}
-    if np.count_nonzero(state.unsupplied) or np.count_nonzero(state.transit_unsupplied):
+    if np.count_nonzero(state.unsupplied) or np.count_nonzero(state.transit_unsupplied != 0):
         # The turns cut off belong to the forces: what moves carries its count with it, and
         # forces that meet take the strength-weighted count of both.
         carried = moved * state.unsupplied.reshape(-1)[origin]
-        brought = np.bincount(end[now], weights=carried[now], minlength=size).astype(np.float64)
+        brought = np.bincount(end[now], weights=carried[now], minlength=size).astype(
+            np.float64, copy=False
+        )
         if roads.n_slots:
             on_road, carried_in, _ = _travel(
                 world, state.transit_unsupplied, row[away], arc[away], legs[away], carried[away]
@@ -134,13 +151,19 @@ def _opposed_legs(
     ``opposed_floor`` and 1."""
     move = world.rules.movement
     n_f = world.n_factions
-    hostile_end = hostile.reshape(-1)[end]
-    towards = hostile_end.nonzero()[0]
-    _, group = np.unique(end[towards], return_inverse=True)
-    sent = np.bincount(group, weights=moved[towards])[group][slowed[towards]]
     pick = slowed.nonzero()[0]
+    # What each faction sends to each enemy place, summed in flow order (as any grouping of
+    # the flows by their end would: a flow into a place held by an ally adds to no total read).
+    sent = np.bincount(end, weights=moved)[end[pick]]
     run, place = row[pick] // n_f, world.arc_dst[arc[pick]]
-    defence = sum_axis1(state.forces[run, :, place] * ~hostile[run, :, place])
+    if n_f <= SEQUENTIAL_SUM_MAX and pick.size * n_f * 8 > state.forces.size:
+        # Many opposed journeys: the defence of every place, read where they go, costs less
+        # than two gathers of every faction's strength and hostility there (either way the
+        # factions add up in order).
+        defending = sum_axis1(state.forces * ~hostile)  # B x L
+        defence = defending.reshape(-1)[run * world.n_locations + place]
+    else:
+        defence = sum_axis1(state.forces[run, :, place] * ~hostile[run, :, place])
     ratio = np.divide(sent, defence, out=np.zeros(pick.size), where=defence > 0)
     pace = (move.opposed_per_ratio * ratio * world.roads.advance[place]).clip(
         move.opposed_floor, 1.0
@@ -150,6 +173,25 @@ def _opposed_legs(
         kept = world.roads.weather_pace[state.weather[run], arc[pick]]
         return world.roads.legs(arc[pick], pace, kept)
     return world.roads.legs(arc[pick], pace)
+
+
+@dataclass(frozen=True)
+class _Slots:
+    """Each transit slot of a map as :func:`_travel` reads it: whether it is the head of its
+    arc (what it holds arrives next), and the place its arc leads to and the arc's crossing
+    cost."""
+
+    head: BoolArray  # T
+    end: IntArray  # T
+    loss: FloatArray  # T
+
+
+def _slots(world: World) -> _Slots:
+    """The :class:`_Slots` of ``world``."""
+    roads = world.roads
+    head = np.zeros(roads.n_slots, dtype=bool)
+    head[roads.slot_start[roads.slots > 0]] = True
+    return _Slots(head, world.arc_dst[roads.slot_arc], world.crossing_loss[roads.slot_arc])
 
 
 def _travel(
@@ -166,28 +208,35 @@ def _travel(
     proportion to it) one turn on and put this turn's long journeys on it; returns the new
     contents of the road, what reached the end of its arc (flat ``B x F x L``, ``None`` if
     nothing was on the road) and, if ``costed``, the same weighted by each arc's crossing
-    cost (``None`` also on maps without crossings)."""
+    cost (``None`` also on maps without crossings).
+
+    The road is mostly empty, so only the slots that hold something are looked at: what is
+    in an arc's head slot lands, summed per place in slot order (as summing every head slot
+    would: adding zeros changes no sum), and the rest moves one slot nearer the head (an
+    arc's slots lie side by side, the head first)."""
     roads = world.roads
     n_b, n_f, n_t = on_road.shape
     landed: FloatArray | None = None
     landed_cost: FloatArray | None = None
-    if np.count_nonzero(on_road):
-        heads = roads.slot_start[roads.slots > 0]
-        head_end = world.arc_dst[roads.slot_arc[heads]]
-        amount = on_road[:, :, heads].reshape(-1)
-        runs_factions = np.arange(n_b * n_f).repeat(heads.size)
-        place = runs_factions * world.n_locations + np.tile(head_end, n_b * n_f)
-        size = n_b * n_f * world.n_locations
-        landed = np.bincount(place, weights=amount, minlength=size).astype(np.float64)
+    transit = np.zeros(on_road.shape)  # (C order: written into below)
+    cells = np.flatnonzero(on_road != 0)  # (numpy finds set flags much faster than nonzeros)
+    if cells.size:
+        slots = derived(world, _slots)
+        slot = cells % n_t
+        amount = on_road.reshape(-1)[cells]
+        head = slots.head[slot]
+        n_l = world.n_locations
+        arriving = amount[head]
+        place = (cells[head] // n_t) * n_l + slots.end[slot[head]]
+        size = n_b * n_f * n_l
+        landed = np.bincount(place, weights=arriving, minlength=size).astype(np.float64, copy=False)
         if costed and world.has_crossings:
-            loss = np.tile(world.crossing_loss[roads.slot_arc[heads]], n_b * n_f)
-            landed_cost = np.bincount(place, weights=amount * loss, minlength=size).astype(
-                np.float64
+            cost = arriving * slots.loss[slot[head]]
+            landed_cost = np.bincount(place, weights=cost, minlength=size).astype(
+                np.float64, copy=False
             )
-        padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
-        transit = np.ascontiguousarray(padded[:, :, roads.shift_from])  # (written into below)
-    else:
-        transit = np.zeros_like(on_road)
+        on = ~head
+        transit.reshape(-1)[cells[on] - 1] = amount[on]
     if row.size:
         slot = roads.slot_start[arc] + legs - 2
         transit.reshape(-1)[row * n_t + slot] += moved

@@ -101,11 +101,17 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
     weather = state.weather
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
-    may_fire = live[:, np.newaxis] & ~state.fired  # B x N, for events that fire only once
-    spent = (may_fire.sum(axis=0) == 0).tolist()  # no game where a once-only event may fire
+    may_fire = ~(state.fired | state.done[:, np.newaxis])  # B x N, for events that fire once
+    # Once-only events that some game may still fire:
+    open_somewhere = np.logical_or.reduce(may_fire, axis=0).tolist()
     for e, event in enumerate(events):
-        if not event.enabled or (event.once and spent[e]):
+        if not event.enabled or (event.once and not open_somewhere[e]):
             continue
+        window = event.condition
+        if (window.first is not None and turn < window.first) or (
+            window.last is not None and turn > window.last
+        ):
+            continue  # out of its turns: it holds nowhere (as condition_holds says)
         mask = (may_fire[:, e] if event.once else live) & condition_holds(
             state, event.condition, turn, run_seeds
         )
@@ -129,18 +135,18 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
             change = _apply(effect, mask, arrays)
             if change is not None:
                 applied[(e, k)] = change
-    new = state.evolve(
-        forces=forces,
-        morale=morale.clip(0.0, 1.0),
-        sortie_rate=rate,
-        allied=allied,
-        controller=controller,
-        quality=quality,
-        fired=state.fired | fired,
-        closed=closed,
-        weather=weather,
-    )
-    return new, Fired(fired, applied)
+    changes: dict[str, np.ndarray] = {"morale": morale.clip(0.0, 1.0)}
+    if copied:
+        changes.update(
+            forces=forces, sortie_rate=rate, allied=allied, controller=controller, quality=quality
+        )
+    if fired.any():
+        changes["fired"] = state.fired | fired
+    if closed is not state.closed:
+        changes["closed"] = closed
+    if weather is not state.weather:
+        changes["weather"] = weather
+    return state.evolve(**changes), Fired(fired, applied)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, nearest_days
-from frontlines.engine.rules.common import barred_from, friendly_here
+from frontlines.engine.rules.common import barred_from, derived, friendly_here
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
@@ -96,10 +96,13 @@ def supply_days(
         return np.where(supplied_where(world, allied, controller, closed), 0.0, np.inf)
     barred = barred_from(allied, closed)
     of = None
-    if np.array_equal(allied, np.broadcast_to(world.allied0, allied.shape)):
+    if not np.count_nonzero(allied != world.allied0):
         of = world.sides0.of
-        first = np.unique(of, return_index=True)[1]  # one faction of each side
-        friendly = friendly_here(allied, controller)[:, first]  # B x S x L
+        first = derived(world, _first_of_each_side)
+        # friendly_here(allied, controller)[:, first]: one gather of just those rows
+        n_b, n_f = allied.shape[:2]
+        rows = (np.arange(n_b, dtype=np.int64)[:, np.newaxis] * n_f + first) * n_f  # B x S
+        friendly = np.take(allied.reshape(-1), rows[:, :, np.newaxis] + controller[:, np.newaxis])
         barred = None if barred is None else barred[:, first]
     else:
         friendly = friendly_here(allied, controller)  # B x F x L
@@ -108,6 +111,12 @@ def supply_days(
         step = np.where(barred, np.inf, step)
     out = nearest_days(friendly, world.supply_source, world.arc_src, world.arc_dst, step)
     return out if of is None else out[:, of]
+
+
+def _first_of_each_side(world: World) -> IntArray:
+    """One faction of each side at the start (the first), side by side."""
+    first: IntArray = np.unique(world.sides0.of, return_index=True)[1]
+    return first
 
 
 def resolve_supply(world: World, state: State, since: State | None = None) -> State:
@@ -120,11 +129,19 @@ def resolve_supply(world: World, state: State, since: State | None = None) -> St
     if since is None:
         days = supply_days(world, state.allied, state.controller, state.closed)
     else:
-        moved = (state.controller != since.controller).any(axis=1)
-        moved |= (state.allied != since.allied).any(axis=(1, 2))
-        moved |= (state.closed != since.closed).any(axis=(1, 2))
+        # (State arrays are read-only: one the turn has not replaced has not changed.)
+        moved = np.zeros(state.batch, dtype=bool)
+        if state.controller is not since.controller:
+            moved |= (state.controller != since.controller).any(axis=1)
+        if state.allied is not since.allied:
+            moved |= (state.allied != since.allied).any(axis=(1, 2))
+        if state.closed is not since.closed:
+            moved |= (state.closed != since.closed).any(axis=(1, 2))
         days = state.supply_days
-        if np.count_nonzero(moved):
+        n_moved = np.count_nonzero(moved)
+        if n_moved == state.batch:  # (every run: no need to pick them out)
+            days = supply_days(world, state.allied, state.controller, state.closed)
+        elif n_moved:
             runs = np.flatnonzero(moved)
             days = days.copy()
             days[runs] = supply_days(

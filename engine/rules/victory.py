@@ -4,10 +4,12 @@ have held at N turn ends in a row (``State.held_turns`` counts them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray
-from frontlines.engine.rules.common import allied_to_holder
+from frontlines.engine.arrays import BoolArray, IntArray
+from frontlines.engine.rules.common import allied_to_holder, derived
 from frontlines.engine.state import DRAW, NO_WINNER, State
 from frontlines.engine.world import World
 
@@ -33,44 +35,70 @@ def condition_met(world: World, state: State, index: int) -> BoolArray:
     return condition_holds(world, state, index)
 
 
+@dataclass(frozen=True)
+class _Goal:
+    """One victory condition as :func:`condition_holds` reads it: its faction, the places
+    its side must hold and the points (``None``: none)."""
+
+    faction: int
+    places: IntArray
+    points: float | None
+
+
+def _goals(world: World) -> tuple[_Goal, ...]:
+    """The victory conditions of ``world``, in file order."""
+    goals = world.objectives
+    return tuple(
+        _Goal(
+            int(goals.faction[index]),
+            np.flatnonzero(goals.places[index]),
+            None if np.isnan(goals.points[index]) else float(goals.points[index]),
+        )
+        for index in range(len(goals.faction))
+    )
+
+
 def condition_holds(world: World, state: State, index: int) -> BoolArray:
     """Where the places and points of victory condition ``index`` are held now, whatever
     its turn limits (``B`` booleans)."""
-    goals = world.objectives
-    winner = int(goals.faction[index])
-    parts: list[BoolArray] = []  # every one must hold
-    places = np.flatnonzero(goals.places[index])
-    if len(places):
-        holds = allied_to_holder(state.allied, state.controller[:, places], winner)  # B x P
-        parts.append(np.logical_and.reduce(holds, axis=1))
-    points = float(goals.points[index])
-    if not np.isnan(points):
-        side_holds = allied_to_holder(state.allied, state.controller, winner)  # B x L
-        parts.append((side_holds * world.value).sum(axis=1) >= points)
-    if not parts:
+    goal = derived(world, _goals)[index]
+    met: BoolArray | None = None  # every part must hold
+    if len(goal.places):
+        holder = state.controller[:, goal.places]  # B x P
+        if state.batch == 1:  # one game: its side's row of the alliances, read at the holders
+            holds = state.allied[0, goal.faction][holder]
+        else:
+            holds = allied_to_holder(state.allied, holder, goal.faction)
+        met = np.logical_and.reduce(holds, axis=1)
+    if goal.points is not None:
+        side_holds = allied_to_holder(state.allied, state.controller, goal.faction)  # B x L
+        enough = (side_holds * world.value).sum(axis=1) >= goal.points
+        met = enough if met is None else met & enough
+    if met is None:
         return np.ones(state.batch, dtype=bool)
-    met = parts[0]
-    for part in parts[1:]:
-        met = met & part
     return met
 
 
 def resolve_victory(world: World, state: State) -> State:
     """Count the turn ends each condition has held, and decide the games that end this turn."""
-    if np.count_nonzero(state.done) == state.batch:  # every game is already decided
+    n_over = np.count_nonzero(state.done)
+    if n_over == state.batch:  # every game is already decided
         return state
     winner = state.winner.copy()
     open_ = ~state.done
     goals = world.objectives
     held_turns = state.held_turns.copy()
-    for index, faction in enumerate(goals.faction):
+    for index, faction in enumerate(goals.faction.tolist()):
         holds = condition_holds(world, state, index)
-        held_turns[:, index] = np.where(
-            open_, np.where(holds, held_turns[:, index] + 1, 0), held_turns[:, index]
-        )
+        counted = np.where(holds, held_turns[:, index] + 1, 0)
+        if n_over:  # (games that are over keep their counts)
+            counted = np.where(open_, counted, held_turns[:, index])
+        held_turns[:, index] = counted
         if not _in_time(world, state.turn, index):
             continue
-        met = open_ & (winner == NO_WINNER) & (held_turns[:, index] >= goals.hold_turns[index])
+        met = (winner == NO_WINNER) & (counted >= goals.hold_turns[index])
+        if n_over:
+            met &= open_
         if np.count_nonzero(met):
             winner[met] = faction
     if state.turn >= world.max_turns:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from frontlines.engine.arrays import IntArray
+from frontlines.engine.rules.common import derived
 from frontlines.engine.rules.noise import Stream, uniform
 from frontlines.engine.state import State
 from frontlines.engine.world import World
@@ -27,9 +28,14 @@ def next_weather(world: World, weather: IntArray, turn: int, seeds: np.ndarray) 
     return np.where(table.chained[weather], drawn, weather).astype(np.int64)
 
 
+def _changes(world: World) -> bool:
+    """Whether the weather of ``world`` can change during a game."""
+    return world.weather.changes
+
+
 def resolve_weather(world: World, state: State, seeds: np.ndarray) -> State:
     """Set the weather of the turn about to be played (games that are over keep theirs)."""
-    if not world.weather.changes:
+    if not derived(world, _changes):
         return state
     weather = next_weather(world, state.weather, state.turn + 1, seeds)
     if np.count_nonzero(state.done):

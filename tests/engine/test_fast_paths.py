@@ -23,7 +23,7 @@ from frontlines.engine import load_scenario
 from frontlines.engine import reference as ref
 from frontlines.engine import strategies as fst
 from frontlines.engine.arrays import _nearest_days_small, nearest_days, scatter_add
-from frontlines.engine.orders import no_orders
+from frontlines.engine.orders import OrderArrays, compile_orders, no_orders
 from frontlines.engine.rules import air as air_rules
 from frontlines.engine.rules.air import _requests, resolve_air
 from frontlines.engine.rules.capture import resolve_capture
@@ -32,14 +32,17 @@ from frontlines.engine.rules.common import (
     allied_to_holder,
     friendly_here,
     sum_axis1,
+    weighted_count,
     where_set,
 )
 from frontlines.engine.rules.morale import _changed_hands
+from frontlines.engine.rules.movement import _travel
 from frontlines.engine.rules.noise import Stream, draw_order, uniform, uniform_at
 from frontlines.engine.rules.reinforcement import resolve_reinforcements
 from frontlines.engine.rules.supply import _next_to, supplied
 from frontlines.engine.rules.victory import resolve_victory
 from frontlines.engine.state import DRAW, NO_WINNER, State, initial_state
+from frontlines.engine.turn import resolve_turn
 from frontlines.engine.world import World, compile_world
 
 SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -430,3 +433,113 @@ def test_the_places_first_search_is_the_ragged_one(
     plain = _nearest_days_small(friendly, source, arc_src, arc_dst, step)
     assert fast.shape == plain.shape == shape
     assert bits(fast) == bits(plain)
+
+
+# -- counts cut off, the road, one game against a batch ----------------------------------------
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(
+    shape=st.sampled_from(((1, 2, 3), (4, 3, 15), (30, 4, 40))),
+    cut_off=st.sampled_from((0.0, 0.01, 0.5, 1.0)),
+    seed=rng_seeds,
+)
+def test_weighted_count_divides_only_where_something_cut_off_met(
+    shape: tuple[int, ...], cut_off: float, seed: int
+) -> None:
+    """Where the mass is zero the count is zero (forces there) or kept (none there): only the
+    other cells are divided, each as the plain masked division does."""
+    rng = np.random.default_rng(seed)
+    strength = varied(rng, shape)
+    count = np.where(rng.uniform(0, 1, shape) < cut_off, rng.integers(0, 9, shape), 0)
+    mass = strength * count + np.where(rng.uniform(0, 1, shape) < 0.1, varied(rng, shape), 0.0)
+    merged = np.divide(mass, strength, out=np.zeros_like(strength), where=strength > 0)
+    plain = np.where(strength > 0, np.rint(merged).astype(np.int64), count)
+    fast = weighted_count(mass, strength, count)
+    assert fast.dtype == plain.dtype and (fast == plain).all()
+
+
+def plain_travel(
+    world: World,
+    on_road: np.ndarray,
+    row: np.ndarray,
+    arc: np.ndarray,
+    legs: np.ndarray,
+    moved: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The road one turn on, every slot at once: the head slots summed into their places in
+    slot order, every slot taking the contents of ``shift_from``, then the new journeys."""
+    roads = world.roads
+    n_b, n_f, n_t = on_road.shape
+    heads = roads.slot_start[roads.slots > 0]
+    head_end = world.arc_dst[roads.slot_arc[heads]]
+    amount = on_road[:, :, heads].reshape(-1)
+    place = np.arange(n_b * n_f).repeat(heads.size) * world.n_locations + np.tile(
+        head_end, n_b * n_f
+    )
+    size = n_b * n_f * world.n_locations
+    landed = np.bincount(place, weights=amount, minlength=size)
+    loss = np.tile(world.crossing_loss[roads.slot_arc[heads]], n_b * n_f)
+    landed_cost = np.bincount(place, weights=amount * loss, minlength=size)
+    padded = np.concatenate((on_road, np.zeros((n_b, n_f, 1))), axis=2)
+    transit = np.ascontiguousarray(padded[:, :, roads.shift_from])
+    slot = roads.slot_start[arc] + legs - 2
+    transit.reshape(-1)[row * n_t + slot] += moved
+    return transit, landed, landed_cost
+
+
+road_worlds = st.sampled_from(
+    [compile_world(load_scenario(name)) for name in ("two-rivers", "aleppo-2024")]
+)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(
+    world=road_worlds,
+    batch=st.integers(1, 40),
+    on_road=st.sampled_from((0.0, 0.02, 0.5, 1.0)),
+    setting_out=st.sampled_from((0.0, 0.1, 1.0)),
+    seed=rng_seeds,
+)
+def test_the_road_moves_on_as_every_slot_would(
+    world: World, batch: int, on_road: float, setting_out: float, seed: int
+) -> None:
+    """Movement walks only the slots that hold something (the road holds no -0): the same
+    road, the same arrivals and crossing costs, bit for bit, as shifting every slot."""
+    rng = np.random.default_rng(seed)
+    n_f, n_t = world.n_factions, world.roads.n_slots
+    road = varied(rng, (batch, n_f, n_t)) * (rng.uniform(0, 1, (batch, n_f, n_t)) < on_road)
+    # Journeys that set out this turn: one per faction and arc at most, along arcs with slots.
+    long_arcs = np.flatnonzero(world.roads.slots > 0)
+    pairs = [(r, a) for r in range(batch * n_f) for a in long_arcs if rng.uniform() < setting_out]
+    row = np.array([r for r, _ in pairs], dtype=np.int64)
+    arc = np.array([a for _, a in pairs], dtype=np.int64)
+    legs = 2 + (rng.integers(0, 100, arc.size) % np.maximum(world.roads.slots[arc], 1))
+    moved = varied(rng, (arc.size,))
+    fast, landed, landed_cost = _travel(world, road, row, arc, legs, moved, costed=True)
+    transit, plain_landed, plain_cost = plain_travel(world, road, row, arc, legs, moved)
+    assert bits(fast) == bits(transit)
+    if not road.any():
+        assert landed is None and landed_cost is None
+        return
+    assert landed is not None
+    assert bits(landed) == bits(plain_landed)
+    if world.has_crossings:
+        assert landed_cost is not None
+        assert bits(landed_cost) == bits(plain_cost)
+
+
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=SLOW)
+@given(batch=fst.batched_turns(max_batch=5, max_turns=3))
+def test_a_game_alone_plays_as_it_does_in_a_batch(batch: fst.BatchTurn) -> None:
+    """The shortcuts for one game (victory reading one row of the alliances, one capture
+    retreating without ``add.at``, supply measuring every run, the defences of opposed
+    journeys read either way) give each game of a batch the turn it gets alone."""
+    arrays = compile_orders(batch.world, batch.orders)
+    for run, seed in enumerate(batch.seeds):
+        alone = batch.before.run(run)
+        orders = OrderArrays(
+            arrays.flow[run : run + 1], arrays.strike[run : run + 1], arrays.support[run : run + 1]
+        )
+        after, _ = resolve_turn(batch.world, alone, orders, [seed], record=False)
+        assert after.digest() == batch.after.run(run).digest(), f"run {run}"
