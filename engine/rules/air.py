@@ -3,6 +3,7 @@ is turned into combat power for the ground battle that follows."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +76,12 @@ _PAIRED = draw_order(0, 3, 1, 4, 2)
 LOG_NOTHING_LEFT = -1.0e4
 
 
+@functools.lru_cache(maxsize=16)
+def _log_of(base: float) -> np.float64:
+    """:func:`~frontlines.engine.elementary.log` of one number (the same bits)."""
+    return np.float64(elementary.log(np.array([base]))[0])
+
+
 def resolve_air(
     world: World,
     state: State,
@@ -129,7 +136,9 @@ def resolve_air(
     holder_hostile = hostile[runs, beneficiary, places]
     through = 1.0 - world.air_defence[places] * holder_hostile
     effect = air.weather * through * world.air_strike[entries]
-    keep = elementary.power(1.0 - air.strike_damage, s_flown[flown] * effect)
+    # ``power(1 - damage, exponent)`` is ``exp(exponent * log(1 - damage))``: the log of the
+    # scenario's one base is worked out once.
+    keep = elementary.exp(np.multiply(s_flown[flown] * effect, _log_of(1.0 - air.strike_damage)))
     # A strike that leaves nothing (``keep`` underflows to 0) gets a finite log far below any
     # double's, whose exp is exactly 0: -inf would turn into NaN where it is multiplied by 0.
     log_keep = np.full_like(keep, LOG_NOTHING_LEFT)
@@ -146,7 +155,11 @@ def resolve_air(
         weights=(log_keep[:, np.newaxis] * enemy).ravel(),
         minlength=state.forces.size,
     ).astype(np.float64, copy=False)
-    forces = state.forces * elementary.exp(log_survive.reshape(state.forces.shape))
+    # Strength is kept whole (times exp 0, exactly 1) where nothing struck: only the cells
+    # struck are scaled.
+    hit_cells = np.flatnonzero(log_survive)
+    forces = state.forces.copy()
+    forces.reshape(-1)[hit_cells] *= elementary.exp(log_survive[hit_cells])
     if not record:
         return state.evolve(forces=forces), AirResult(
             strike, support, nothing, nothing, nothing, power
