@@ -157,7 +157,9 @@ def resolve_air(
     ).astype(np.float64, copy=False)
     # Strength is kept whole (times exp 0, exactly 1) where nothing struck: only the cells
     # struck are scaled.
-    hit_cells = np.flatnonzero(log_survive)
+    struck = np.zeros(state.forces.size, dtype=bool)
+    struck[targets[enemy]] = True
+    hit_cells = np.flatnonzero(struck)
     forces = state.forces.copy()
     forces.reshape(-1)[hit_cells] *= elementary.exp(log_survive[hit_cells])
     if not record:
