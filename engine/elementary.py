@@ -41,6 +41,14 @@ _EXPONENT_BIAS = 1023
 _MANTISSA_BITS = 52
 
 
+FEW = 12
+"""Up to this many values, :func:`exp` and :func:`log` work in Python floats, one value at a
+time: numpy's fixed cost per call is then larger than the work. Python's float arithmetic is
+the same IEEE 754 double arithmetic (each operation correctly rounded, none fused), ``round``
+of a float rounds half to even as ``rint`` does, and ``math.frexp`` and ``math.ldexp`` are
+exact, so both ways give the same bits (``tests/engine/test_fast_combat.py``)."""
+
+
 def _horner(x: FloatArray, terms: tuple[float, ...]) -> FloatArray:
     """``sum(terms[n] * x**n)``, highest power first."""
     out = x * terms[-1]
@@ -51,26 +59,57 @@ def _horner(x: FloatArray, terms: tuple[float, ...]) -> FloatArray:
     return out
 
 
+def _horner_one(x: float, terms: tuple[float, ...]) -> float:
+    """:func:`_horner` of one value, the same operations in the same order."""
+    out = x * terms[-1] + terms[-2]
+    for term in reversed(terms[:-2]):
+        out = out * x + term
+    return out
+
+
+def _exp_one(x: float) -> float:
+    """:func:`exp` of one value, step by step as there."""
+    if x < EXP_MIN:
+        return 0.0
+    clipped = min(x, EXP_MAX)
+    k = round(clipped * (1.0 / LN2_HI))
+    r = clipped - k * LN2_HI
+    r -= k * LN2_LO
+    out = _horner_one(r, _EXP_TERMS)
+    if k > _EXPONENT_BIAS:
+        return out * math.ldexp(1.0, k - 1) * 2.0
+    return out * math.ldexp(1.0, k)
+
+
+def _log_one(x: float) -> float:
+    """:func:`log` of one value, step by step as there."""
+    m, e = math.frexp(x)
+    if m < _SQRT_HALF:
+        m, e = 2.0 * m, e - 1
+    f = (m - 1.0) / (m + 1.0)
+    log_m = f * _horner_one(f * f, _LOG_TERMS)
+    return e * LN2_HI + (e * LN2_LO + log_m)
+
+
 def exp(x: FloatArray) -> FloatArray:
     """``e**x`` for every element; below ``EXP_MIN`` it is 0 and above ``EXP_MAX`` the
     largest double. NaN is not allowed.
 
-    With ``x = k ln2 + r`` and ``|r| <= ln2/2``, ``e**x`` is ``2**k`` (built from its bits)
-    times the Taylor polynomial of ``e**r``."""
+    With ``x = k ln2 + r`` and ``|r| <= ln2/2``, ``e**x`` is ``2**k`` times the Taylor
+    polynomial of ``e**r`` (``ldexp``, exact: no result of it falls among the denormal
+    numbers)."""
     x = np.asarray(x, dtype=np.float64)
-    clipped = np.minimum(np.maximum(x, EXP_MIN), EXP_MAX)
-    k = np.rint(clipped * (1.0 / LN2_HI))
-    r = clipped - k * LN2_HI
+    if x.size <= FEW:
+        return np.array([_exp_one(v) for v in x.ravel().tolist()]).reshape(x.shape)
+    clipped = np.maximum(x, EXP_MIN)
+    np.minimum(clipped, EXP_MAX, out=clipped)
+    k = clipped * (1.0 / LN2_HI)
+    np.rint(k, out=k)
+    r = k * LN2_HI
+    np.subtract(clipped, r, out=r)
     r -= k * LN2_LO
     out = _horner(r, _EXP_TERMS)
-    # 2**k, with k from -1022 to 1024: 2**1024 is two times 2**1023.
-    bits = k.astype(np.int64)
-    top = bits > _EXPONENT_BIAS
-    bits -= top
-    bits += _EXPONENT_BIAS
-    bits <<= _MANTISSA_BITS
-    out *= bits.view(np.float64)
-    out[top] *= 2.0
+    out = np.ldexp(out, k.astype(np.int32), out=out)  # 2**1024 only where it overflows anyway
     out[x < EXP_MIN] = 0.0
     return out
 
@@ -78,13 +117,22 @@ def exp(x: FloatArray) -> FloatArray:
 def log(x: FloatArray) -> FloatArray:
     """The natural logarithm of every element, which must be positive and finite."""
     x = np.asarray(x, dtype=np.float64)
+    if x.size <= FEW:
+        return np.array([_log_one(v) for v in x.ravel().tolist()]).reshape(x.shape)
     m, e = np.frexp(x)  # x = m * 2**e, 0.5 <= m < 1
     low = m < _SQRT_HALF
-    m = np.where(low, 2.0 * m, m)  # now sqrt(1/2) <= m < sqrt(2)
-    e = (e - low).astype(np.float64)
-    f = (m - 1.0) / (m + 1.0)
-    log_m = f * _horner(f * f, _LOG_TERMS)
-    out: FloatArray = e * LN2_HI + (e * LN2_LO + log_m)
+    np.multiply(m, 2.0, out=m, where=low)  # now sqrt(1/2) <= m < sqrt(2)
+    e_low = np.subtract(e, low, dtype=np.float64)
+    f = m - 1.0
+    m += 1.0
+    f /= m
+    log_m = _horner(f * f, _LOG_TERMS)
+    log_m *= f
+    low_part = e_low * LN2_LO
+    low_part += log_m
+    e_low *= LN2_HI
+    e_low += low_part
+    out: FloatArray = e_low
     return out
 
 
