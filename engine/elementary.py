@@ -14,6 +14,7 @@ and are accurate to a few units in the last place (``tests/engine/test_elementar
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -31,11 +32,20 @@ the denormal numbers between)."""
 
 _EXP_TERMS = tuple(1.0 / math.factorial(n) for n in range(14))
 """Taylor coefficients of exp on |r| <= ln 2 / 2: the first left out is below 2**-60."""
+_TWICE_EXP_TERMS = tuple(2.0 * term for term in _EXP_TERMS)
+"""Twice those: scaling by 2 is exact, so each step of :func:`_horner` gives exactly twice
+its value with the plain terms; ``2 p(r) 2**(k - 1)`` then needs no special case for
+``k = 1024``, and equals ``p(r) 2**k`` rounded once, as the plain way gives it."""
 _LOG_TERMS = tuple(2.0 / (2 * n + 1) for n in range(12))
 """log m = 2 atanh f with f = (m - 1) / (m + 1), |f| <= 0.172: 2 f**(2n+1) / (2n+1)."""
 _SIN_TERMS = tuple((-1.0) ** n / math.factorial(2 * n + 1) for n in range(9))
 _COS_TERMS = tuple((-1.0) ** n / math.factorial(2 * n) for n in range(10))
 """Taylor coefficients of sin and cos on |y| <= pi / 4."""
+_COS_SIN_TERMS = tuple(
+    np.array([[c], [s]]) for c, s in zip(_COS_TERMS, (*_SIN_TERMS, 0.0), strict=True)
+)
+"""Both as columns, sin's with a zero highest term: ``0 * x + c`` is ``c`` exactly, so its
+row of :func:`_horner` takes the same steps as sin's own."""
 _SQRT_HALF = 0.7071067811865476
 _EXPONENT_BIAS = 1023
 _MANTISSA_BITS = 52
@@ -49,8 +59,9 @@ of a float rounds half to even as ``rint`` does, and ``math.frexp`` and ``math.l
 exact, so both ways give the same bits (``tests/engine/test_fast_combat.py``)."""
 
 
-def _horner(x: FloatArray, terms: tuple[float, ...]) -> FloatArray:
-    """``sum(terms[n] * x**n)``, highest power first."""
+def _horner(x: FloatArray, terms: Sequence[float | FloatArray]) -> FloatArray:
+    """``sum(terms[n] * x**n)``, highest power first (terms may be columns of several
+    polynomials, evaluated as rows)."""
     out = x * terms[-1]
     out += terms[-2]
     for term in reversed(terms[:-2]):
@@ -95,9 +106,8 @@ def exp(x: FloatArray) -> FloatArray:
     """``e**x`` for every element; below ``EXP_MIN`` it is 0 and above ``EXP_MAX`` the
     largest double. NaN is not allowed.
 
-    With ``x = k ln2 + r`` and ``|r| <= ln2/2``, ``e**x`` is ``2**k`` times the Taylor
-    polynomial of ``e**r`` (``ldexp``, exact: no result of it falls among the denormal
-    numbers)."""
+    With ``x = k ln2 + r`` and ``|r| <= ln2/2``, ``e**x`` is ``2**k`` (built from its bits)
+    times the Taylor polynomial of ``e**r``."""
     x = np.asarray(x, dtype=np.float64)
     if x.size <= FEW:
         return np.array([_exp_one(v) for v in x.ravel().tolist()]).reshape(x.shape)
@@ -108,8 +118,12 @@ def exp(x: FloatArray) -> FloatArray:
     r = k * LN2_HI
     np.subtract(clipped, r, out=r)
     r -= k * LN2_LO
-    out = _horner(r, _EXP_TERMS)
-    out = np.ldexp(out, k.astype(np.int32), out=out)  # 2**1024 only where it overflows anyway
+    out = _horner(r, _TWICE_EXP_TERMS)
+    # Times 2**(k - 1), built from its bits: k - 1 runs from -1022 to 1023, all normal.
+    bits = k.astype(np.int64)
+    bits += _EXPONENT_BIAS - 1
+    bits <<= _MANTISSA_BITS
+    out *= bits.view(np.float64)
     out[x < EXP_MIN] = 0.0
     return out
 
@@ -148,8 +162,11 @@ def cos_turns(v: FloatArray) -> FloatArray:
     octant = np.rint(a * 4.0)  # nearest quarter turn: 0, 1 or 2
     y = (a - octant * 0.25) * (2.0 * math.pi)  # |y| <= pi / 4
     y2 = y * y
-    cos_y = _horner(y2, _COS_TERMS)
-    sin_y = y * _horner(y2, _SIN_TERMS)
+    # Both polynomials in one evaluation, cos as row 0 and sin as row 1.
+    both = _horner(y2.reshape(1, -1), _COS_SIN_TERMS).reshape(2, *v.shape)
+    cos_y = both[0]
+    sin_y = y * both[1]
     # cos(y + q pi/2) is cos y, -sin y, -cos y for q = 0, 1, 2.
-    out: FloatArray = np.select([octant == 0, octant == 1], [cos_y, -sin_y], -cos_y)
+    out: FloatArray = np.where(octant == 1, -sin_y, cos_y)
+    np.negative(out, out=out, where=octant == 2)
     return out

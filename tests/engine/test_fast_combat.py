@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontlines.engine.elementary import EXP_MAX, EXP_MIN, FEW, exp, log
+from frontlines.engine import elementary
+from frontlines.engine.elementary import EXP_MAX, EXP_MIN, FEW, cos_turns, exp, log
 
 EXPONENTS = st.floats(min_value=-800.0, max_value=800.0) | st.sampled_from(
     [0.0, -0.0, EXP_MIN, EXP_MAX, EXP_MIN - 1e-9, 709.0, -707.9, 0.5 * np.log(2.0)]
@@ -14,6 +15,48 @@ EXPONENTS = st.floats(min_value=-800.0, max_value=800.0) | st.sampled_from(
 POSITIVE = st.floats(min_value=5e-324, max_value=1.7e308) | st.sampled_from(
     [1.0, 0.7071067811865476, 0.7071067811865475, 2.2250738585072014e-308, 5e-324]
 )
+
+
+def _plain_exp(x: np.ndarray) -> np.ndarray:
+    """:func:`exp` as it was first written: ``2**k`` from its bits, with a special case."""
+    clipped = np.minimum(np.maximum(x, EXP_MIN), EXP_MAX)
+    k = np.rint(clipped * (1.0 / elementary.LN2_HI))
+    r = clipped - k * elementary.LN2_HI
+    r -= k * elementary.LN2_LO
+    out = elementary._horner(r, elementary._EXP_TERMS)
+    bits = k.astype(np.int64)
+    top = bits > 1023
+    bits -= top
+    bits += 1023
+    bits <<= 52
+    out *= bits.view(np.float64)
+    out[top] *= 2.0
+    out[x < EXP_MIN] = 0.0
+    return out
+
+
+def _plain_log(x: np.ndarray) -> np.ndarray:
+    """:func:`log` as it was first written."""
+    m, e = np.frexp(x)
+    low = m < elementary._SQRT_HALF
+    m = np.where(low, 2.0 * m, m)
+    e = (e - low).astype(np.float64)
+    f = (m - 1.0) / (m + 1.0)
+    log_m = f * elementary._horner(f * f, elementary._LOG_TERMS)
+    out: np.ndarray = e * elementary.LN2_HI + (e * elementary.LN2_LO + log_m)
+    return out
+
+
+def _plain_cos_turns(v: np.ndarray) -> np.ndarray:
+    """:func:`cos_turns` as it was first written, with a polynomial for cos and one for sin."""
+    a = np.abs(v - np.rint(v))
+    octant = np.rint(a * 4.0)
+    y = (a - octant * 0.25) * (2.0 * np.pi)
+    y2 = y * y
+    cos_y = elementary._horner(y2, elementary._COS_TERMS)
+    sin_y = y * elementary._horner(y2, elementary._SIN_TERMS)
+    out: np.ndarray = np.select([octant == 0, octant == 1], [cos_y, -sin_y], -cos_y)
+    return out
 
 
 def _many(values: list[float]) -> np.ndarray:
@@ -36,3 +79,28 @@ def test_log_of_a_few_values_is_log_of_many(values: list[float]) -> None:
 def test_a_few_values_keep_their_shape() -> None:
     assert exp(np.zeros((2, 3))).shape == (2, 3) and log(np.ones((3, 1))).shape == (3, 1)
     assert exp(np.zeros(0)).shape == (0,) and exp(np.float64(0.0)).shape == ()
+
+
+@given(st.lists(EXPONENTS, min_size=FEW + 1, max_size=50))
+def test_exp_is_as_first_written(values: list[float]) -> None:
+    x = np.array(values)
+    assert exp(x).tobytes() == _plain_exp(x).tobytes()
+
+
+@given(st.lists(POSITIVE, min_size=FEW + 1, max_size=50))
+def test_log_is_as_first_written(values: list[float]) -> None:
+    x = np.array(values)
+    assert log(x).tobytes() == _plain_log(x).tobytes()
+
+
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=1, max_size=50))
+def test_cos_turns_is_as_first_written(values: list[float]) -> None:
+    v = np.array(values)
+    assert cos_turns(v).tobytes() == _plain_cos_turns(v).tobytes()
+
+
+def test_exp_and_log_are_as_first_written_over_wide_grids() -> None:
+    wide = np.concatenate((np.linspace(-800.0, 800.0, 200_001), np.linspace(708.0, 710.0, 2001)))
+    assert exp(wide).tobytes() == _plain_exp(wide).tobytes()
+    positive = np.exp(np.random.default_rng(3).uniform(-744.0, 709.0, 100_000))
+    assert log(positive).tobytes() == _plain_log(positive).tobytes()
