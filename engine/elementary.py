@@ -44,8 +44,15 @@ _COS_TERMS = tuple((-1.0) ** n / math.factorial(2 * n) for n in range(10))
 _COS_SIN_TERMS = tuple(
     np.array([[c], [s]]) for c, s in zip(_COS_TERMS, (*_SIN_TERMS, 0.0), strict=True)
 )
-"""Both as columns, sin's with a zero highest term: ``0 * x + c`` is ``c`` exactly, so its
-row of :func:`_horner` takes the same steps as sin's own."""
+"""Both as columns, sin's with a zero highest term: ``0 * x + c`` is ``c`` exactly (for
+``x >= 0``), so its row of :func:`_horner` takes the same steps as sin's own."""
+_LOG_COS_SIN_TERMS = tuple(
+    np.array([[term], [c], [s]])
+    for term, c, s in zip(
+        _LOG_TERMS, (*_COS_TERMS, 0.0, 0.0), (*_SIN_TERMS, 0.0, 0.0, 0.0), strict=True
+    )
+)
+"""Log's, cos's and sin's as columns, the shorter ones with zeros ahead in the same way."""
 _SQRT_HALF = 0.7071067811865476
 _EXPONENT_BIAS = 1023
 _MANTISSA_BITS = 52
@@ -133,6 +140,13 @@ def log(x: FloatArray) -> FloatArray:
     x = np.asarray(x, dtype=np.float64)
     if x.size <= FEW:
         return np.array([_log_one(v) for v in x.ravel().tolist()]).reshape(x.shape)
+    f, e = _log_reduced(x)
+    return _log_from(f, e, _horner(f * f, _LOG_TERMS))
+
+
+def _log_reduced(x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``f`` and ``e`` with ``x = 2**e m``, ``sqrt(1/2) <= m < sqrt(2)`` and ``f = (m - 1) /
+    (m + 1)``."""
     m, e = np.frexp(x)  # x = m * 2**e, 0.5 <= m < 1
     low = m < _SQRT_HALF
     np.multiply(m, 2.0, out=m, where=low)  # now sqrt(1/2) <= m < sqrt(2)
@@ -140,14 +154,18 @@ def log(x: FloatArray) -> FloatArray:
     f = m - 1.0
     m += 1.0
     f /= m
-    log_m = _horner(f * f, _LOG_TERMS)
-    log_m *= f
-    low_part = e_low * LN2_LO
-    low_part += log_m
-    e_low *= LN2_HI
-    e_low += low_part
-    out: FloatArray = e_low
-    return out
+    return f, e_low
+
+
+def _log_from(f: FloatArray, e: FloatArray, polynomial: FloatArray) -> FloatArray:
+    """The log from :func:`_log_reduced`'s ``f`` and ``e`` and the polynomial at ``f * f``
+    (``e`` and ``polynomial`` are overwritten)."""
+    polynomial *= f
+    low_part = e * LN2_LO
+    low_part += polynomial
+    e *= LN2_HI
+    e += low_part
+    return e
 
 
 def power(base: FloatArray | float, exponent: FloatArray | float) -> FloatArray:
@@ -158,15 +176,52 @@ def power(base: FloatArray | float, exponent: FloatArray | float) -> FloatArray:
 def cos_turns(v: FloatArray) -> FloatArray:
     """``cos(2 pi v)``: the cosine of ``v`` whole turns."""
     v = np.asarray(v, dtype=np.float64)
-    a = np.abs(v - np.rint(v))  # the same angle within half a turn, 0 <= a <= 1/2
-    octant = np.rint(a * 4.0)  # nearest quarter turn: 0, 1 or 2
-    y = (a - octant * 0.25) * (2.0 * math.pi)  # |y| <= pi / 4
+    y, octant = _turns_reduced(v)
     y2 = y * y
     # Both polynomials in one evaluation, cos as row 0 and sin as row 1.
     both = _horner(y2.reshape(1, -1), _COS_SIN_TERMS).reshape(2, *v.shape)
-    cos_y = both[0]
-    sin_y = y * both[1]
+    return _cos_from(y, octant, both[0], both[1])
+
+
+def _turns_reduced(v: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``y`` and ``q`` with ``2 pi v = 2 pi n +- (y + q pi / 2)`` for a whole ``n``, ``q`` 0,
+    1 or 2 and ``|y| <= pi / 4``."""
+    a = np.abs(v - np.rint(v))  # the same angle within half a turn, 0 <= a <= 1/2
+    octant = np.rint(a * 4.0)  # nearest quarter turn: 0, 1 or 2
+    y = (a - octant * 0.25) * (2.0 * math.pi)  # |y| <= pi / 4
+    return y, octant
+
+
+def _cos_from(
+    y: FloatArray, octant: FloatArray, cos_polynomial: FloatArray, sin_polynomial: FloatArray
+) -> FloatArray:
+    """The cosine from :func:`_turns_reduced`'s ``y`` and ``q`` and the polynomials of cos and
+    sin (over ``y``) at ``y * y``."""
+    cos_y = cos_polynomial
+    sin_y = y * sin_polynomial
     # cos(y + q pi/2) is cos y, -sin y, -cos y for q = 0, 1, 2.
     out: FloatArray = np.where(octant == 1, -sin_y, cos_y)
     np.negative(out, out=out, where=octant == 2)
     return out
+
+
+MERGED_MAX = 4096
+"""Up to this many values, :func:`log_and_cos_turns` evaluates its three polynomials as one
+(fewer numpy calls); above, one by one (the padding of the shorter ones would cost more)."""
+
+
+def log_and_cos_turns(x: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """:func:`log` of ``x`` and :func:`cos_turns` of ``v``, the same bits, for arrays of one
+    shape (Box-Muller's pair)."""
+    x = np.asarray(x, dtype=np.float64)
+    v = np.asarray(v, dtype=np.float64)
+    if x.size > MERGED_MAX or x.shape != v.shape or x.ndim == 0:
+        return log(x), cos_turns(v)
+    f, e = _log_reduced(x)
+    y, octant = _turns_reduced(v)
+    y2 = y * y
+    rows = np.concatenate((f * f, y2, y2)).reshape(3, -1)
+    polynomials = _horner(rows, _LOG_COS_SIN_TERMS)
+    log_x = _log_from(f, e, polynomials[0].reshape(x.shape))
+    cos_v = _cos_from(y, octant, polynomials[1].reshape(v.shape), polynomials[2].reshape(v.shape))
+    return log_x, cos_v

@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from frontlines.engine import elementary
-from frontlines.engine.elementary import EXP_MAX, EXP_MIN, FEW, cos_turns, exp, log
+from frontlines.engine.elementary import (
+    EXP_MAX,
+    EXP_MIN,
+    FEW,
+    cos_turns,
+    exp,
+    log,
+    log_and_cos_turns,
+)
 
 EXPONENTS = st.floats(min_value=-800.0, max_value=800.0) | st.sampled_from(
     [0.0, -0.0, EXP_MIN, EXP_MAX, EXP_MIN - 1e-9, 709.0, -707.9, 0.5 * np.log(2.0)]
@@ -104,3 +112,12 @@ def test_exp_and_log_are_as_first_written_over_wide_grids() -> None:
     assert exp(wide).tobytes() == _plain_exp(wide).tobytes()
     positive = np.exp(np.random.default_rng(3).uniform(-744.0, 709.0, 100_000))
     assert log(positive).tobytes() == _plain_log(positive).tobytes()
+
+
+@given(st.lists(st.tuples(POSITIVE, st.floats(min_value=-1e6, max_value=1e6)), min_size=1))
+def test_log_and_cos_turns_together_are_each_alone(pairs: list[tuple[float, float]]) -> None:
+    x, v = (np.array(values).reshape(-1, 1) for values in zip(*pairs, strict=True))
+    log_x, cos_v = log_and_cos_turns(x, v)
+    assert log_x.shape == cos_v.shape == x.shape
+    assert log_x.tobytes() == _plain_log(x).tobytes()
+    assert cos_v.tobytes() == _plain_cos_turns(v).tobytes()
