@@ -39,6 +39,9 @@ class AirResult:
     """The flat ``B x A x L`` cells struck, in order (only when recording)."""
     destroyed_by: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     """``n x F``: the strength of each faction each struck cell destroyed."""
+    support_cells: IntArray | None = None
+    """The flat ``B x A x L`` cells where ``support_power`` is not 0, in order (``None``: not
+    worked out)."""
 
 
 def _requests(
@@ -118,13 +121,17 @@ def resolve_air(
     c_cell, c_flown = cell[first_support:] - strike.size, flown_both[first_support:]
     power = np.zeros(shape)
     c_entry = (c_cell // n_l) % n_a
-    power.reshape(-1)[c_cell] = c_flown * air.sortie_power * air.weather * world.air_cas[c_entry]
+    c_power = c_flown * air.sortie_power * air.weather * world.air_cas[c_entry]
+    power.reshape(-1)[c_cell] = c_power
+    supported = c_cell[c_power != 0]
     nothing = np.zeros(shape)
     flown = s_flown > 0
     cells = s_cell[flown]
     if cells.size == 0:
         # Nothing is struck: every force survives whole and nobody is harmed.
-        return state, AirResult(strike, support, nothing, nothing, nothing, power)
+        return state, AirResult(
+            strike, support, nothing, nothing, nothing, power, support_cells=supported
+        )
     runs, entries, places = np.unravel_index(cells, shape)
 
     # Each sortie that gets through destroys a fraction of the hostile strength at the target;
@@ -164,7 +171,7 @@ def resolve_air(
     forces.reshape(-1)[hit_cells] *= elementary.exp(log_survive[hit_cells])
     if not record:
         return state.evolve(forces=forces), AirResult(
-            strike, support, nothing, nothing, nothing, power
+            strike, support, nothing, nothing, nothing, power, support_cells=supported
         )
 
     # Credit each faction's losses to the entries striking it, by their log-effect; then
@@ -202,7 +209,9 @@ def resolve_air(
     harm.reshape(2, -1)[:, cells] = np.concatenate(
         (dead, np.floor(injured_mean * injured_noise + 0.5))
     ).reshape(2, -1)
-    result = AirResult(strike, support, destroyed, harm[0], harm[1], power, cells, destroyed_by)
+    result = AirResult(
+        strike, support, destroyed, harm[0], harm[1], power, cells, destroyed_by, supported
+    )
     return state.evolve(forces=forces), result
 
 

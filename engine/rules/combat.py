@@ -139,15 +139,19 @@ def _air_for_sides(
     state: State,
     air: AirResult,
     hostile: BoolArray,
+    attackers: FloatArray,
     runs: IntArray,
     places: IntArray,
 ) -> FloatArray:
     """Support power for the attacking and the defending side (``2 x n``) in the n battles at
-    ``runs``, ``places``.
+    ``runs``, ``places`` (``attackers``: the ``B x F x L`` forces hostile to the holder).
 
     Only entries that fly support add anything (a zero adds nothing to a sum that starts at
     zero), so the sums over entries run over those alone, entry by entry in order."""
-    found, entries, over = where_set(air.support_power != 0)
+    if air.support_cells is None:
+        found, entries, over = where_set(air.support_power != 0)
+    else:
+        found, entries, over = np.unravel_index(air.support_cells, air.support_power.shape)
     if found.size == 0:
         return np.zeros((2, runs.size))
     power = air.support_power[found, entries, over]
@@ -156,8 +160,7 @@ def _air_for_sides(
     through = 1.0 - world.air_defence[over]
     # Support for the attackers counts only where the beneficiary's own side is attacking.
     side = state.allied[found, beneficiary]  # n x F
-    attackers = state.forces[found, :, over] * hostile[found, :, over]
-    side_attacking = np.logical_or.reduce(side & (attackers > 0), axis=1)
+    side_attacking = np.logical_or.reduce(side & (attackers[found, :, over] > 0), axis=1)
     # The attackers' support summed into the first B x L cells, the defenders' into the next.
     n_l = world.n_locations
     size = state.batch * n_l
@@ -203,7 +206,8 @@ def resolve_combat(
     days = world.turn_length_days
     if hostile is None:
         hostile = hostile_here(state)  # B x F x L
-    a_strength = sum_axis1(state.forces * hostile)
+    attacking_forces = state.forces * hostile
+    a_strength = sum_axis1(attacking_forces)
     d_strength = sum_axis1(state.forces * ~hostile)
     battle = (a_strength > 0) & (d_strength > 0)
     if np.count_nonzero(state.done):
@@ -250,7 +254,7 @@ def resolve_combat(
 
     # Each side's ground power, support and the rest as rows of 2 x n arrays.
     ground = np.concatenate((a_ground, d_ground)).reshape(2, -1)
-    support = _air_for_sides(world, state, air, hostile, runs, places)
+    support = _air_for_sides(world, state, air, hostile, attacking_forces, runs, places)
     with_air = _with_support(ground, support, world)
     a_air, d_air = with_air
 
