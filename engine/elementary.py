@@ -32,7 +32,7 @@ the denormal numbers between)."""
 
 _EXP_TERMS = tuple(1.0 / math.factorial(n) for n in range(14))
 """Taylor coefficients of exp on |r| <= ln 2 / 2: the first left out is below 2**-60."""
-_TWICE_EXP_TERMS = tuple(2.0 * term for term in _EXP_TERMS)
+_TWICE_EXP_TERMS = tuple(np.array(2.0 * term) for term in _EXP_TERMS)
 """Twice those: scaling by 2 is exact, so each step of :func:`_horner` gives exactly twice
 its value with the plain terms; ``2 p(r) 2**(k - 1)`` then needs no special case for
 ``k = 1024``, and equals ``p(r) 2**k`` rounded once, as the plain way gives it."""
@@ -54,6 +54,13 @@ _LOG_COS_SIN_TERMS = tuple(
 )
 """Log's, cos's and sin's as columns, the shorter ones with zeros ahead in the same way."""
 _SQRT_HALF = 0.7071067811865476
+_LOG_TERM_ARRAYS = tuple(np.array(term) for term in _LOG_TERMS)
+_LN2_HI, _LN2_LO, _EXP_MIN, _EXP_MAX, _INVERSE_LN2_HI = (
+    np.array(value) for value in (LN2_HI, LN2_LO, EXP_MIN, EXP_MAX, 1.0 / LN2_HI)
+)
+"""The numbers of the array steps as 0-d float64 arrays: numpy combines such an array with
+another faster than a Python float, which it converts on every call, and the arithmetic is
+the same."""
 _EXPONENT_BIAS = 1023
 _MANTISSA_BITS = 52
 
@@ -118,13 +125,13 @@ def exp(x: FloatArray) -> FloatArray:
     x = np.asarray(x, dtype=np.float64)
     if x.size <= FEW:
         return np.array([_exp_one(v) for v in x.ravel().tolist()]).reshape(x.shape)
-    clipped = np.maximum(x, EXP_MIN)
-    np.minimum(clipped, EXP_MAX, out=clipped)
-    k = clipped * (1.0 / LN2_HI)
+    clipped = np.maximum(x, _EXP_MIN)
+    np.minimum(clipped, _EXP_MAX, out=clipped)
+    k = clipped * _INVERSE_LN2_HI
     np.rint(k, out=k)
-    r = k * LN2_HI
+    r = k * _LN2_HI
     np.subtract(clipped, r, out=r)
-    r -= k * LN2_LO
+    r -= k * _LN2_LO
     out = _horner(r, _TWICE_EXP_TERMS)
     # Times 2**(k - 1), built from its bits: k - 1 runs from -1022 to 1023, all normal.
     bits = k.astype(np.int64)
@@ -141,7 +148,7 @@ def log(x: FloatArray) -> FloatArray:
     if x.size <= FEW:
         return np.array([_log_one(v) for v in x.ravel().tolist()]).reshape(x.shape)
     f, e = _log_reduced(x)
-    return _log_from(f, e, _horner(f * f, _LOG_TERMS))
+    return _log_from(f, e, _horner(f * f, _LOG_TERM_ARRAYS))
 
 
 def _log_reduced(x: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -161,9 +168,9 @@ def _log_from(f: FloatArray, e: FloatArray, polynomial: FloatArray) -> FloatArra
     """The log from :func:`_log_reduced`'s ``f`` and ``e`` and the polynomial at ``f * f``
     (``e`` and ``polynomial`` are overwritten)."""
     polynomial *= f
-    low_part = e * LN2_LO
+    low_part = e * _LN2_LO
     low_part += polynomial
-    e *= LN2_HI
+    e *= _LN2_HI
     e += low_part
     return e
 
