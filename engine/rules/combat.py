@@ -179,6 +179,21 @@ def _with_support(ground: FloatArray, support: FloatArray, world: World) -> Floa
     return np.minimum(counted, rules.cas_cap * ground)
 
 
+def _offensive_day(world: World, state: State, attacked: BoolArray, hostile: BoolArray) -> IntArray:
+    """``B x F``: the day of each faction's first attack, once this turn's are counted.
+
+    A faction's first attack starts the days its surprise wears off over, for good."""
+    front = world.surprise_front
+    first = attacked & (state.offensive_day == NEVER)
+    if front is not None:  # there, from the first battle it fights on its front as attacker
+        on_front = (state.forces > 0) & hostile & front[np.newaxis]
+        first &= on_front.any(axis=2) | front.all(axis=1)
+    if np.count_nonzero(state.done):
+        first &= ~state.done[:, np.newaxis]
+    out: IntArray = np.where(first, state.turn * world.turn_length_days, state.offensive_day)
+    return out
+
+
 _PAIRED = draw_order(0, 2, 4, 6, 1, 3, 5, 7)
 
 
@@ -213,6 +228,28 @@ def resolve_combat(
     if np.count_nonzero(state.done):
         battle &= ~state.done[:, np.newaxis]
     runs, places = where_set(battle)
+    if runs.size == 0 and not record:
+        # No battle anywhere: no strength is lost, and there is no power or loss to spread.
+        spread = np.zeros((4, *battle.shape))
+        forces = state.forces.copy()
+        a_left, d_left = a_strength.copy(), d_strength.copy()
+        offensive_day = _offensive_day(world, state, attacked, hostile)
+        a_power, d_power, a_loss, d_loss = spread
+        quiet = BattleResult(
+            battle,
+            a_power,
+            d_power,
+            a_loss,
+            d_loss,
+            a_strength,
+            d_strength,
+            a_left,
+            d_left,
+            state.forces,
+            hostile,
+            None,
+        )
+        return state.evolve(forces=forces, offensive_day=offensive_day), quiet
 
     # From here on, n x F arrays for the n battles.
     strength = state.forces[runs, :, places]
@@ -282,14 +319,7 @@ def resolve_combat(
     a_left, d_left = a_strength.copy(), d_strength.copy()
     a_left[runs, places] = sum_axis1(left * attacking)
     d_left[runs, places] = sum_axis1(left * defending)
-    # A faction's first attack starts the days its surprise wears off over, for good.
-    first = attacked & (state.offensive_day == NEVER)
-    if front is not None:  # there, from the first battle it fights on its front as attacker
-        on_front = (state.forces > 0) & hostile & front[np.newaxis]
-        first &= on_front.any(axis=2) | front.all(axis=1)
-    if np.count_nonzero(state.done):
-        first &= ~state.done[:, np.newaxis]
-    offensive_day = np.where(first, (turn - 1) * days, state.offensive_day)
+    offensive_day = _offensive_day(world, state, attacked, hostile)
 
     # Each side's power and losses as ``B x L`` arrays, filled in one step (views of one block).
     spread = np.zeros((4, *battle.shape))

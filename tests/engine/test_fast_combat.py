@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from frontlines.engine import elementary
@@ -16,6 +16,12 @@ from frontlines.engine.elementary import (
     log,
     log_and_cos_turns,
 )
+from frontlines.engine.orders import no_orders
+from frontlines.engine.rules.air import resolve_air
+from frontlines.engine.rules.combat import resolve_combat
+from frontlines.engine.rules.common import friendly_here
+from frontlines.engine.world import World
+from tests.engine.test_fast_paths import SLOW, air_worlds, random_state
 
 EXPONENTS = st.floats(min_value=-800.0, max_value=800.0) | st.sampled_from(
     [0.0, -0.0, EXP_MIN, EXP_MAX, EXP_MIN - 1e-9, 709.0, -707.9, 0.5 * np.log(2.0)]
@@ -121,3 +127,25 @@ def test_log_and_cos_turns_together_are_each_alone(pairs: list[tuple[float, floa
     assert log_x.shape == cos_v.shape == x.shape
     assert log_x.tobytes() == _plain_log(x).tobytes()
     assert cos_v.tobytes() == _plain_cos_turns(v).tobytes()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=SLOW)
+@given(world=air_worlds, seed=st.integers(0, 2**32 - 1))
+def test_a_turn_without_battles_is_as_the_plain_way(world: World, seed: int) -> None:
+    """Unrecorded, a turn with no battle skips the battle arithmetic; recorded, it takes the
+    plain way, over no battles: both give the same state and result."""
+    rng = np.random.default_rng(seed)
+    state = random_state(world, 2, rng)
+    calm = state.evolve(forces=state.forces * friendly_here(state.allied, state.controller))
+    _, air = resolve_air(world, calm, no_orders(world, 2), np.array([seed, 1], dtype=np.uint64))
+    attacked = rng.random((2, world.n_factions)) < 0.5
+    seeds = np.array([seed, seed + 1], dtype=np.uint64)
+    quick_state, quick = resolve_combat(world, calm, air, attacked, seeds, record=False)
+    plain_state, plain = resolve_combat(world, calm, air, attacked, seeds, record=True)
+    assert not plain.battle.any()
+    assert quick_state.forces.tobytes() == plain_state.forces.tobytes()
+    assert (quick_state.offensive_day == plain_state.offensive_day).all()
+    for name in ("battle", "attacker_power", "defender_power", "attacker_loss", "defender_loss"):
+        assert getattr(quick, name).tobytes() == getattr(plain, name).tobytes(), name
+    for name in ("attacker_left", "defender_left", "attacker_strength", "defender_strength"):
+        assert getattr(quick, name).tobytes() == getattr(plain, name).tobytes(), name
