@@ -110,6 +110,13 @@ def resolve_air(
     with np.errstate(over="ignore"):  # absurd requests sum to inf and are scaled to nothing
         cell, asked, totals = _requests(orders, world.air_in_range, n_rows, n_l)
         requested = totals[0] + totals[1]  # B * A
+    if cell.size == 0:
+        # Nothing is asked for: nothing flies.
+        strike, support = np.zeros((2, *shape))
+        nothing = np.zeros(shape)
+        return state, AirResult(
+            strike, support, nothing, nothing, nothing, np.zeros(shape), support_cells=cell
+        )
     can = available_sorties(world, state).astype(np.float64).reshape(-1)
     scale = np.where(requested > can, can / np.maximum(requested, 1e-12), 1.0)
     flown_both = np.floor(asked * scale[(cell // n_l) % n_rows])

@@ -149,3 +149,15 @@ def test_a_turn_without_battles_is_as_the_plain_way(world: World, seed: int) -> 
         assert getattr(quick, name).tobytes() == getattr(plain, name).tobytes(), name
     for name in ("attacker_left", "defender_left", "attacker_strength", "defender_strength"):
         assert getattr(quick, name).tobytes() == getattr(plain, name).tobytes(), name
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=SLOW)
+@given(world=air_worlds, seed=st.integers(0, 2**32 - 1))
+def test_no_sorties_asked_for_is_no_air_war(world: World, seed: int) -> None:
+    state = random_state(world, 2, np.random.default_rng(seed))
+    after, air = resolve_air(world, state, no_orders(world, 2), np.array([seed, 1], np.uint64))
+    assert after.forces.tobytes() == state.forces.tobytes()
+    for name in ("strike", "support", "destroyed", "killed", "injured", "support_power"):
+        values = getattr(air, name)
+        assert values.shape == (2, len(world.air_ids), world.n_locations) and not values.any()
+    assert air.support_cells is None or air.support_cells.size == 0
