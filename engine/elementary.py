@@ -55,8 +55,11 @@ _LOG_COS_SIN_TERMS = tuple(
 """Log's, cos's and sin's as columns, the shorter ones with zeros ahead in the same way."""
 _SQRT_HALF = 0.7071067811865476
 _LOG_TERM_ARRAYS = tuple(np.array(term) for term in _LOG_TERMS)
-_LN2_HI, _LN2_LO, _EXP_MIN, _EXP_MAX, _INVERSE_LN2_HI = (
-    np.array(value) for value in (LN2_HI, LN2_LO, EXP_MIN, EXP_MAX, 1.0 / LN2_HI)
+_LN2_HI, _LN2_LO, _EXP_MIN, _EXP_MAX, _INVERSE_LN2_HI, _SQRT_HALF_ARRAY = (
+    np.array(value) for value in (LN2_HI, LN2_LO, EXP_MIN, EXP_MAX, 1.0 / LN2_HI, _SQRT_HALF)
+)
+_ONE, _TWO, _FOUR, _QUARTER, _TWO_PI = (
+    np.array(value) for value in (1.0, 2.0, 4.0, 0.25, 2.0 * math.pi)
 )
 """The numbers of the array steps as 0-d float64 arrays: numpy combines such an array with
 another faster than a Python float, which it converts on every call, and the arithmetic is
@@ -138,7 +141,7 @@ def exp(x: FloatArray) -> FloatArray:
     bits += _EXPONENT_BIAS - 1
     bits <<= _MANTISSA_BITS
     out *= bits.view(np.float64)
-    out[x < EXP_MIN] = 0.0
+    out[x < _EXP_MIN] = 0.0
     return out
 
 
@@ -155,11 +158,11 @@ def _log_reduced(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     """``f`` and ``e`` with ``x = 2**e m``, ``sqrt(1/2) <= m < sqrt(2)`` and ``f = (m - 1) /
     (m + 1)``."""
     m, e = np.frexp(x)  # x = m * 2**e, 0.5 <= m < 1
-    low = m < _SQRT_HALF
-    np.multiply(m, 2.0, out=m, where=low)  # now sqrt(1/2) <= m < sqrt(2)
+    low = m < _SQRT_HALF_ARRAY
+    np.multiply(m, _TWO, out=m, where=low)  # now sqrt(1/2) <= m < sqrt(2)
     e_low = np.subtract(e, low, dtype=np.float64)
-    f = m - 1.0
-    m += 1.0
+    f = m - _ONE
+    m += _ONE
     f /= m
     return f, e_low
 
@@ -194,8 +197,8 @@ def _turns_reduced(v: FloatArray) -> tuple[FloatArray, FloatArray]:
     """``y`` and ``q`` with ``2 pi v = 2 pi n +- (y + q pi / 2)`` for a whole ``n``, ``q`` 0,
     1 or 2 and ``|y| <= pi / 4``."""
     a = np.abs(v - np.rint(v))  # the same angle within half a turn, 0 <= a <= 1/2
-    octant = np.rint(a * 4.0)  # nearest quarter turn: 0, 1 or 2
-    y = (a - octant * 0.25) * (2.0 * math.pi)  # |y| <= pi / 4
+    octant = np.rint(a * _FOUR)  # nearest quarter turn: 0, 1 or 2
+    y = (a - octant * _QUARTER) * _TWO_PI  # |y| <= pi / 4
     return y, octant
 
 
@@ -207,8 +210,8 @@ def _cos_from(
     cos_y = cos_polynomial
     sin_y = y * sin_polynomial
     # cos(y + q pi/2) is cos y, -sin y, -cos y for q = 0, 1, 2.
-    out: FloatArray = np.where(octant == 1, -sin_y, cos_y)
-    np.negative(out, out=out, where=octant == 2)
+    out: FloatArray = np.where(octant == _ONE, -sin_y, cos_y)
+    np.negative(out, out=out, where=octant == _TWO)
     return out
 
 
