@@ -265,24 +265,22 @@ def resolve_combat(
     )
     morale_at = morale[runs]
     per_faction = state.quality[runs] * morale_at * supply
-    surprise_f = np.where(attacked, surprise_multiplier(world, state.offensive_day, turn), 1.0)
+    if np.count_nonzero(attacked):
+        surprise_f = np.where(attacked, surprise_multiplier(world, state.offensive_day, turn), 1.0)
+    else:  # nobody attacks, so nobody has surprise
+        surprise_f = np.ones(attacked.shape)
     surprised = surprise_f[runs]  # n x F
     front = world.surprise_front
     if front is not None:  # surprise only on the front where it is achieved
         surprised = np.where(front[:, places].T, surprised, 1.0)
     a_weighted = attackers * per_faction
     a_ground = sum_axis1(a_weighted * surprised)
-    # (Exact even for the tiniest strengths: a positive a_ground has a positive sum.)
-    weighted_sum = sum_axis1(a_weighted)
-    surprise = np.divide(a_ground, weighted_sum, out=np.ones_like(a_ground), where=a_ground > 0)
-    crossing = np.ones_like(a_ground)
+    full = a_ground  # before crossings
     if crossed is not None:
         # What crossed this turn counts for 1 / factor of its power: the cost comes off.
         paid = np.minimum(crossed[runs, :, places], attackers) * attacking
         if np.count_nonzero(paid):
-            full = a_ground
             a_ground = sum_axis1((attackers - paid) * per_faction * surprised)
-            crossing = np.divide(a_ground, full, out=np.ones_like(a_ground), where=full > 0)
     override = world.posture_override[places]
     holder_posture = world.faction_posture[state.controller[runs, places]]
     posture = np.where(np.isnan(override), holder_posture, override)
@@ -326,6 +324,13 @@ def resolve_combat(
     spread[:, runs, places] = np.concatenate((a_power, d_power, a_loss, d_loss)).reshape(4, -1)
     log = None
     if record:
+        # The surprise and crossing factors as ratios of ground powers (only the log has them).
+        # (Exact even for the tiniest strengths: a positive ground power has a positive sum.)
+        weighted_sum = sum_axis1(a_weighted)
+        surprise = np.divide(full, weighted_sum, out=np.ones_like(full), where=full > 0)
+        crossing = np.ones_like(a_ground)
+        if a_ground is not full:
+            crossing = np.divide(a_ground, full, out=np.ones_like(a_ground), where=full > 0)
         logged = {
             "attacker_strength": a_strength[runs, places],
             "defender_strength": d_strength[runs, places],
