@@ -148,15 +148,15 @@ def _air_for_sides(
 
     Only entries that fly support add anything (a zero adds nothing to a sum that starts at
     zero), so the sums over entries run over those alone, entry by entry in order."""
-    if air.support_cells is None:
-        found, entries, over = where_set(air.support_power != 0)
-    else:
-        found, entries, over = np.unravel_index(air.support_cells, air.support_power.shape)
-    if found.size == 0:
+    cells = air.support_cells
+    if cells is None:
+        cells = np.flatnonzero(air.support_power)
+    if cells.size == 0:
         return np.zeros((2, runs.size))
-    power = air.support_power[found, entries, over]
+    found, entries, over = np.unravel_index(cells, air.support_power.shape)
+    power = air.support_power.reshape(-1)[cells]
     beneficiary = world.air_beneficiary[entries]
-    with_holder = ~hostile[found, beneficiary, over]
+    against_holder = hostile[found, beneficiary, over]
     through = 1.0 - world.air_defence[over]
     # Support for the attackers counts only where the beneficiary's own side is attacking.
     side = state.allied[found, beneficiary]  # n x F
@@ -165,7 +165,7 @@ def _air_for_sides(
     n_l = world.n_locations
     size = state.batch * n_l
     cell = found * n_l + over
-    weights = (power * ~with_holder * side_attacking * through, power * with_holder)
+    weights = (power * against_holder * side_attacking * through, power * ~against_holder)
     support = np.bincount(
         np.concatenate((cell, cell + size)), weights=np.concatenate(weights), minlength=2 * size
     ).astype(np.float64, copy=False)
