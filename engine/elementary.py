@@ -34,8 +34,9 @@ _EXP_TERMS = tuple(1.0 / math.factorial(n) for n in range(14))
 """Taylor coefficients of exp on |r| <= ln 2 / 2: the first left out is below 2**-60."""
 _TWICE_EXP_TERMS = tuple(np.array(2.0 * term) for term in _EXP_TERMS)
 """Twice those: scaling by 2 is exact, so each step of :func:`_horner` gives exactly twice
-its value with the plain terms; ``2 p(r) 2**(k - 1)`` then needs no special case for
-``k = 1024``, and equals ``p(r) 2**k`` rounded once, as the plain way gives it."""
+its value with the plain terms (a product among the denormal numbers, for the tiniest ``r``,
+vanishes into the term added to it either way); ``2 p(r) 2**(k - 1)`` then needs no special
+case for ``k = 1024``, and equals ``p(r) 2**k`` rounded once, as the plain way gives it."""
 _LOG_TERMS = tuple(2.0 / (2 * n + 1) for n in range(12))
 """log m = 2 atanh f with f = (m - 1) / (m + 1), |f| <= 0.172: 2 f**(2n+1) / (2n+1)."""
 _SIN_TERMS = tuple((-1.0) ** n / math.factorial(2 * n + 1) for n in range(9))
