@@ -3,6 +3,7 @@ is turned into combat power for the ground battle that follows."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +39,9 @@ class AirResult:
     """The flat ``B x A x L`` cells struck, in order (only when recording)."""
     destroyed_by: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     """``n x F``: the strength of each faction each struck cell destroyed."""
+    support_cells: IntArray | None = None
+    """The flat ``B x A x L`` cells where ``support_power`` is not 0, in order (``None``: not
+    worked out)."""
 
 
 def _requests(
@@ -75,6 +79,12 @@ _PAIRED = draw_order(0, 3, 1, 4, 2)
 LOG_NOTHING_LEFT = -1.0e4
 
 
+@functools.lru_cache(maxsize=16)
+def _log_of(base: float) -> np.float64:
+    """:func:`~frontlines.engine.elementary.log` of one number (the same bits)."""
+    return np.float64(elementary.log(np.array([base]))[0])
+
+
 def resolve_air(
     world: World,
     state: State,
@@ -100,6 +110,13 @@ def resolve_air(
     with np.errstate(over="ignore"):  # absurd requests sum to inf and are scaled to nothing
         cell, asked, totals = _requests(orders, world.air_in_range, n_rows, n_l)
         requested = totals[0] + totals[1]  # B * A
+    if cell.size == 0:
+        # Nothing is asked for: nothing flies.
+        strike, support = np.zeros((2, *shape))
+        nothing = np.zeros(shape)
+        return state, AirResult(
+            strike, support, nothing, nothing, nothing, np.zeros(shape), support_cells=cell
+        )
     can = available_sorties(world, state).astype(np.float64).reshape(-1)
     scale = np.where(requested > can, can / np.maximum(requested, 1e-12), 1.0)
     flown_both = np.floor(asked * scale[(cell // n_l) % n_rows])
@@ -111,13 +128,17 @@ def resolve_air(
     c_cell, c_flown = cell[first_support:] - strike.size, flown_both[first_support:]
     power = np.zeros(shape)
     c_entry = (c_cell // n_l) % n_a
-    power.reshape(-1)[c_cell] = c_flown * air.sortie_power * air.weather * world.air_cas[c_entry]
+    c_power = c_flown * air.sortie_power * air.weather * world.air_cas[c_entry]
+    power.reshape(-1)[c_cell] = c_power
+    supported = c_cell[c_power != 0]
     nothing = np.zeros(shape)
     flown = s_flown > 0
     cells = s_cell[flown]
     if cells.size == 0:
         # Nothing is struck: every force survives whole and nobody is harmed.
-        return state, AirResult(strike, support, nothing, nothing, nothing, power)
+        return state, AirResult(
+            strike, support, nothing, nothing, nothing, power, support_cells=supported
+        )
     runs, entries, places = np.unravel_index(cells, shape)
 
     # Each sortie that gets through destroys a fraction of the hostile strength at the target;
@@ -129,7 +150,9 @@ def resolve_air(
     holder_hostile = hostile[runs, beneficiary, places]
     through = 1.0 - world.air_defence[places] * holder_hostile
     effect = air.weather * through * world.air_strike[entries]
-    keep = elementary.power(1.0 - air.strike_damage, s_flown[flown] * effect)
+    # ``power(1 - damage, exponent)`` is ``exp(exponent * log(1 - damage))``: the log of the
+    # scenario's one base is worked out once.
+    keep = elementary.exp(np.multiply(s_flown[flown] * effect, _log_of(1.0 - air.strike_damage)))
     # A strike that leaves nothing (``keep`` underflows to 0) gets a finite log far below any
     # double's, whose exp is exactly 0: -inf would turn into NaN where it is multiplied by 0.
     log_keep = np.full_like(keep, LOG_NOTHING_LEFT)
@@ -146,10 +169,16 @@ def resolve_air(
         weights=(log_keep[:, np.newaxis] * enemy).ravel(),
         minlength=state.forces.size,
     ).astype(np.float64, copy=False)
-    forces = state.forces * elementary.exp(log_survive.reshape(state.forces.shape))
+    # Strength is kept whole (times exp 0, exactly 1) where nothing struck: only the cells
+    # struck are scaled.
+    struck = np.zeros(state.forces.size, dtype=bool)
+    struck[targets[enemy]] = True
+    hit_cells = np.flatnonzero(struck)
+    forces = state.forces.copy()
+    forces.reshape(-1)[hit_cells] *= elementary.exp(log_survive[hit_cells])
     if not record:
         return state.evolve(forces=forces), AirResult(
-            strike, support, nothing, nothing, nothing, power
+            strike, support, nothing, nothing, nothing, power, support_cells=supported
         )
 
     # Credit each faction's losses to the entries striking it, by their log-effect; then
@@ -187,7 +216,9 @@ def resolve_air(
     harm.reshape(2, -1)[:, cells] = np.concatenate(
         (dead, np.floor(injured_mean * injured_noise + 0.5))
     ).reshape(2, -1)
-    result = AirResult(strike, support, destroyed, harm[0], harm[1], power, cells, destroyed_by)
+    result = AirResult(
+        strike, support, destroyed, harm[0], harm[1], power, cells, destroyed_by, supported
+    )
     return state.evolve(forces=forces), result
 
 

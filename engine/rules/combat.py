@@ -139,30 +139,33 @@ def _air_for_sides(
     state: State,
     air: AirResult,
     hostile: BoolArray,
+    attackers: FloatArray,
     runs: IntArray,
     places: IntArray,
 ) -> FloatArray:
     """Support power for the attacking and the defending side (``2 x n``) in the n battles at
-    ``runs``, ``places``.
+    ``runs``, ``places`` (``attackers``: the ``B x F x L`` forces hostile to the holder).
 
     Only entries that fly support add anything (a zero adds nothing to a sum that starts at
     zero), so the sums over entries run over those alone, entry by entry in order."""
-    found, entries, over = where_set(air.support_power != 0)
-    if found.size == 0:
+    cells = air.support_cells
+    if cells is None:
+        cells = np.flatnonzero(air.support_power)
+    if cells.size == 0:
         return np.zeros((2, runs.size))
-    power = air.support_power[found, entries, over]
+    found, entries, over = np.unravel_index(cells, air.support_power.shape)
+    power = air.support_power.reshape(-1)[cells]
     beneficiary = world.air_beneficiary[entries]
-    with_holder = ~hostile[found, beneficiary, over]
+    against_holder = hostile[found, beneficiary, over]
     through = 1.0 - world.air_defence[over]
     # Support for the attackers counts only where the beneficiary's own side is attacking.
     side = state.allied[found, beneficiary]  # n x F
-    attackers = state.forces[found, :, over] * hostile[found, :, over]
-    side_attacking = np.logical_or.reduce(side & (attackers > 0), axis=1)
+    side_attacking = np.logical_or.reduce(side & (attackers[found, :, over] > 0), axis=1)
     # The attackers' support summed into the first B x L cells, the defenders' into the next.
     n_l = world.n_locations
     size = state.batch * n_l
     cell = found * n_l + over
-    weights = (power * ~with_holder * side_attacking * through, power * with_holder)
+    weights = (power * against_holder * side_attacking * through, power * ~against_holder)
     support = np.bincount(
         np.concatenate((cell, cell + size)), weights=np.concatenate(weights), minlength=2 * size
     ).astype(np.float64, copy=False)
@@ -174,6 +177,21 @@ def _with_support(ground: FloatArray, support: FloatArray, world: World) -> Floa
     full = np.minimum(support, ground)
     counted = full + rules.cas_excess_weight * np.maximum(support - ground, 0.0)
     return np.minimum(counted, rules.cas_cap * ground)
+
+
+def _offensive_day(world: World, state: State, attacked: BoolArray, hostile: BoolArray) -> IntArray:
+    """``B x F``: the day of each faction's first attack, once this turn's are counted.
+
+    A faction's first attack starts the days its surprise wears off over, for good."""
+    front = world.surprise_front
+    first = attacked & (state.offensive_day == NEVER)
+    if front is not None:  # there, from the first battle it fights on its front as attacker
+        on_front = (state.forces > 0) & hostile & front[np.newaxis]
+        first &= on_front.any(axis=2) | front.all(axis=1)
+    if np.count_nonzero(state.done):
+        first &= ~state.done[:, np.newaxis]
+    out: IntArray = np.where(first, state.turn * world.turn_length_days, state.offensive_day)
+    return out
 
 
 _PAIRED = draw_order(0, 2, 4, 6, 1, 3, 5, 7)
@@ -203,12 +221,35 @@ def resolve_combat(
     days = world.turn_length_days
     if hostile is None:
         hostile = hostile_here(state)  # B x F x L
-    a_strength = sum_axis1(state.forces * hostile)
+    attacking_forces = state.forces * hostile
+    a_strength = sum_axis1(attacking_forces)
     d_strength = sum_axis1(state.forces * ~hostile)
     battle = (a_strength > 0) & (d_strength > 0)
     if np.count_nonzero(state.done):
         battle &= ~state.done[:, np.newaxis]
     runs, places = where_set(battle)
+    if runs.size == 0 and not record:
+        # No battle anywhere: no strength is lost, and there is no power or loss to spread.
+        spread = np.zeros((4, *battle.shape))
+        forces = state.forces.copy()
+        a_left, d_left = a_strength.copy(), d_strength.copy()
+        offensive_day = _offensive_day(world, state, attacked, hostile)
+        a_power, d_power, a_loss, d_loss = spread
+        quiet = BattleResult(
+            battle,
+            a_power,
+            d_power,
+            a_loss,
+            d_loss,
+            a_strength,
+            d_strength,
+            a_left,
+            d_left,
+            state.forces,
+            hostile,
+            None,
+        )
+        return state.evolve(forces=forces, offensive_day=offensive_day), quiet
 
     # From here on, n x F arrays for the n battles.
     strength = state.forces[runs, :, places]
@@ -224,24 +265,22 @@ def resolve_combat(
     )
     morale_at = morale[runs]
     per_faction = state.quality[runs] * morale_at * supply
-    surprise_f = np.where(attacked, surprise_multiplier(world, state.offensive_day, turn), 1.0)
+    if np.count_nonzero(attacked):
+        surprise_f = np.where(attacked, surprise_multiplier(world, state.offensive_day, turn), 1.0)
+    else:  # nobody attacks, so nobody has surprise
+        surprise_f = np.ones(attacked.shape)
     surprised = surprise_f[runs]  # n x F
     front = world.surprise_front
     if front is not None:  # surprise only on the front where it is achieved
         surprised = np.where(front[:, places].T, surprised, 1.0)
     a_weighted = attackers * per_faction
     a_ground = sum_axis1(a_weighted * surprised)
-    # (Exact even for the tiniest strengths: a positive a_ground has a positive sum.)
-    weighted_sum = sum_axis1(a_weighted)
-    surprise = np.divide(a_ground, weighted_sum, out=np.ones_like(a_ground), where=a_ground > 0)
-    crossing = np.ones_like(a_ground)
+    full = a_ground  # before crossings
     if crossed is not None:
         # What crossed this turn counts for 1 / factor of its power: the cost comes off.
         paid = np.minimum(crossed[runs, :, places], attackers) * attacking
         if np.count_nonzero(paid):
-            full = a_ground
             a_ground = sum_axis1((attackers - paid) * per_faction * surprised)
-            crossing = np.divide(a_ground, full, out=np.ones_like(a_ground), where=full > 0)
     override = world.posture_override[places]
     holder_posture = world.faction_posture[state.controller[runs, places]]
     posture = np.where(np.isnan(override), holder_posture, override)
@@ -250,7 +289,7 @@ def resolve_combat(
 
     # Each side's ground power, support and the rest as rows of 2 x n arrays.
     ground = np.concatenate((a_ground, d_ground)).reshape(2, -1)
-    support = _air_for_sides(world, state, air, hostile, runs, places)
+    support = _air_for_sides(world, state, air, hostile, attacking_forces, runs, places)
     with_air = _with_support(ground, support, world)
     a_air, d_air = with_air
 
@@ -278,20 +317,20 @@ def resolve_combat(
     a_left, d_left = a_strength.copy(), d_strength.copy()
     a_left[runs, places] = sum_axis1(left * attacking)
     d_left[runs, places] = sum_axis1(left * defending)
-    # A faction's first attack starts the days its surprise wears off over, for good.
-    first = attacked & (state.offensive_day == NEVER)
-    if front is not None:  # there, from the first battle it fights on its front as attacker
-        on_front = (state.forces > 0) & hostile & front[np.newaxis]
-        first &= on_front.any(axis=2) | front.all(axis=1)
-    if np.count_nonzero(state.done):
-        first &= ~state.done[:, np.newaxis]
-    offensive_day = np.where(first, (turn - 1) * days, state.offensive_day)
+    offensive_day = _offensive_day(world, state, attacked, hostile)
 
     # Each side's power and losses as ``B x L`` arrays, filled in one step (views of one block).
     spread = np.zeros((4, *battle.shape))
     spread[:, runs, places] = np.concatenate((a_power, d_power, a_loss, d_loss)).reshape(4, -1)
     log = None
     if record:
+        # The surprise and crossing factors as ratios of ground powers (only the log has them).
+        # (Exact even for the tiniest strengths: a positive ground power has a positive sum.)
+        weighted_sum = sum_axis1(a_weighted)
+        surprise = np.divide(full, weighted_sum, out=np.ones_like(full), where=full > 0)
+        crossing = np.ones_like(a_ground)
+        if a_ground is not full:
+            crossing = np.divide(a_ground, full, out=np.ones_like(a_ground), where=full > 0)
         logged = {
             "attacker_strength": a_strength[runs, places],
             "defender_strength": d_strength[runs, places],

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from frontlines.engine.elementary import cos_turns, exp, log
+from frontlines.engine.elementary import exp, log_and_cos_turns
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -130,7 +130,8 @@ def uniform_at(
 
 def normal_from(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Standard normal draws from two independent uniform arrays (Box-Muller)."""
-    z: npt.NDArray[np.float64] = np.sqrt(-2.0 * log(u)) * cos_turns(v)
+    log_u, cos_v = log_and_cos_turns(u, v)
+    z: npt.NDArray[np.float64] = np.sqrt(-2.0 * log_u) * cos_v
     return z
 
 
