@@ -164,7 +164,10 @@ def _opposed_legs(
         defence = defending.reshape(-1)[run * world.n_locations + place]
     else:
         defence = sum_axis1(state.forces[run, :, place] * ~hostile[run, :, place])
-    ratio = np.divide(sent, defence, out=np.zeros(pick.size), where=defence > 0)
+    # A defence of a few denormal units makes the ratio overflow to inf, which the pace's
+    # upper bound turns into the free pace, as it should: not worth a warning.
+    with np.errstate(over="ignore"):
+        ratio = np.divide(sent, defence, out=np.zeros(pick.size), where=defence > 0)
     pace = (move.opposed_per_ratio * ratio * world.roads.advance[place]).clip(
         move.opposed_floor, 1.0
     )
