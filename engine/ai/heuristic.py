@@ -144,28 +144,25 @@ def _best_step(
     barred: BoolArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """For each origin, the route out with the highest score (the first on ties) and that
-    score. ``score_of(nbr, legs)`` gives, for a column ``nbr`` of the neighbour table (one
-    neighbour per place) and the turns ``legs`` an unopposed journey to it takes, the
-    ``B x S x L`` score of stepping from each place to it; scores are >= 0, and a place with
-    no route scores -1, as does a route ``barred`` to the side (``B x S x D``)."""
+    score. ``score_of(nbr, legs)`` gives, for the neighbour table ``nbr`` turned ``K x L``
+    (row k: the k-th neighbour of each place) and the turns ``legs`` an unopposed journey
+    to each takes, the ``B x S x K x L`` score of stepping from each place to each of its
+    neighbours; scores are >= 0, and a place with no k-th route scores -1, as does a route
+    ``barred`` to the side (``B x S x D``)."""
     graph = world.graph
-    best: FloatArray | None = None
-    arc: IntArray | None = None
-    for k in range(graph.out_arcs.shape[1]):  # a few slots: the most routes at one place
-        column = world.neighbours[:, k]
-        legs = world.roads.free_legs[graph.out_arcs[:, k]]
-        usable = graph.out_valid[:, k]
-        if barred is not None:
-            usable = usable & ~np.take(barred, graph.out_arcs[:, k], axis=2)
-        score = np.where(usable, score_of(np.maximum(column, 0), legs), -1.0)
-        if best is None or arc is None:
-            best, arc = score, np.broadcast_to(graph.out_arcs[:, k], score.shape)
-            continue
+    arcs = graph.out_arcs.T  # K x L
+    legs = world.roads.free_legs[arcs]
+    usable = graph.out_valid.T
+    if barred is not None:
+        usable = usable & ~np.take(barred, arcs, axis=2)
+    scores = np.where(usable, score_of(np.maximum(world.neighbours, 0).T, legs), -1.0)
+    best, arc = scores[:, :, 0], np.broadcast_to(arcs[0], scores[:, :, 0].shape)
+    for k in range(1, arcs.shape[0]):  # a few slots: the most routes at one place
+        score = scores[:, :, k]
         better = score > best
         best = np.where(better, score, best)
-        arc = np.where(better, graph.out_arcs[:, k], arc)
-    assert best is not None and arc is not None
-    return np.ascontiguousarray(arc), best
+        arc = np.where(better, arcs[k], arc)
+    return np.ascontiguousarray(arc), np.ascontiguousarray(best)
 
 
 def _gather(values: FloatArray, target: IntArray) -> FloatArray:
@@ -190,23 +187,88 @@ def _flows(world: World, arc: IntArray, amount: FloatArray) -> FloatArray:
     return flow
 
 
+def _two_flows(
+    world: World, arc: IntArray, amount: FloatArray, then_arc: IntArray, then: FloatArray
+) -> FloatArray:
+    """``_flows(world, arc, amount) + _flows(world, then_arc, then)``, written at once.
+
+    Both arcs leave the same place l, so an arc takes ``amount + then`` where they are the
+    same, and ``amount + 0.0`` or ``0.0 + then`` where not (the sums of the two flows, bit for
+    bit). That needs every place to have a route: a place without one steps along the
+    padding arc 0, which another place's writes may share, and the last write wins."""
+    if not world.graph.out_valid[:, 0].all():
+        return _flows(world, arc, amount) + _flows(world, then_arc, then)
+    batch, n_f, n_l = amount.shape
+    flow = np.zeros((batch, n_f, world.n_arcs))
+    rows = np.arange(batch * n_f)[:, np.newaxis] * world.n_arcs
+    same = arc == then_arc
+    np.put(flow, rows + then_arc.reshape(batch * n_f, n_l), then + 0.0)
+    np.put(flow, rows + arc.reshape(batch * n_f, n_l), amount + np.where(same, then, 0.0))
+    return flow
+
+
 @dataclass(frozen=True, eq=False)
 class _Sides:
     """Who fights beside whom: ``team[b, s, f]`` is 1 where faction f is on side s, and
     ``of[f]`` is faction f's side. When no run's alliances have changed, the sides are the
-    scenario's (fewer than the factions, so less work); otherwise each faction is its own
-    side, made of its allies in that run."""
+    scenario's (fewer than the factions, so less work) and ``members[s]`` lists side s's
+    factions; otherwise each faction is its own side, made of its allies in that run."""
 
     team: FloatArray  # (1 or B) x S x F
     held: BoolArray  # B x S x L: places held by each side
     of: IntArray  # F
+    members: tuple[tuple[int, ...], ...] | None = None
+
+    def total(self, values: FloatArray) -> FloatArray:
+        """``B x S x ...``: each side's sum of the per-faction ``values`` (``B x F x ...``),
+        as ``ordered_matmul(team, values)`` gives it."""
+        return _side_sum(self.team, self.members, values)
+
+    def foes(self, values: FloatArray) -> FloatArray:
+        """``B x S x ...``: the sum of ``values`` over each side's enemies, as
+        ``ordered_matmul(1.0 - team, values)`` gives it."""
+        rivals = None
+        if self.members is not None:
+            everyone = range(self.team.shape[2])
+            rivals = tuple(tuple(f for f in everyone if f not in side) for side in self.members)
+        return _side_sum(1.0 - self.team, rivals, values)
+
+
+def _is_plain(values: FloatArray) -> bool:
+    """Whether every value is +0.0 or positive and finite (no -0.0, inf or NaN): the bits of
+    such a double, read as an unsigned integer, are below those of +inf."""
+    return values.size == 0 or int(values.view(np.uint64).max()) < 0x7FF0000000000000
+
+
+def _side_sum(
+    team: FloatArray, members: tuple[tuple[int, ...], ...] | None, values: FloatArray
+) -> FloatArray:
+    """``ordered_matmul(team, values)`` for a 0/1 ``team`` whose sides are ``members``.
+
+    ``ordered_matmul`` adds ``team[s, f] * values[f]`` over the factions in order. When every
+    value is plain (see :func:`_is_plain`), a non-member's term is exactly +0.0, and adding
+    +0.0 to a plain value changes nothing, so the result is the members' values added in the
+    same order: one copy and an addition per member rather than a product and an addition
+    per faction and side."""
+    if members is None or not _is_plain(values):
+        return ordered_matmul(team, values)
+    out = np.empty((values.shape[0], len(members), *values.shape[2:]))
+    for s, side in enumerate(members):
+        if not side:
+            out[:, s] = 0.0
+            continue
+        np.copyto(out[:, s], values[:, side[0]])
+        for f in side[1:]:
+            np.add(out[:, s], values[:, f], out=out[:, s])
+    return out
 
 
 def _sides(world: World, state: State) -> _Sides:
     if np.array_equal(state.allied, np.broadcast_to(world.allied0, state.allied.shape)):
         rows, of = world.sides0.rows, world.sides0.of
         held = np.take(rows > 0, state.controller, axis=1).transpose(1, 0, 2)
-        return _Sides(rows[np.newaxis], held, of)
+        members = tuple(tuple(int(f) for f in np.flatnonzero(row)) for row in rows)
+        return _Sides(rows[np.newaxis], held, of, members)
     return _Sides(
         state.allied.astype(np.float64),
         ~hostile_here(state),
@@ -244,7 +306,7 @@ def heuristic_orders(
         state.unsupplied, state.supply_days, rules, world.turn_length_days
     )  # B x F x L power per strength
     power = forces * unit
-    side_power = ordered_matmul(team, power)  # B x S x L
+    side_power = sides.total(power)  # B x S x L
     enemy_power = power.sum(axis=1, keepdims=True) - side_power
     posture = world.faction_posture[state.controller]
     posture = np.where(np.isnan(world.posture_override), posture, world.posture_override)
@@ -256,7 +318,7 @@ def heuristic_orders(
     arriving = _arriving(world, state)  # B x F x L strength arriving from the road next turn
     if world.roads.n_slots and np.count_nonzero(state.transit):
         coming = arriving * unit
-        side_coming = ordered_matmul(team, coming)
+        side_coming = sides.total(coming)
         threat = threat + (coming.sum(axis=1, keepdims=True) - side_coming)
     need = p.hold[:, np.newaxis, np.newaxis] * threat / cover
     need = need * np.where(world.supply_source, 1.5, 1.0)
@@ -283,7 +345,7 @@ def heuristic_orders(
 
     # 2. Attack: side-wide potential against each enemy place, then each origin's best target.
     pending_power = (
-        ordered_matmul(team, _arc_power(world, pending.flow, unit))
+        sides.total(_arc_power(world, pending.flow, unit))
         if pending is not None
         else 0.0 * side_power
     )
@@ -292,7 +354,7 @@ def heuristic_orders(
     punch = unit * surprise[:, :, np.newaxis]  # attacking power per strength
     # Spare strength stands only in held places, so what can reach an enemy place is the
     # spare power next door to it.
-    potential = (_next_door(world, ordered_matmul(team, spare * punch)) + pending_power) * hostile
+    potential = (_next_door(world, sides.total(spare * punch)) + pending_power) * hostile
     ground = enemy_power * cover
     defence = ground + np.minimum(_enemy_air(world, state, sides), ground)
     odds_needed = p.attack_odds[:, np.newaxis, np.newaxis]
@@ -305,9 +367,11 @@ def heuristic_orders(
     # arrive after the game ends.
     turns_left = world.max_turns - state.turn
 
+    held_k = held[:, :, np.newaxis, :]  # B x S x 1 x L, against each slot of the table
+
     def attack_score(nbr: IntArray, legs: IntArray) -> FloatArray:
         in_time = np.where(legs <= turns_left, 1.0 / legs, 0.0)
-        score: FloatArray = np.take(target_score, nbr, axis=2) * held * in_time
+        score: FloatArray = np.take(target_score, nbr, axis=2) * held_k * in_time
         return score
 
     barred = _barred_sides(state, team)
@@ -317,11 +381,11 @@ def heuristic_orders(
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
     sending = np.where(np.take(best, of, axis=1) > 0, spare * np.take(share, of, axis=1), 0.0)
     # Call off attacks whose committed power falls short once every origin has chosen.
-    committed = _gather(ordered_matmul(team, sending * punch), target) + pending_power
+    committed = _gather(sides.total(sending * punch), target) + pending_power
     holds_up = undefended | (committed >= 0.75 * odds_needed * defence)
     go = np.take_along_axis(holds_up, target, axis=2)
     sending = sending * np.take(go, of, axis=1)
-    flow = _flows(world, np.take(arc, of, axis=1), sending)
+    attack_arc = np.take(arc, of, axis=1)
     # Attacks that go ahead draw close support; a player's own attacks always do.
     committed = np.where(hostile, np.where(holds_up, committed, pending_power), 0.0)
 
@@ -333,15 +397,15 @@ def heuristic_orders(
     pull = np.where(deficit > 0, 10.0 + deficit, 1.0 / (1.0 + distance)) * held
 
     def step_score(nbr: IntArray, legs: IntArray) -> FloatArray:
-        short = np.take(deficit, nbr, axis=2) > 0
-        closer = distance > np.take(distance, nbr, axis=2)
+        short = np.take(deficit > 0, nbr, axis=2)
+        closer = distance[:, :, np.newaxis, :] > np.take(distance, nbr, axis=2)
         in_time = np.where(legs <= turns_left, 1.0 / legs, 0.0)  # roads before tracks
-        score: FloatArray = np.where(short | closer, np.take(pull, nbr, axis=2), 0.0) * held
+        score: FloatArray = np.where(short | closer, np.take(pull, nbr, axis=2), 0.0) * held_k
         return score * in_time
 
     arc, best = _best_step(world, step_score, barred)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
-    flow = flow + _flows(world, np.take(arc, of, axis=1), moving)
+    flow = _two_flows(world, attack_arc, sending, np.take(arc, of, axis=1), moving)
 
     # 4. Sorties.
     ordered = flow if pending is None else flow + pending.flow
@@ -370,13 +434,12 @@ def _battle_possible(
     can arrive this turn (next to it along a route crossed in one turn, or from the road);
     or the side does not hold it and arrives this turn (from the road, or by an attack of
     ``flow`` along such a route); ``coming`` is :func:`_arriving`."""
-    team = sides.team
     quick = (world.roads.free_legs == 1).astype(np.float64)  # D
-    enemies = ordered_matmul(1.0 - team, state.forces)  # B x S x L
-    ours_coming = ordered_matmul(team, coming) > 0
-    theirs_coming = ordered_matmul(1.0 - team, coming) > 0
+    enemies = sides.foes(state.forces)  # B x S x L
+    ours_coming = sides.total(coming) > 0
+    theirs_coming = sides.foes(coming) > 0
     near = _quick_from_neighbours(world, enemies, quick) > 0
-    sent = _at_ends(world, ordered_matmul(team, flow) * quick) > 0
+    sent = _at_ends(world, sides.total(flow) * quick) > 0
     held = sides.held
     possible: BoolArray = (enemies > 0) | np.where(held, near | theirs_coming, ours_coming | sent)
     return possible
