@@ -140,29 +140,47 @@ def _per_run(params: Params | ParamArrays | None, batch: int) -> ParamArrays:
 
 def _best_step(
     world: World,
-    score_of: Callable[[IntArray, IntArray], FloatArray],
+    score_of: Callable[[IntArray, IntArray, IntArray], FloatArray],
+    wanted: BoolArray,
     barred: BoolArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """For each origin, the route out with the highest score (the first on ties) and that
-    score. ``score_of(nbr, legs)`` gives, for the neighbour table ``nbr`` turned ``K x L``
-    (row k: the k-th neighbour of each place) and the turns ``legs`` an unopposed journey
-    to each takes, the ``B x S x K x L`` score of stepping from each place to each of its
-    neighbours; scores are >= 0, and a place with no k-th route scores -1, as does a route
-    ``barred`` to the side (``B x S x D``)."""
+    score, in the ``wanted`` cells of the ``B x S x L`` arrays only: elsewhere the route is
+    the place's first and the score -1, as if it had no route at all.
+
+    ``score_of(here, there, legs)`` gives the ``N x K`` scores of stepping from each of ``N``
+    cells (flat indices ``here`` into ``B x S x L`` arrays) to each of its neighbours (the
+    cells ``there`` of the same run and side at each slot of the neighbour table), a journey
+    of ``legs`` turns unopposed; scores are >= 0, and a slot with no route scores -1, as does
+    a route ``barred`` to the side (``B x S x D``)."""
     graph = world.graph
-    arcs = graph.out_arcs.T  # K x L
-    legs = world.roads.free_legs[arcs]
-    usable = graph.out_valid.T
+    n_l = wanted.shape[2]
+    here = np.flatnonzero(wanted)
+    place = here % n_l
+    arcs = graph.out_arcs[place]  # N x K
+    usable = graph.out_valid[place]
     if barred is not None:
-        usable = usable & ~np.take(barred, arcs, axis=2)
-    scores = np.where(usable, score_of(np.maximum(world.neighbours, 0).T, legs), -1.0)
-    best, arc = scores[:, :, 0], np.broadcast_to(arcs[0], scores[:, :, 0].shape)
-    for k in range(1, arcs.shape[0]):  # a few slots: the most routes at one place
-        score = scores[:, :, k]
+        usable = usable & ~barred.reshape(-1)[(here // n_l * world.n_arcs)[:, np.newaxis] + arcs]
+    there = (here - place)[:, np.newaxis] + np.maximum(world.neighbours, 0)[place]
+    scores = np.where(usable, score_of(here, there, world.roads.free_legs[arcs]), -1.0)
+    best, arc = scores[:, 0], arcs[:, 0]
+    for k in range(1, arcs.shape[1]):  # a few slots: the most routes at one place
+        score = scores[:, k]
         better = score > best
         best = np.where(better, score, best)
-        arc = np.where(better, arcs[k], arc)
-    return np.ascontiguousarray(arc), np.ascontiguousarray(best)
+        arc = np.where(better, arcs[:, k], arc)
+    best_arc = np.broadcast_to(graph.out_arcs[:, 0], wanted.shape).copy()
+    best_arc.reshape(-1)[here] = arc
+    best_score = np.full(wanted.shape, -1.0)
+    best_score.reshape(-1)[here] = best
+    return best_arc, best_score
+
+
+def _from_sides(team: FloatArray, flags: BoolArray) -> BoolArray:
+    """``B x S x L``: where ``flags`` (``B x F x L``) is set for some faction of each side
+    (counts of 0/1 values: exact in any order)."""
+    counts: FloatArray = np.matmul(team, flags.astype(np.float64))
+    return counts > 0
 
 
 def _gather(values: FloatArray, target: IntArray) -> FloatArray:
@@ -202,8 +220,12 @@ def _two_flows(
     flow = np.zeros((batch, n_f, world.n_arcs))
     rows = np.arange(batch * n_f)[:, np.newaxis] * world.n_arcs
     same = arc == then_arc
-    np.put(flow, rows + then_arc.reshape(batch * n_f, n_l), then + 0.0)
-    np.put(flow, rows + arc.reshape(batch * n_f, n_l), amount + np.where(same, then, 0.0))
+    # Each write is to a cell of its own, so an assignment through flat indices (faster
+    # still than ``np.put``) makes the same writes.
+    cells = flow.reshape(-1)
+    cells[(rows + then_arc.reshape(batch * n_f, n_l)).ravel()] = (then + 0.0).ravel()
+    both = amount + np.where(same, then, 0.0)
+    cells[(rows + arc.reshape(batch * n_f, n_l)).ravel()] = both.ravel()
     return flow
 
 
@@ -367,15 +389,25 @@ def heuristic_orders(
     # arrive after the game ends.
     turns_left = world.max_turns - state.turn
 
-    held_k = held[:, :, np.newaxis, :]  # B x S x 1 x L, against each slot of the table
+    held_at = held.reshape(-1)
+    # Only the origins with strength to send need a route: nothing leaves the others whatever
+    # their route, and what they add to the committed power of their target is +0.0, as long
+    # as ``commit`` and ``punch`` are plain (see _is_plain; 0 * inf would be NaN). A place
+    # with no route at all steps along the padding arc 0, which another place may write,
+    # so then every origin chooses, as before.
+    routed = bool(world.graph.out_valid[:, 0].all())
+    if routed and _is_plain(p.commit) and _is_plain(punch):
+        senders = _from_sides(team, spare > 0)
+    else:
+        senders = np.ones(held.shape, dtype=bool)
 
-    def attack_score(nbr: IntArray, legs: IntArray) -> FloatArray:
+    def attack_score(here: IntArray, there: IntArray, legs: IntArray) -> FloatArray:
         in_time = np.where(legs <= turns_left, 1.0 / legs, 0.0)
-        score: FloatArray = np.take(target_score, nbr, axis=2) * held_k * in_time
+        score: FloatArray = target_score.reshape(-1)[there] * held_at[here, np.newaxis] * in_time
         return score
 
     barred = _barred_sides(state, team)
-    arc, best = _best_step(world, attack_score, barred)
+    arc, best = _best_step(world, attack_score, senders, barred)
     target = world.arc_dst[arc]  # B x S x L: where each origin would attack
     easy = np.take_along_axis(undefended, target, axis=2)
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
@@ -396,14 +428,18 @@ def heuristic_orders(
     distance = _front_distance(world, held & (threat > 0), held)
     pull = np.where(deficit > 0, 10.0 + deficit, 1.0 / (1.0 + distance)) * held
 
-    def step_score(nbr: IntArray, legs: IntArray) -> FloatArray:
-        short = np.take(deficit > 0, nbr, axis=2)
-        closer = distance[:, :, np.newaxis, :] > np.take(distance, nbr, axis=2)
+    def step_score(here: IntArray, there: IntArray, legs: IntArray) -> FloatArray:
+        short = (deficit > 0).reshape(-1)[there]
+        by_cell = distance.reshape(-1)
+        closer = by_cell[here, np.newaxis] > by_cell[there]
         in_time = np.where(legs <= turns_left, 1.0 / legs, 0.0)  # roads before tracks
-        score: FloatArray = np.where(short | closer, np.take(pull, nbr, axis=2), 0.0) * held_k
-        return score * in_time
+        score: FloatArray = np.where(short | closer, pull.reshape(-1)[there], 0.0)
+        return score * held_at[here, np.newaxis] * in_time
 
-    arc, best = _best_step(world, step_score, barred)
+    # As for attacks, only where reserves are left (what stays moves nowhere, whatever the
+    # route).
+    movers = _from_sides(team, left > 0) if routed else np.ones(held.shape, dtype=bool)
+    arc, best = _best_step(world, step_score, movers, barred)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
     flow = _two_flows(world, attack_arc, sending, np.take(arc, of, axis=1), moving)
 
@@ -438,8 +474,15 @@ def _battle_possible(
     enemies = sides.foes(state.forces)  # B x S x L
     ours_coming = sides.total(coming) > 0
     theirs_coming = sides.foes(coming) > 0
-    near = _quick_from_neighbours(world, enemies, quick) > 0
-    sent = _at_ends(world, sides.total(flow) * quick) > 0
+    if _is_plain(enemies) and _is_plain(flow):
+        # Sums of plain values are positive exactly where some term is: which arcs bring
+        # anything is enough.
+        fast = quick > 0
+        near = world.any_at_ends(np.take(enemies > 0, world.arc_src, axis=-1) & fast)
+        sent = world.any_at_ends((sides.total(flow) > 0) & fast)
+    else:
+        near = _quick_from_neighbours(world, enemies, quick) > 0
+        sent = _at_ends(world, sides.total(flow) * quick) > 0
     held = sides.held
     possible: BoolArray = (enemies > 0) | np.where(held, near | theirs_coming, ours_coming | sent)
     return possible
@@ -466,6 +509,11 @@ def _next_to(world: World, flags: BoolArray) -> BoolArray:
     as ``_next_door`` of the 0/1 values being positive, since counts of ones are exact)."""
     if world.n_locations > GATHER_LIMIT:
         return world.any_at_ends(np.take(flags, world.arc_src, axis=-1))
+    adjacency = world.graph.adjacency
+    if adjacency is not None:  # counts 0/1 values: exact in any order
+        flat = flags.reshape(-1, world.n_locations).astype(np.float64)
+        near: BoolArray = ((flat @ adjacency.T) > 0).reshape(flags.shape)
+        return near
     table, valid = np.maximum(world.neighbours, 0), world.graph.out_valid
     out: BoolArray = valid[:, 0] & np.take(flags, table[:, 0], axis=-1)
     for k in range(1, table.shape[1]):
@@ -603,9 +651,9 @@ def _sorties(
     share = p.strike_share[:, np.newaxis]
     n_strike = np.where(can_support, np.floor(sorties * share), sorties) * can_strike
     n_support = (sorties - n_strike) * can_support
-    # Each entry's sorties go to its best-scoring place (the first on ties): written through
+    # Each entry's sorties go to its best-scoring place (the first on ties): assigned through
     # flat indices of the (run, entry, place) cells, the fastest scatter numpy has.
     rows = (np.arange(batch)[:, np.newaxis] * n_a + entries) * n_l  # B x E
-    np.put(strike, rows + strike_score.argmax(axis=2), n_strike)
-    np.put(support, rows + support_score.argmax(axis=2), n_support)
+    strike.reshape(-1)[(rows + strike_score.argmax(axis=2)).ravel()] = n_strike.ravel()
+    support.reshape(-1)[(rows + support_score.argmax(axis=2)).ravel()] = n_support.ravel()
     return strike, support
