@@ -28,7 +28,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, ordered_matmul
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot, ordered_matmul
 from frontlines.engine.orders import OrderArrays, available_sorties, no_orders
 from frontlines.engine.rules.combat import surprise_multiplier
 from frontlines.engine.rules.common import (
@@ -288,7 +288,7 @@ def _side_sum(
 def _sides(world: World, state: State) -> _Sides:
     if np.array_equal(state.allied, np.broadcast_to(world.allied0, state.allied.shape)):
         rows, of = world.sides0.rows, world.sides0.of
-        held = np.take(rows > 0, state.controller, axis=1).transpose(1, 0, 2)
+        held = np.ascontiguousarray(np.take(rows > 0, state.controller, axis=1).transpose(1, 0, 2))
         members = tuple(tuple(int(f) for f in np.flatnonzero(row)) for row in rows)
         return _Sides(rows[np.newaxis], held, of, members)
     return _Sides(
@@ -474,18 +474,28 @@ def _battle_possible(
     enemies = sides.foes(state.forces)  # B x S x L
     ours_coming = sides.total(coming) > 0
     theirs_coming = sides.foes(coming) > 0
-    if _is_plain(enemies) and _is_plain(flow):
-        # Sums of plain values are positive exactly where some term is: which arcs bring
-        # anything is enough.
-        fast = quick > 0
-        near = world.any_at_ends(np.take(enemies > 0, world.arc_src, axis=-1) & fast)
-        sent = world.any_at_ends((sides.total(flow) > 0) & fast)
+    if world.n_locations <= GATHER_LIMIT and _is_plain(enemies) and _is_plain(flow):
+        # Sums of plain values are positive exactly where some term is, so it is enough to
+        # count the quick arcs that bring anything: a product of 0/1 values (exact).
+        n_l = world.n_locations
+        quick_into = one_hot(world.arc_dst, n_l) * quick[:, np.newaxis]  # D x L
+        quick_between = one_hot(world.arc_src, n_l).T @ quick_into  # L x L
+        near = _counts(enemies > 0, quick_between) > 0
+        sent = _counts(sides.total(flow) > 0, quick_into) > 0
     else:
         near = _quick_from_neighbours(world, enemies, quick) > 0
         sent = _at_ends(world, sides.total(flow) * quick) > 0
     held = sides.held
     possible: BoolArray = (enemies > 0) | np.where(held, near | theirs_coming, ours_coming | sent)
     return possible
+
+
+def _counts(flags: BoolArray, matrix: FloatArray) -> FloatArray:
+    """``flags @ matrix`` over the last axis, for 0/1 ``matrix`` entries: counts, exact in
+    any order, so one BLAS product of all the leading rows at once."""
+    flat = flags.reshape(-1, flags.shape[-1]).astype(np.float64)
+    counts: FloatArray = (flat @ matrix).reshape(*flags.shape[:-1], matrix.shape[1])
+    return counts
 
 
 def _quick_from_neighbours(world: World, values: FloatArray, quick: FloatArray) -> FloatArray:
