@@ -270,18 +270,20 @@ def _side_sum(
     ``ordered_matmul`` adds ``team[s, f] * values[f]`` over the factions in order. When every
     value is plain (see :func:`_is_plain`), a non-member's term is exactly +0.0, and adding
     +0.0 to a plain value changes nothing, so the result is the members' values added in the
-    same order: one copy and an addition per member rather than a product and an addition
-    per faction and side."""
+    same order: an addition per member after the first rather than a product and an
+    addition per faction and side."""
     if members is None or not _is_plain(values):
         return ordered_matmul(team, values)
-    out = np.empty((values.shape[0], len(members), *values.shape[2:]))
-    for s, side in enumerate(members):
-        if not side:
-            out[:, s] = 0.0
+    parts = []
+    for side in members:
+        if len(side) < 2:
+            parts.append(values[:, side[0]] if side else np.zeros_like(values[:, 0]))
             continue
-        np.copyto(out[:, s], values[:, side[0]])
-        for f in side[1:]:
-            np.add(out[:, s], values[:, f], out=out[:, s])
+        total = values[:, side[0]] + values[:, side[1]]
+        for f in side[2:]:
+            total += values[:, f]
+        parts.append(total)
+    out: FloatArray = np.stack(parts, axis=1)
     return out
 
 
@@ -639,31 +641,36 @@ def _sorties(
         return strike, support
     who = sides.of[world.air_beneficiary[entries]]
     in_range = world.air_in_range[entries][np.newaxis]  # 1 x E x L
-    held = sides.held[:, who, :]  # B x E x L
-    enemy = enemy_power[:, who, :]
     value = world.value + 1.0
-    # Close support where the side attacks, or holds a place the enemy stands in or next to.
-    attacking = committed[:, who, :] > 0
-    at_risk = held & (threat[:, who, :] > 0)
-    pressure = np.minimum(threat[:, who, :] / np.maximum(side_power[:, who, :], 1e-9), 3.0)
-    support_score = in_range * value * (attacking * 4.0 + at_risk * 0.5 * np.maximum(pressure, 0.1))
+    # Close support where the side attacks, or holds a place the enemy stands in or next to
+    # (worked out per side, then read for each entry).
+    at_risk = sides.held & (threat > 0)
+    pressure = np.minimum(threat / np.maximum(side_power, 1e-9), 3.0)
+    stake = (committed > 0) * 4.0 + at_risk * 0.5 * np.maximum(pressure, 0.1)
+    support_score = in_range * value * stake[:, who, :]
     support_score = support_score * possible[:, who, :]
     # Strikes on enemy concentrations, most of all those next to or inside the side's places.
-    touching = (_next_to(world, sides.held) | sides.held)[:, who, :]
-    strike_score = in_range * (enemy > 0) * enemy * np.where(touching, 2.0, 1.0)
+    touching = np.where(_next_to(world, sides.held) | sides.held, 2.0, 1.0)
+    strike_score = in_range * (enemy_power > 0)[:, who, :] * enemy_power[:, who, :]
+    strike_score = strike_score * touching[:, who, :]
 
     sorties = available_sorties(world, state).astype(np.float64)  # B x A
     if pending is not None:
         sorties = np.maximum(sorties - pending.strike.sum(axis=2) - pending.support.sum(axis=2), 0)
     sorties = sorties[:, entries]  # B x E
-    can_support = support_score.max(axis=2) > 0
-    can_strike = strike_score.max(axis=2) > 0
+    # Each entry's sorties go to its best-scoring place (the first on ties), if that scores
+    # above 0 (the score there is the maximum, NaN included).
+    cells = (np.arange(batch * entries.size) * n_l).reshape(batch, -1)  # B x E
+    best_strike = cells + strike_score.argmax(axis=2)
+    best_support = cells + support_score.argmax(axis=2)
+    can_support = support_score.reshape(-1)[best_support] > 0
+    can_strike = strike_score.reshape(-1)[best_strike] > 0
     share = p.strike_share[:, np.newaxis]
     n_strike = np.where(can_support, np.floor(sorties * share), sorties) * can_strike
     n_support = (sorties - n_strike) * can_support
-    # Each entry's sorties go to its best-scoring place (the first on ties): assigned through
-    # flat indices of the (run, entry, place) cells, the fastest scatter numpy has.
-    rows = (np.arange(batch)[:, np.newaxis] * n_a + entries) * n_l  # B x E
-    strike.reshape(-1)[(rows + strike_score.argmax(axis=2)).ravel()] = n_strike.ravel()
-    support.reshape(-1)[(rows + support_score.argmax(axis=2)).ravel()] = n_support.ravel()
+    # Assigned through flat indices of the (run, entry, place) cells, the fastest scatter
+    # numpy has.
+    rows = (np.arange(batch)[:, np.newaxis] * n_a + entries) * n_l - cells  # B x E
+    strike.reshape(-1)[(rows + best_strike).ravel()] = n_strike.ravel()
+    support.reshape(-1)[(rows + best_support).ravel()] = n_support.ravel()
     return strike, support
