@@ -189,7 +189,8 @@ def _gather(values: FloatArray, target: IntArray) -> FloatArray:
     n_l = values.shape[2]
     rows = np.arange(values.shape[0] * values.shape[1])[:, np.newaxis] * n_l
     index = (rows + target.reshape(-1, n_l)).ravel()
-    summed = np.bincount(index, weights=values.ravel(), minlength=values.size).astype(np.float64)
+    summed = np.bincount(index, weights=values.ravel(), minlength=values.size)
+    summed = summed.astype(np.float64, copy=False)  # an empty count is of integers
     return summed.reshape(values.shape)
 
 
@@ -555,7 +556,7 @@ def _arriving(world: World, state: State) -> FloatArray:
     cells = np.arange(batch * n_f)[:, np.newaxis] * n_l + ends  # (B * F) x H
     arriving = state.transit[:, :, heads].reshape(batch * n_f, -1)
     out = np.bincount(cells.ravel(), weights=arriving.ravel(), minlength=batch * n_f * n_l)
-    return out.astype(np.float64).reshape(batch, n_f, n_l)
+    return out.astype(np.float64, copy=False).reshape(batch, n_f, n_l)
 
 
 def faction_mask(world: World, controlled: Sequence[int] | BoolArray) -> BoolArray:
@@ -600,19 +601,24 @@ def _front_distance(world: World, front: BoolArray, held: BoolArray) -> FloatArr
     ``MAX_HOPS``; farther counts as ``MAX_HOPS + 1``)."""
     far = float(MAX_HOPS + 1)
     distance = np.where(front, 0.0, far)
-    reached = front
+    reached = front.copy()
+    adjacency = world.graph.adjacency
+    if adjacency is not None:
+        # One (B * S) x L product rather than a stack of B * S small ones, into the same two
+        # buffers each hop (counts of 0/1 values: exact in any order).
+        flat = reached.reshape(-1, world.n_locations)
+        ones, counts = np.empty(flat.shape), np.empty(flat.shape)
     for hop in range(1, min(MAX_HOPS, world.n_locations) + 1):
-        if world.graph.adjacency is not None:  # counts 0/1 values: exact in any order
-            # One (B * S) x L product rather than a stack of B * S small ones.
-            flat = reached.reshape(-1, world.n_locations).astype(np.float64)
-            near = ((flat @ world.graph.adjacency) > 0).reshape(reached.shape)
+        if adjacency is not None:
+            np.copyto(ones, flat)
+            near = (np.matmul(ones, adjacency, out=counts) > 0).reshape(reached.shape)
         else:
             near = world.any_at_ends(reached[:, :, world.arc_src])
         new = near & held & ~reached
         if not new.any():
             break
-        distance = np.where(new, float(hop), distance)
-        reached = reached | new
+        distance[new] = float(hop)
+        reached |= new
     return distance
 
 
