@@ -190,8 +190,8 @@ def _gather(values: FloatArray, target: IntArray) -> FloatArray:
     rows = np.arange(values.shape[0] * values.shape[1])[:, np.newaxis] * n_l
     index = (rows + target.reshape(-1, n_l)).ravel()
     summed = np.bincount(index, weights=values.ravel(), minlength=values.size)
-    summed = summed.astype(np.float64, copy=False)  # an empty count is of integers
-    return summed.reshape(values.shape)
+    out: FloatArray = summed.astype(np.float64, copy=False)  # an empty count is of integers
+    return out.reshape(values.shape)
 
 
 def _flows(world: World, arc: IntArray, amount: FloatArray) -> FloatArray:
