@@ -444,11 +444,13 @@ def heuristic_orders(
     movers = _from_sides(team, left > 0) if routed else np.ones(held.shape, dtype=bool)
     arc, best = _best_step(world, step_score, movers, barred)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
-    flow = _two_flows(world, attack_arc, sending, np.take(arc, of, axis=1), moving)
+    move_arc = np.take(arc, of, axis=1)
+    flow = _two_flows(world, attack_arc, sending, move_arc, moving)
 
     # 4. Sorties.
     ordered = flow if pending is None else flow + pending.flow
-    possible = _battle_possible(world, state, sides, ordered, arriving)
+    steps = ((attack_arc, sending), (move_arc, moving)) if routed and pending is None else None
+    possible = _battle_possible(world, state, sides, ordered, arriving, steps)
     strike, support = _sorties(
         world,
         state,
@@ -465,32 +467,61 @@ def heuristic_orders(
     return no_orders(world, state.batch, flow=flow, strike=strike, support=support)
 
 
+Steps = tuple[tuple[IntArray, FloatArray], ...]
+"""What each faction sends from each place along which arc (``B x F x L`` each), one pair
+per kind of order."""
+
+
 def _battle_possible(
-    world: World, state: State, sides: _Sides, flow: FloatArray, coming: FloatArray
+    world: World,
+    state: State,
+    sides: _Sides,
+    flow: FloatArray,
+    coming: FloatArray,
+    steps: Steps | None = None,
 ) -> BoolArray:
     """``B x S x L``: where a battle of each side may be fought this turn, as the legality of
     close support has it: enemies of the side stand there; or the side holds it and enemies
     can arrive this turn (next to it along a route crossed in one turn, or from the road);
     or the side does not hold it and arrives this turn (from the road, or by an attack of
-    ``flow`` along such a route); ``coming`` is :func:`_arriving`."""
+    ``flow`` along such a route); ``coming`` is :func:`_arriving`. ``steps``, if given, are
+    what makes up ``flow`` (written by :func:`_two_flows`)."""
     quick = (world.roads.free_legs == 1).astype(np.float64)  # D
     enemies = sides.foes(state.forces)  # B x S x L
     ours_coming = sides.total(coming) > 0
     theirs_coming = sides.foes(coming) > 0
-    if world.n_locations <= GATHER_LIMIT and _is_plain(enemies) and _is_plain(flow):
-        # Sums of plain values are positive exactly where some term is, so it is enough to
-        # count the quick arcs that bring anything: a product of 0/1 values (exact).
-        n_l = world.n_locations
-        quick_into = one_hot(world.arc_dst, n_l) * quick[:, np.newaxis]  # D x L
+    # Sums of plain values are positive exactly where some term is, so it is enough to count
+    # the quick arcs that bring anything: a product of 0/1 values (exact), or, where the
+    # steps make up the flow, flags set at the end of each quick step that sends anything.
+    small, n_l = world.n_locations <= GATHER_LIMIT, world.n_locations
+    quick_into = one_hot(world.arc_dst, n_l) * quick[:, np.newaxis] if small else None  # D x L
+    if quick_into is not None and _is_plain(enemies):
         quick_between = one_hot(world.arc_src, n_l).T @ quick_into  # L x L
         near = _counts(enemies > 0, quick_between) > 0
-        sent = _counts(sides.total(flow) > 0, quick_into) > 0
     else:
         near = _quick_from_neighbours(world, enemies, quick) > 0
+    if steps is not None and sides.members is not None and all(_is_plain(a) for _, a in steps):
+        sent = _sent_along(world, sides, steps, quick > 0)
+    elif quick_into is not None and _is_plain(flow):
+        sent = _counts(sides.total(flow) > 0, quick_into) > 0
+    else:
         sent = _at_ends(world, sides.total(flow) * quick) > 0
     held = sides.held
     possible: BoolArray = (enemies > 0) | np.where(held, near | theirs_coming, ours_coming | sent)
     return possible
+
+
+def _sent_along(world: World, sides: _Sides, steps: Steps, quick: BoolArray) -> BoolArray:
+    """``B x S x L``: where some faction of each side (of the scenario's sides) arrives by a
+    ``quick`` arc of ``steps`` that sends more than 0."""
+    held = sides.held
+    batch, n_s, n_l = held.shape
+    side_rows = (np.arange(batch)[:, np.newaxis] * n_s + sides.of) * n_l  # B x F
+    sent = np.zeros(held.shape, dtype=bool)
+    for arc, amount in steps:
+        cells = side_rows[:, :, np.newaxis] + world.arc_dst[arc]
+        sent.reshape(-1)[cells[(amount > 0) & quick[arc]]] = True
+    return sent
 
 
 def _counts(flags: BoolArray, matrix: FloatArray) -> FloatArray:
