@@ -514,13 +514,15 @@ def _battle_possible(
 def _sent_along(world: World, sides: _Sides, steps: Steps, quick: BoolArray) -> BoolArray:
     """``B x S x L``: where some faction of each side (of the scenario's sides) arrives by a
     ``quick`` arc of ``steps`` that sends more than 0."""
-    held = sides.held
-    batch, n_s, n_l = held.shape
-    side_rows = (np.arange(batch)[:, np.newaxis] * n_s + sides.of) * n_l  # B x F
-    sent = np.zeros(held.shape, dtype=bool)
+    sent = np.zeros(sides.held.shape, dtype=bool)
+    n_s, n_l = sides.held.shape[1], sides.held.shape[2]
     for arc, amount in steps:
-        cells = side_rows[:, :, np.newaxis] + world.arc_dst[arc]
-        sent.reshape(-1)[cells[(amount > 0) & quick[arc]]] = True
+        n_f = arc.shape[1]
+        flat = arc.reshape(-1)
+        some = np.flatnonzero(amount.reshape(-1) > 0)  # few: most places send nothing
+        some = some[quick[flat[some]]]
+        run, faction = np.divmod(some // n_l, n_f)
+        sent.reshape(-1)[(run * n_s + sides.of[faction]) * n_l + world.arc_dst[flat[some]]] = True
     return sent
 
 
