@@ -105,9 +105,12 @@ def _slot_sum(world: World, values: FloatArray, table: IntArray) -> FloatArray:
     """``out[..., l]``: the sum of ``values[..., table[l, k]]`` over the valid slots k, in
     slot order."""
     valid = world.graph.out_valid
-    out: FloatArray = np.where(valid[:, 0], np.take(values, table[:, 0], axis=-1), 0.0)
-    for k in range(1, table.shape[1]):
-        out = out + np.where(valid[:, k], np.take(values, table[:, k], axis=-1), 0.0)
+    out: FloatArray = np.zeros(0)
+    for k in range(table.shape[1]):
+        term = np.take(values, table[:, k], axis=-1)
+        if not valid[:, k].all():  # where every place has a k-th slot, the mask keeps all
+            term = np.where(valid[:, k], term, 0.0)
+        out = term if k == 0 else out + term
     return out
 
 
@@ -183,13 +186,19 @@ def _from_sides(team: FloatArray, flags: BoolArray) -> BoolArray:
     return counts > 0
 
 
-def _gather(values: FloatArray, target: IntArray) -> FloatArray:
-    """``out[b, s, t]``: the sum of ``values[b, s, l]`` over the places l whose ``target`` is
-    t (``B x S x L`` in, ``B x S x L`` out)."""
-    n_l = values.shape[2]
-    rows = np.arange(values.shape[0] * values.shape[1])[:, np.newaxis] * n_l
-    index = (rows + target.reshape(-1, n_l)).ravel()
-    summed = np.bincount(index, weights=values.ravel(), minlength=values.size)
+def _cells(target: IntArray) -> IntArray:
+    """The flat index of cell ``[b, s, target[b, s, l]]`` of a ``B x S x L`` array, for each
+    ``[b, s, l]``: reading an array there is ``np.take_along_axis(values, target, axis=2)``."""
+    n_l = target.shape[2]
+    rows = np.arange(target.shape[0] * target.shape[1]).reshape(target.shape[:2]) * n_l
+    cells: IntArray = rows[:, :, np.newaxis] + target
+    return cells
+
+
+def _gather(values: FloatArray, cells: IntArray) -> FloatArray:
+    """``out.flat[c]``: the sum of ``values[b, s, l]`` over the places l whose ``cells[b, s,
+    l]`` (see :func:`_cells`) is c, in order (``B x S x L`` in, ``B x S x L`` out)."""
+    summed = np.bincount(cells.ravel(), weights=values.ravel(), minlength=values.size)
     out: FloatArray = summed.astype(np.float64, copy=False)  # an empty count is of integers
     return out.reshape(values.shape)
 
@@ -412,13 +421,14 @@ def heuristic_orders(
     barred = _barred_sides(state, team)
     arc, best = _best_step(world, attack_score, senders, barred)
     target = world.arc_dst[arc]  # B x S x L: where each origin would attack
-    easy = np.take_along_axis(undefended, target, axis=2)
+    at_target = _cells(target)
+    easy = undefended.reshape(-1)[at_target]
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
     sending = np.where(np.take(best, of, axis=1) > 0, spare * np.take(share, of, axis=1), 0.0)
     # Call off attacks whose committed power falls short once every origin has chosen.
-    committed = _gather(sides.total(sending * punch), target) + pending_power
+    committed = _gather(sides.total(sending * punch), at_target) + pending_power
     holds_up = undefended | (committed >= 0.75 * odds_needed * defence)
-    go = np.take_along_axis(holds_up, target, axis=2)
+    go = holds_up.reshape(-1)[at_target]
     sending = sending * np.take(go, of, axis=1)
     attack_arc = np.take(arc, of, axis=1)
     # Attacks that go ahead draw close support; a player's own attacks always do.
