@@ -179,13 +179,6 @@ def _best_step(
     return best_arc, best_score
 
 
-def _from_sides(team: FloatArray, flags: BoolArray) -> BoolArray:
-    """``B x S x L``: where ``flags`` (``B x F x L``) is set for some faction of each side
-    (counts of 0/1 values: exact in any order)."""
-    counts: FloatArray = np.matmul(team, flags.astype(np.float64))
-    return counts > 0
-
-
 def _cells(target: IntArray) -> IntArray:
     """The flat index of cell ``[b, s, target[b, s, l]]`` of a ``B x S x L`` array, for each
     ``[b, s, l]``: reading an array there is ``np.take_along_axis(values, target, axis=2)``."""
@@ -255,6 +248,16 @@ class _Sides:
         """``B x S x ...``: each side's sum of the per-faction ``values`` (``B x F x ...``),
         as ``ordered_matmul(team, values)`` gives it."""
         return _side_sum(self.team, self.members, values)
+
+    def any(self, flags: BoolArray) -> BoolArray:
+        """``B x S x ...``: where ``flags`` (``B x F x ...``) is set for some faction of each
+        side (by members, or as counts of 0/1 values: exact in any order)."""
+        if self.members is None:
+            counts: FloatArray = np.matmul(self.team, flags.astype(np.float64))
+            return counts > 0
+        parts = [flags[:, list(side)].any(axis=1) for side in self.members]
+        out: BoolArray = np.stack(parts, axis=1)
+        return out
 
     def foes(self, values: FloatArray) -> FloatArray:
         """``B x S x ...``: the sum of ``values`` over each side's enemies, as
@@ -409,7 +412,7 @@ def heuristic_orders(
     # so then every origin chooses, as before.
     routed = bool(world.graph.out_valid[:, 0].all())
     if routed and _is_plain(p.commit) and _is_plain(punch):
-        senders = _from_sides(team, spare > 0)
+        senders = sides.any(spare > 0)
     else:
         senders = np.ones(held.shape, dtype=bool)
 
@@ -451,7 +454,7 @@ def heuristic_orders(
 
     # As for attacks, only where reserves are left (what stays moves nowhere, whatever the
     # route).
-    movers = _from_sides(team, left > 0) if routed else np.ones(held.shape, dtype=bool)
+    movers = sides.any(left > 0) if routed else np.ones(held.shape, dtype=bool)
     arc, best = _best_step(world, step_score, movers, barred)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
     move_arc = np.take(arc, of, axis=1)
@@ -627,7 +630,10 @@ def _enemy_air(world: World, state: State, sides: _Sides) -> FloatArray:
     reach = each[:, :, np.newaxis] * world.air_in_range[np.newaxis]  # B x A x L
     # Entry a backs side s's enemies where its beneficiary is not on side s.
     foe = 1.0 - sides.team[:, :, world.air_beneficiary]  # (1 or B) x S x A
-    power: FloatArray = 0.5 * ordered_matmul(foe, reach)
+    rivals = None  # the entries backing each side's enemies
+    if sides.members is not None:
+        rivals = tuple(tuple(int(a) for a in np.flatnonzero(row)) for row in foe[0])
+    power: FloatArray = 0.5 * _side_sum(foe, rivals, reach)
     return power
 
 
