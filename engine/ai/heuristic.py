@@ -363,22 +363,24 @@ def heuristic_orders(
     # an advance moves on).
     home = np.take(team, world.controller0, axis=2) > 0  # (1 or B) x S x L
     need = np.maximum(need, _guard(world) * home) * held
-    # Each ally holds its share of the need, in proportion to its power there.
+    # Each ally holds its share of the need, in proportion to its power there. (The steps
+    # to what is spare each work over the last one's B x F x L array: fresh memory costs.)
     side_here = np.take(side_power, of, axis=1)
-    share_of_need = np.take(need, of, axis=1) * power / np.maximum(side_here, 1e-12)
+    share_of_need = np.take(need, of, axis=1)
+    share_of_need *= power
+    share_of_need /= np.maximum(side_here, 1e-12, out=side_here)
     # Forces with no power left (``unit`` 0: no quality, morale or supply) have nothing to
     # give: they keep their place (0 / 0 would be NaN, which kept nothing spare either).
-    needed = np.divide(
-        share_of_need, unit, out=np.full(share_of_need.shape, np.inf), where=unit > 0
+    powered = unit > 0
+    needed = np.divide(share_of_need, unit, out=share_of_need, where=powered)
+    np.copyto(needed, np.inf, where=~powered)
+    keep = np.minimum(forces, needed, out=needed)
+    np.copyto(keep, forces, where=~np.take(held, of, axis=1))  # inside an enemy place: fight on
+    spare = np.subtract(forces, keep, out=keep)
+    worth_giving = (
+        (spare >= MIN_AMOUNT) & mask[:, np.newaxis] & ~state.done[:, np.newaxis, np.newaxis]
     )
-    keep = np.minimum(forces, needed)
-    keep = np.where(np.take(held, of, axis=1), keep, forces)  # inside an enemy place: fight on
-    spare = forces - keep
-    spare = np.where(
-        (spare >= MIN_AMOUNT) & mask[:, np.newaxis] & ~state.done[:, np.newaxis, np.newaxis],
-        spare,
-        0.0,
-    )
+    np.copyto(spare, 0.0, where=~worth_giving)
 
     # 2. Attack: side-wide potential against each enemy place, then each origin's best target.
     pending_power = (
@@ -427,19 +429,21 @@ def heuristic_orders(
     at_target = _cells(target)
     easy = undefended.reshape(-1)[at_target]
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
-    sending = np.where(np.take(best, of, axis=1) > 0, spare * np.take(share, of, axis=1), 0.0)
+    sending = np.take(share, of, axis=1)
+    np.multiply(spare, sending, out=sending)
+    np.copyto(sending, 0.0, where=~(np.take(best, of, axis=1) > 0))
     # Call off attacks whose committed power falls short once every origin has chosen.
     committed = _gather(sides.total(sending * punch), at_target) + pending_power
     holds_up = undefended | (committed >= 0.75 * odds_needed * defence)
     go = holds_up.reshape(-1)[at_target]
-    sending = sending * np.take(go, of, axis=1)
+    sending *= np.take(go, of, axis=1)
     attack_arc = np.take(arc, of, axis=1)
     # Attacks that go ahead draw close support; a player's own attacks always do.
     committed = np.where(hostile, np.where(holds_up, committed, pending_power), 0.0)
 
     # 3. Reserves: to places short of defenders, else towards the front.
     left = spare - sending
-    left = np.where(left >= MIN_AMOUNT, left, 0.0)
+    np.copyto(left, 0.0, where=~(left >= MIN_AMOUNT))
     deficit = np.maximum(need - side_power, 0.0) * held
     distance = _front_distance(world, held & (threat > 0), held)
     pull = np.where(deficit > 0, 10.0 + deficit, 1.0 / (1.0 + distance)) * held
