@@ -109,8 +109,11 @@ def _slot_sum(world: World, values: FloatArray, table: IntArray) -> FloatArray:
     for k in range(table.shape[1]):
         term = np.take(values, table[:, k], axis=-1)
         if not valid[:, k].all():  # where every place has a k-th slot, the mask keeps all
-            term = np.where(valid[:, k], term, 0.0)
-        out = term if k == 0 else out + term
+            np.copyto(term, 0.0, where=~valid[:, k])
+        if k == 0:
+            out = term
+        else:
+            out += term
     return out
 
 
