@@ -23,28 +23,42 @@ the same validation as a player's).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 
-from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot, ordered_matmul
+from frontlines.engine.ai.reading import (
+    GATHER_LIMIT,
+    Sides,
+    arc_power,
+    arrivals,
+    at_ends,
+    at_origins,
+    barred_sides,
+    best_step,
+    cells,
+    counts,
+    front_distance,
+    gather,
+    is_plain,
+    next_door,
+    next_to,
+    quick_from_neighbours,
+    side_sum,
+    sides_of,
+    two_flows,
+)
+from frontlines.engine.arrays import BoolArray, FloatArray, IntArray, one_hot
 from frontlines.engine.orders import OrderArrays, available_sorties, no_orders
 from frontlines.engine.rules.combat import surprise_multiplier
-from frontlines.engine.rules.common import (
-    barred_arcs,
-    hostile_here,
-    morale_factor,
-    supply_factor,
-)
+from frontlines.engine.rules.common import morale_factor, supply_factor
 from frontlines.engine.rules.noise import Stream, lognormal_from, uniform
 from frontlines.engine.state import State
 from frontlines.engine.world import World
 
 MIN_AMOUNT = 0.05
 """Smaller amounts are not worth an order."""
-MAX_HOPS = 12
-"""How far (in routes) reserves look for the front."""
 GUARD_PER_VALUE = 0.2
 """Power per value point a side keeps in each place it holds, threatened or not."""
 
@@ -96,224 +110,10 @@ def varied_params(seeds: np.ndarray, turn: int, sigma: float) -> ParamArrays:
     )
 
 
-GATHER_LIMIT = 256
-"""Maps of up to this many places sum along routes slot by slot of the neighbour table (a few
-gathers); larger ones, where one hub may have many routes, scatter along every arc."""
-
-
-def _slot_sum(world: World, values: FloatArray, table: IntArray) -> FloatArray:
-    """``out[..., l]``: the sum of ``values[..., table[l, k]]`` over the valid slots k, in
-    slot order."""
-    valid = world.graph.out_valid
-    out: FloatArray = np.zeros(0)
-    for k in range(table.shape[1]):
-        term = np.take(values, table[:, k], axis=-1)
-        if not valid[:, k].all():  # where every place has a k-th slot, the mask keeps all
-            np.copyto(term, 0.0, where=~valid[:, k])
-        if k == 0:
-            out = term
-        else:
-            out += term
-    return out
-
-
-def _next_door(world: World, values: FloatArray) -> FloatArray:
-    """``out[..., l]``: the sum of ``values[..., m]`` over the places m next to l."""
-    if world.n_locations <= GATHER_LIMIT:
-        return _slot_sum(world, values, np.maximum(world.neighbours, 0))
-    return world.sum_at_ends(np.take(values, world.arc_src, axis=-1))
-
-
-def _at_ends(world: World, values: FloatArray) -> FloatArray:
-    """Per-arc values summed at the places the arcs lead to."""
-    if world.n_locations <= GATHER_LIMIT:
-        return _slot_sum(world, values, world.graph.in_arcs)
-    return world.sum_at_ends(values)
-
-
-def _at_origins(world: World, values: FloatArray) -> FloatArray:
-    """Per-arc values summed at the places the arcs leave."""
-    if world.n_locations <= GATHER_LIMIT:
-        return _slot_sum(world, values, world.graph.out_arcs)
-    return world.sum_at_origins(values)
-
-
 def _per_run(params: Params | ParamArrays | None, batch: int) -> ParamArrays:
     if isinstance(params, ParamArrays):
         return params
     return ParamArrays.stack([params or Params()], batch)
-
-
-def _best_step(
-    world: World,
-    score_of: Callable[[IntArray, IntArray, IntArray], FloatArray],
-    wanted: BoolArray,
-    barred: BoolArray | None = None,
-) -> tuple[IntArray, FloatArray]:
-    """For each origin, the route out with the highest score (the first on ties) and that
-    score, in the ``wanted`` cells of the ``B x S x L`` arrays only: elsewhere the route is
-    the place's first and the score -1, as if it had no route at all.
-
-    ``score_of(here, there, legs)`` gives the ``N x K`` scores of stepping from each of ``N``
-    cells (flat indices ``here`` into ``B x S x L`` arrays) to each of its neighbours (the
-    cells ``there`` of the same run and side at each slot of the neighbour table), a journey
-    of ``legs`` turns unopposed; scores are >= 0, and a slot with no route scores -1, as does
-    a route ``barred`` to the side (``B x S x D``)."""
-    graph = world.graph
-    n_l = wanted.shape[2]
-    here = np.flatnonzero(wanted)
-    place = here % n_l
-    arcs = graph.out_arcs[place]  # N x K
-    usable = graph.out_valid[place]
-    if barred is not None:
-        usable = usable & ~barred.reshape(-1)[(here // n_l * world.n_arcs)[:, np.newaxis] + arcs]
-    there = (here - place)[:, np.newaxis] + np.maximum(world.neighbours, 0)[place]
-    scores = np.where(usable, score_of(here, there, world.roads.free_legs[arcs]), -1.0)
-    best, arc = scores[:, 0], arcs[:, 0]
-    for k in range(1, arcs.shape[1]):  # a few slots: the most routes at one place
-        score = scores[:, k]
-        better = score > best
-        best = np.where(better, score, best)
-        arc = np.where(better, arcs[:, k], arc)
-    best_arc = np.broadcast_to(graph.out_arcs[:, 0], wanted.shape).copy()
-    best_arc.reshape(-1)[here] = arc
-    best_score = np.full(wanted.shape, -1.0)
-    best_score.reshape(-1)[here] = best
-    return best_arc, best_score
-
-
-def _cells(target: IntArray) -> IntArray:
-    """The flat index of cell ``[b, s, target[b, s, l]]`` of a ``B x S x L`` array, for each
-    ``[b, s, l]``: reading an array there is ``np.take_along_axis(values, target, axis=2)``."""
-    n_l = target.shape[2]
-    rows = np.arange(target.shape[0] * target.shape[1]).reshape(target.shape[:2]) * n_l
-    cells: IntArray = rows[:, :, np.newaxis] + target
-    return cells
-
-
-def _gather(values: FloatArray, cells: IntArray) -> FloatArray:
-    """``out.flat[c]``: the sum of ``values[b, s, l]`` over the places l whose ``cells[b, s,
-    l]`` (see :func:`_cells`) is c, in order (``B x S x L`` in, ``B x S x L`` out)."""
-    summed = np.bincount(cells.ravel(), weights=values.ravel(), minlength=values.size)
-    out: FloatArray = summed.astype(np.float64, copy=False)  # an empty count is of integers
-    return out.reshape(values.shape)
-
-
-def _flows(world: World, arc: IntArray, amount: FloatArray) -> FloatArray:
-    """``B x F x D`` flows sending ``amount[b, f, l]`` along arc ``arc[b, f, l]`` (an arc
-    leaving l, so no two places write the same arc)."""
-    batch, n_f, n_l = amount.shape
-    flow = np.zeros((batch, n_f, world.n_arcs))
-    # The same writes as ``np.put_along_axis(flow, arc, amount, axis=2)``, through flat
-    # indices into the (run, faction, arc) cells, which numpy does much faster.
-    rows = np.arange(batch * n_f)[:, np.newaxis] * world.n_arcs
-    np.put(flow, rows + arc.reshape(batch * n_f, n_l), amount)
-    return flow
-
-
-def _two_flows(
-    world: World, arc: IntArray, amount: FloatArray, then_arc: IntArray, then: FloatArray
-) -> FloatArray:
-    """``_flows(world, arc, amount) + _flows(world, then_arc, then)``, written at once.
-
-    Both arcs leave the same place l, so an arc takes ``amount + then`` where they are the
-    same, and ``amount + 0.0`` or ``0.0 + then`` where not (the sums of the two flows, bit for
-    bit). That needs every place to have a route: a place without one steps along the
-    padding arc 0, which another place's writes may share, and the last write wins."""
-    if not world.graph.out_valid[:, 0].all():
-        return _flows(world, arc, amount) + _flows(world, then_arc, then)
-    batch, n_f, n_l = amount.shape
-    flow = np.zeros((batch, n_f, world.n_arcs))
-    rows = np.arange(batch * n_f)[:, np.newaxis] * world.n_arcs
-    same = arc == then_arc
-    # Each write is to a cell of its own, so an assignment through flat indices (faster
-    # still than ``np.put``) makes the same writes.
-    cells = flow.reshape(-1)
-    cells[(rows + then_arc.reshape(batch * n_f, n_l)).ravel()] = (then + 0.0).ravel()
-    both = amount + np.where(same, then, 0.0)
-    cells[(rows + arc.reshape(batch * n_f, n_l)).ravel()] = both.ravel()
-    return flow
-
-
-@dataclass(frozen=True, eq=False)
-class _Sides:
-    """Who fights beside whom: ``team[b, s, f]`` is 1 where faction f is on side s, and
-    ``of[f]`` is faction f's side. When no run's alliances have changed, the sides are the
-    scenario's (fewer than the factions, so less work) and ``members[s]`` lists side s's
-    factions; otherwise each faction is its own side, made of its allies in that run."""
-
-    team: FloatArray  # (1 or B) x S x F
-    held: BoolArray  # B x S x L: places held by each side
-    of: IntArray  # F
-    members: tuple[tuple[int, ...], ...] | None = None
-
-    def total(self, values: FloatArray) -> FloatArray:
-        """``B x S x ...``: each side's sum of the per-faction ``values`` (``B x F x ...``),
-        as ``ordered_matmul(team, values)`` gives it."""
-        return _side_sum(self.team, self.members, values)
-
-    def any(self, flags: BoolArray) -> BoolArray:
-        """``B x S x ...``: where ``flags`` (``B x F x ...``) is set for some faction of each
-        side (by members, or as counts of 0/1 values: exact in any order)."""
-        if self.members is None:
-            counts: FloatArray = np.matmul(self.team, flags.astype(np.float64))
-            return counts > 0
-        parts = [flags[:, list(side)].any(axis=1) for side in self.members]
-        out: BoolArray = np.stack(parts, axis=1)
-        return out
-
-    def foes(self, values: FloatArray) -> FloatArray:
-        """``B x S x ...``: the sum of ``values`` over each side's enemies, as
-        ``ordered_matmul(1.0 - team, values)`` gives it."""
-        rivals = None
-        if self.members is not None:
-            everyone = range(self.team.shape[2])
-            rivals = tuple(tuple(f for f in everyone if f not in side) for side in self.members)
-        return _side_sum(1.0 - self.team, rivals, values)
-
-
-def _is_plain(values: FloatArray) -> bool:
-    """Whether every value is +0.0 or positive and finite (no -0.0, inf or NaN): the bits of
-    such a double, read as an unsigned integer, are below those of +inf."""
-    return values.size == 0 or int(values.view(np.uint64).max()) < 0x7FF0000000000000
-
-
-def _side_sum(
-    team: FloatArray, members: tuple[tuple[int, ...], ...] | None, values: FloatArray
-) -> FloatArray:
-    """``ordered_matmul(team, values)`` for a 0/1 ``team`` whose sides are ``members``.
-
-    ``ordered_matmul`` adds ``team[s, f] * values[f]`` over the factions in order. When every
-    value is plain (see :func:`_is_plain`), a non-member's term is exactly +0.0, and adding
-    +0.0 to a plain value changes nothing, so the result is the members' values added in the
-    same order: an addition per member after the first rather than a product and an
-    addition per faction and side."""
-    if members is None or not _is_plain(values):
-        return ordered_matmul(team, values)
-    parts = []
-    for side in members:
-        if len(side) < 2:
-            parts.append(values[:, side[0]] if side else np.zeros_like(values[:, 0]))
-            continue
-        total = values[:, side[0]] + values[:, side[1]]
-        for f in side[2:]:
-            total += values[:, f]
-        parts.append(total)
-    out: FloatArray = np.stack(parts, axis=1)
-    return out
-
-
-def _sides(world: World, state: State) -> _Sides:
-    if np.array_equal(state.allied, np.broadcast_to(world.allied0, state.allied.shape)):
-        rows, of = world.sides0.rows, world.sides0.of
-        held = np.ascontiguousarray(np.take(rows > 0, state.controller, axis=1).transpose(1, 0, 2))
-        members = tuple(tuple(int(f) for f in np.flatnonzero(row)) for row in rows)
-        return _Sides(rows[np.newaxis], held, of, members)
-    return _Sides(
-        state.allied.astype(np.float64),
-        ~hostile_here(state),
-        np.arange(world.n_factions, dtype=np.int64),
-    )
 
 
 def heuristic_orders(
@@ -335,8 +135,8 @@ def heuristic_orders(
     rules = world.rules
     forces = state.forces
     if pending is not None:  # what is already ordered out of a place is not there to give
-        forces = np.maximum(forces - _at_origins(world, pending.flow), 0.0)
-    sides = _sides(world, state)
+        forces = np.maximum(forces - at_origins(world, pending.flow), 0.0)
+    sides = sides_of(world, state)
     team, held, of = sides.team, sides.held, sides.of
     hostile = ~held
 
@@ -354,8 +154,8 @@ def heuristic_orders(
 
     # 1. Hold: the power each held place needs, and each faction's share of it; enemies on
     # the road that arrive next turn threaten where they are going.
-    threat = _next_door(world, enemy_power) + enemy_power
-    arriving = _arriving(world, state)  # B x F x L strength arriving from the road next turn
+    threat = next_door(world, enemy_power) + enemy_power
+    arriving = arrivals(world, state)  # B x F x L strength arriving from the road next turn
     if world.roads.n_slots and np.count_nonzero(state.transit):
         coming = arriving * unit
         side_coming = sides.total(coming)
@@ -387,7 +187,7 @@ def heuristic_orders(
 
     # 2. Attack: side-wide potential against each enemy place, then each origin's best target.
     pending_power = (
-        sides.total(_arc_power(world, pending.flow, unit))
+        sides.total(arc_power(world, pending.flow, unit))
         if pending is not None
         else 0.0 * side_power
     )
@@ -396,7 +196,7 @@ def heuristic_orders(
     punch = unit * surprise[:, :, np.newaxis]  # attacking power per strength
     # Spare strength stands only in held places, so what can reach an enemy place is the
     # spare power next door to it.
-    potential = (_next_door(world, sides.total(spare * punch)) + pending_power) * hostile
+    potential = (next_door(world, sides.total(spare * punch)) + pending_power) * hostile
     ground = enemy_power * cover
     defence = ground + np.minimum(_enemy_air(world, state, sides), ground)
     odds_needed = p.attack_odds[:, np.newaxis, np.newaxis]
@@ -412,11 +212,11 @@ def heuristic_orders(
     held_at = held.reshape(-1)
     # Only the origins with strength to send need a route: nothing leaves the others whatever
     # their route, and what they add to the committed power of their target is +0.0, as long
-    # as ``commit`` and ``punch`` are plain (see _is_plain; 0 * inf would be NaN). A place
+    # as ``commit`` and ``punch`` are plain (see is_plain; 0 * inf would be NaN). A place
     # with no route at all steps along the padding arc 0, which another place may write,
     # so then every origin chooses, as before.
     routed = bool(world.graph.out_valid[:, 0].all())
-    if routed and _is_plain(p.commit) and _is_plain(punch):
+    if routed and is_plain(p.commit) and is_plain(punch):
         senders = sides.any(spare > 0)
     else:
         senders = np.ones(held.shape, dtype=bool)
@@ -426,17 +226,17 @@ def heuristic_orders(
         score: FloatArray = target_score.reshape(-1)[there] * held_at[here, np.newaxis] * in_time
         return score
 
-    barred = _barred_sides(state, team)
-    arc, best = _best_step(world, attack_score, senders, barred)
+    barred = barred_sides(state, team)
+    arc, best = best_step(world, attack_score, senders, barred)
     target = world.arc_dst[arc]  # B x S x L: where each origin would attack
-    at_target = _cells(target)
+    at_target = cells(target)
     easy = undefended.reshape(-1)[at_target]
     share = np.where(easy, 0.5, p.commit[:, np.newaxis, np.newaxis])
     sending = np.take(share, of, axis=1)
     np.multiply(spare, sending, out=sending)
     np.copyto(sending, 0.0, where=~(np.take(best, of, axis=1) > 0))
     # Call off attacks whose committed power falls short once every origin has chosen.
-    committed = _gather(sides.total(sending * punch), at_target) + pending_power
+    committed = gather(sides.total(sending * punch), at_target) + pending_power
     holds_up = undefended | (committed >= 0.75 * odds_needed * defence)
     go = holds_up.reshape(-1)[at_target]
     sending *= np.take(go, of, axis=1)
@@ -448,7 +248,7 @@ def heuristic_orders(
     left = spare - sending
     np.copyto(left, 0.0, where=~(left >= MIN_AMOUNT))
     deficit = np.maximum(need - side_power, 0.0) * held
-    distance = _front_distance(world, held & (threat > 0), held)
+    distance = front_distance(world, held & (threat > 0), held)
     pull = np.where(deficit > 0, 10.0 + deficit, 1.0 / (1.0 + distance)) * held
 
     def step_score(here: IntArray, there: IntArray, legs: IntArray) -> FloatArray:
@@ -462,10 +262,10 @@ def heuristic_orders(
     # As for attacks, only where reserves are left (what stays moves nowhere, whatever the
     # route).
     movers = sides.any(left > 0) if routed else np.ones(held.shape, dtype=bool)
-    arc, best = _best_step(world, step_score, movers, barred)
+    arc, best = best_step(world, step_score, movers, barred)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
     move_arc = np.take(arc, of, axis=1)
-    flow = _two_flows(world, attack_arc, sending, move_arc, moving)
+    flow = two_flows(world, attack_arc, sending, move_arc, moving)
 
     # 4. Sorties.
     ordered = flow if pending is None else flow + pending.flow
@@ -495,7 +295,7 @@ per kind of order."""
 def _battle_possible(
     world: World,
     state: State,
-    sides: _Sides,
+    sides: Sides,
     flow: FloatArray,
     coming: FloatArray,
     steps: Steps | None = None,
@@ -504,8 +304,8 @@ def _battle_possible(
     close support has it: enemies of the side stand there; or the side holds it and enemies
     can arrive this turn (next to it along a route crossed in one turn, or from the road);
     or the side does not hold it and arrives this turn (from the road, or by an attack of
-    ``flow`` along such a route); ``coming`` is :func:`_arriving`. ``steps``, if given, are
-    what makes up ``flow`` (written by :func:`_two_flows`)."""
+    ``flow`` along such a route); ``coming`` is :func:`arrivals`. ``steps``, if given, are
+    what makes up ``flow`` (written by :func:`two_flows`)."""
     quick = (world.roads.free_legs == 1).astype(np.float64)  # D
     enemies = sides.foes(state.forces)  # B x S x L
     ours_coming = sides.total(coming) > 0
@@ -515,23 +315,23 @@ def _battle_possible(
     # steps make up the flow, flags set at the end of each quick step that sends anything.
     small, n_l = world.n_locations <= GATHER_LIMIT, world.n_locations
     quick_into = one_hot(world.arc_dst, n_l) * quick[:, np.newaxis] if small else None  # D x L
-    if quick_into is not None and _is_plain(enemies):
+    if quick_into is not None and is_plain(enemies):
         quick_between = one_hot(world.arc_src, n_l).T @ quick_into  # L x L
-        near = _counts(enemies > 0, quick_between) > 0
+        near = counts(enemies > 0, quick_between) > 0
     else:
-        near = _quick_from_neighbours(world, enemies, quick) > 0
-    if steps is not None and sides.members is not None and all(_is_plain(a) for _, a in steps):
+        near = quick_from_neighbours(world, enemies, quick) > 0
+    if steps is not None and sides.members is not None and all(is_plain(a) for _, a in steps):
         sent = _sent_along(world, sides, steps, quick > 0)
-    elif quick_into is not None and _is_plain(flow):
-        sent = _counts(sides.total(flow) > 0, quick_into) > 0
+    elif quick_into is not None and is_plain(flow):
+        sent = counts(sides.total(flow) > 0, quick_into) > 0
     else:
-        sent = _at_ends(world, sides.total(flow) * quick) > 0
+        sent = at_ends(world, sides.total(flow) * quick) > 0
     held = sides.held
     possible: BoolArray = (enemies > 0) | np.where(held, near | theirs_coming, ours_coming | sent)
     return possible
 
 
-def _sent_along(world: World, sides: _Sides, steps: Steps, quick: BoolArray) -> BoolArray:
+def _sent_along(world: World, sides: Sides, steps: Steps, quick: BoolArray) -> BoolArray:
     """``B x S x L``: where some faction of each side (of the scenario's sides) arrives by a
     ``quick`` arc of ``steps`` that sends more than 0."""
     sent = np.zeros(sides.held.shape, dtype=bool)
@@ -546,72 +346,6 @@ def _sent_along(world: World, sides: _Sides, steps: Steps, quick: BoolArray) -> 
     return sent
 
 
-def _counts(flags: BoolArray, matrix: FloatArray) -> FloatArray:
-    """``flags @ matrix`` over the last axis, for 0/1 ``matrix`` entries: counts, exact in
-    any order, so one BLAS product of all the leading rows at once."""
-    flat = flags.reshape(-1, flags.shape[-1]).astype(np.float64)
-    counts: FloatArray = (flat @ matrix).reshape(*flags.shape[:-1], matrix.shape[1])
-    return counts
-
-
-def _quick_from_neighbours(world: World, values: FloatArray, quick: FloatArray) -> FloatArray:
-    """``out[..., l]``: the sum over the arcs d into l of ``values[..., src(d)] * quick[d]``,
-    as ``_at_ends`` of those per-arc values adds them, without building them for every arc
-    first (on small maps each slot of the in-arc table gathers straight from ``values``)."""
-    if world.n_locations > GATHER_LIMIT:
-        return world.sum_at_ends(np.take(values, world.arc_src, axis=-1) * quick)
-    table = world.graph.in_arcs
-    valid = world.graph.out_valid  # the mask _slot_sum applies to every table
-    src, weight = world.arc_src[table], quick[table]  # L x K
-    out: FloatArray = np.where(valid[:, 0], np.take(values, src[:, 0], axis=-1) * weight[:, 0], 0.0)
-    for k in range(1, table.shape[1]):
-        term = np.take(values, src[:, k], axis=-1) * weight[:, k]
-        out = out + np.where(valid[:, k], term, 0.0)
-    return out
-
-
-def _next_to(world: World, flags: BoolArray) -> BoolArray:
-    """``out[..., l]``: whether ``flags[..., m]`` is set at some place m next to l (the same
-    as ``_next_door`` of the 0/1 values being positive, since counts of ones are exact)."""
-    if world.n_locations > GATHER_LIMIT:
-        return world.any_at_ends(np.take(flags, world.arc_src, axis=-1))
-    adjacency = world.graph.adjacency
-    if adjacency is not None:  # counts 0/1 values: exact in any order
-        flat = flags.reshape(-1, world.n_locations).astype(np.float64)
-        near: BoolArray = ((flat @ adjacency.T) > 0).reshape(flags.shape)
-        return near
-    table, valid = np.maximum(world.neighbours, 0), world.graph.out_valid
-    out: BoolArray = valid[:, 0] & np.take(flags, table[:, 0], axis=-1)
-    for k in range(1, table.shape[1]):
-        out = out | (valid[:, k] & np.take(flags, table[:, k], axis=-1))
-    return out
-
-
-def _barred_sides(state: State, team: FloatArray) -> BoolArray | None:
-    """``B x S x D``: the arcs barred to some faction of each side (``None``: no route is
-    closed), which the side's orders then never use."""
-    barred = barred_arcs(state)
-    if barred is None:
-        return None
-    by_side: BoolArray = np.matmul(team, barred.astype(np.float64)) > 0
-    return by_side
-
-
-def _arriving(world: World, state: State) -> FloatArray:
-    """``B x F x L``: each faction's strength on the road that arrives next turn, at the
-    place it arrives at."""
-    roads = world.roads
-    heads = roads.slot_start[roads.slots > 0]
-    ends = world.arc_dst[roads.slot_arc[heads]]
-    # One bincount over (run, faction, place) cells: it adds each cell's arrivals from 0.0 in
-    # slot order, as ``np.add.at`` would, at a fraction of the cost.
-    batch, n_f, n_l = state.forces.shape
-    cells = np.arange(batch * n_f)[:, np.newaxis] * n_l + ends  # (B * F) x H
-    arriving = state.transit[:, :, heads].reshape(batch * n_f, -1)
-    out = np.bincount(cells.ravel(), weights=arriving.ravel(), minlength=batch * n_f * n_l)
-    return out.astype(np.float64, copy=False).reshape(batch, n_f, n_l)
-
-
 def faction_mask(world: World, controlled: Sequence[int] | BoolArray) -> BoolArray:
     """An ``F`` mask from faction indices (or a mask already)."""
     if isinstance(controlled, np.ndarray) and controlled.dtype == np.bool_:
@@ -621,12 +355,7 @@ def faction_mask(world: World, controlled: Sequence[int] | BoolArray) -> BoolArr
     return mask
 
 
-def _arc_power(world: World, flow: FloatArray, unit: FloatArray) -> FloatArray:
-    """Power arriving at each place along ``flow`` (``B x F x L``)."""
-    return _at_ends(world, flow * np.take(unit, world.arc_src, axis=2))
-
-
-def _enemy_air(world: World, state: State, sides: _Sides) -> FloatArray:
+def _enemy_air(world: World, state: State, sides: Sides) -> FloatArray:
     """``B x S x L``: close-support power the enemies of each side could fly over each place,
     if half their sorties went there (the rules count it up to the ground power it backs)."""
     n_s = sides.team.shape[1]
@@ -640,7 +369,7 @@ def _enemy_air(world: World, state: State, sides: _Sides) -> FloatArray:
     rivals = None  # the entries backing each side's enemies
     if sides.members is not None:
         rivals = tuple(tuple(int(a) for a in np.flatnonzero(row)) for row in foe[0])
-    power: FloatArray = 0.5 * _side_sum(foe, rivals, reach)
+    power: FloatArray = 0.5 * side_sum(foe, rivals, reach)
     return power
 
 
@@ -652,38 +381,12 @@ def _guard(world: World) -> FloatArray:
     return guard
 
 
-def _front_distance(world: World, front: BoolArray, held: BoolArray) -> FloatArray:
-    """Routes from each held place to the nearest front place, through held places (at most
-    ``MAX_HOPS``; farther counts as ``MAX_HOPS + 1``)."""
-    far = float(MAX_HOPS + 1)
-    distance = np.where(front, 0.0, far)
-    reached = front.copy()
-    adjacency = world.graph.adjacency
-    if adjacency is not None:
-        # One (B * S) x L product rather than a stack of B * S small ones, into the same two
-        # buffers each hop (counts of 0/1 values: exact in any order).
-        flat = reached.reshape(-1, world.n_locations)
-        ones, counts = np.empty(flat.shape), np.empty(flat.shape)
-    for hop in range(1, min(MAX_HOPS, world.n_locations) + 1):
-        if adjacency is not None:
-            np.copyto(ones, flat)
-            near = (np.matmul(ones, adjacency, out=counts) > 0).reshape(reached.shape)
-        else:
-            near = world.any_at_ends(reached[:, :, world.arc_src])
-        new = near & held & ~reached
-        if not new.any():
-            break
-        distance[new] = float(hop)
-        reached |= new
-    return distance
-
-
 def _sorties(
     world: World,
     state: State,
     mask: BoolArray,
     p: ParamArrays,
-    sides: _Sides,
+    sides: Sides,
     enemy_power: FloatArray,
     side_power: FloatArray,
     threat: FloatArray,
@@ -712,7 +415,7 @@ def _sorties(
     support_score = in_range * value * stake[:, who, :]
     support_score = support_score * possible[:, who, :]
     # Strikes on enemy concentrations, most of all those next to or inside the side's places.
-    touching = np.where(_next_to(world, sides.held) | sides.held, 2.0, 1.0)
+    touching = np.where(next_to(world, sides.held) | sides.held, 2.0, 1.0)
     strike_score = in_range * (enemy_power > 0)[:, who, :] * enemy_power[:, who, :]
     strike_score = strike_score * touching[:, who, :]
 

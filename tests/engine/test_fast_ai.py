@@ -1,14 +1,17 @@
 """The computer opponent's fast paths give the plain code's results bit for bit.
 
-Each fast path of ``engine.ai.heuristic`` is set against the plain computation it stands for:
-side sums over member factions against ``ordered_matmul``, both flows written at once against
-their sum, routes chosen only where wanted against routes chosen everywhere, 0/1 products
-against sums along the arcs, and the whole policy against itself with every value taken as
-not plain (which turns the value-dependent fast paths off).
+Each fast path of ``engine.ai.heuristic`` and of ``engine.ai.reading`` (the map reading it is
+built on) is set against the plain computation it stands for: side sums over member factions
+against ``ordered_matmul``, both flows written at once against their sum, routes chosen only
+where wanted against routes chosen everywhere, 0/1 products against sums along the arcs, and
+the whole policy against itself with every value taken as not plain (which turns the
+value-dependent fast paths off).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -20,7 +23,7 @@ from hypothesis import strategies as st
 
 from frontlines.engine import load_scenario
 from frontlines.engine import strategies as fst
-from frontlines.engine.ai import heuristic
+from frontlines.engine.ai import heuristic, reading
 from frontlines.engine.arrays import ordered_matmul
 from frontlines.engine.state import State, initial_state
 from frontlines.engine.world import World, compile_world
@@ -75,10 +78,10 @@ def test_side_sums_are_ordered_matmul(
     members = tuple(tuple(int(f) for f in np.flatnonzero(row)) for row in rows)
     values = varied(rng, (batch, n_f, n_l), odd)
     team = rows[np.newaxis]
-    sides = heuristic._Sides(team, np.ones((batch, n_s, n_l), dtype=bool), side, members)
+    sides = reading.Sides(team, np.ones((batch, n_s, n_l), dtype=bool), side, members)
     with np.errstate(invalid="ignore"):  # 0 * inf in ordered_matmul
         expected = ordered_matmul(team, values)
-        assert bits(heuristic._side_sum(team, members, values)) == bits(expected)
+        assert bits(reading.side_sum(team, members, values)) == bits(expected)
         assert bits(sides.total(values)) == bits(expected)
         assert bits(sides.foes(values)) == bits(ordered_matmul(1.0 - team, values))
 
@@ -91,8 +94,8 @@ def test_both_flows_at_once_are_their_sum(batch: int, n_f: int, seed: int) -> No
     shape = (batch, n_f, world.n_locations)
     arc, then_arc = out_arcs(world, rng, shape), out_arcs(world, rng, shape)
     amount, then = varied(rng, shape), varied(rng, shape)
-    expected = heuristic._flows(world, arc, amount) + heuristic._flows(world, then_arc, then)
-    assert bits(heuristic._two_flows(world, arc, amount, then_arc, then)) == bits(expected)
+    expected = reading.flows(world, arc, amount) + reading.flows(world, then_arc, then)
+    assert bits(reading.two_flows(world, arc, amount, then_arc, then)) == bits(expected)
 
 
 @settings(max_examples=40, deadline=None)
@@ -113,8 +116,8 @@ def test_routes_chosen_where_wanted_are_those_chosen_everywhere(
 
     barred = rng.uniform(0, 1, (*shape[:2], world.n_arcs)) < 0.2 if barring else None
     wanted = rng.uniform(0, 1, shape) < 0.3
-    arc, best = heuristic._best_step(world, score_of, wanted, barred)
-    all_arc, all_best = heuristic._best_step(world, score_of, np.ones(shape, bool), barred)
+    arc, best = reading.best_step(world, score_of, wanted, barred)
+    all_arc, all_best = reading.best_step(world, score_of, np.ones(shape, bool), barred)
     assert (arc[wanted] == all_arc[wanted]).all()
     assert bits(best[wanted]) == bits(all_best[wanted])
     first = np.broadcast_to(world.graph.out_arcs[:, 0], shape)
@@ -129,7 +132,17 @@ def test_neighbours_by_product_are_neighbours_by_slot(batch: int, seed: int) -> 
     rng = np.random.default_rng(seed)
     flags = rng.uniform(0, 1, (batch, 2, world.n_locations)) < 0.2
     by_slot = replace(world, graph=replace(world.graph, adjacency=None))
-    assert (heuristic._next_to(world, flags) == heuristic._next_to(by_slot, flags)).all()
+    assert (reading.next_to(world, flags) == reading.next_to(by_slot, flags)).all()
+
+
+@contextmanager
+def not_plain() -> Iterator[None]:
+    """Every value taken as not plain, in the policy and in the map reading it is built on."""
+    with (
+        mock.patch.object(heuristic, "is_plain", return_value=False),
+        mock.patch.object(reading, "is_plain", return_value=False),
+    ):
+        yield
 
 
 def _state_with(world: World, rng: np.random.Generator, batch: int) -> State:
@@ -145,12 +158,12 @@ def test_battles_possible_by_counting_arcs_are_those_by_sums(batch: int, seed: i
     world = aleppo()
     rng = np.random.default_rng(seed)
     state = _state_with(world, rng, batch)
-    sides = heuristic._sides(world, state)
+    sides = reading.sides_of(world, state)
     flow = varied(rng, (batch, world.n_factions, world.n_arcs))
     flow[rng.uniform(0, 1, flow.shape) < 0.7] = 0.0
-    coming = heuristic._arriving(world, state)
+    coming = reading.arrivals(world, state)
     fast = heuristic._battle_possible(world, state, sides, flow, coming)
-    with mock.patch.object(heuristic, "_is_plain", return_value=False):
+    with not_plain():
         plain = heuristic._battle_possible(world, state, sides, flow, coming)
     assert (fast == plain).all()
 
@@ -161,7 +174,7 @@ def test_orders_do_not_depend_on_the_fast_paths(turn: fst.BatchTurn, controlled:
     world, state = turn.world, turn.before
     mask = (controlled >> np.arange(world.n_factions)) % 2 == 1
     fast = heuristic.heuristic_orders(world, state, mask)
-    with mock.patch.object(heuristic, "_is_plain", return_value=False):
+    with not_plain():
         plain = heuristic.heuristic_orders(world, state, mask)
     for name in ("flow", "strike", "support"):
         assert bits(getattr(fast, name)) == bits(getattr(plain, name))
