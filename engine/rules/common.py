@@ -130,6 +130,29 @@ def supply_factor(
     ``unsupplied_decay`` is lost for each day cut off, ``beyond_range_decay`` for each day of
     travel beyond ``range_days``, and the product never falls below ``unsupplied_floor``."""
     s = rules.supply
+    if unsupplied.size <= SMALL:
+        return _plain_supply_factor(unsupplied, supply_days, rules, turn_length_days)
+    # Most forces are in supply and in range, where the factor is exactly 1 (the floor is a
+    # fraction): only the others are worked out.
+    weak = unsupplied > 0
+    if s.range_days is not None:
+        weak |= (supply_days > s.range_days) & (supply_days < np.inf)
+    out: FloatArray = np.ones(unsupplied.shape)
+    cells = np.flatnonzero(weak)
+    if cells.size:
+        out.reshape(-1)[cells] = _plain_supply_factor(
+            unsupplied.reshape(-1)[cells],
+            supply_days.reshape(-1)[cells],
+            rules,
+            turn_length_days,
+        )
+    return out
+
+
+def _plain_supply_factor(
+    unsupplied: IntArray, supply_days: FloatArray, rules: Rules, turn_length_days: int
+) -> FloatArray:
+    s = rules.supply
     days = unsupplied * turn_length_days
     factor: FloatArray = np.maximum(1.0 - s.unsupplied_decay * days, 0.0)
     if s.range_days is not None:

@@ -29,9 +29,11 @@ from frontlines.engine.rules.air import _requests, resolve_air
 from frontlines.engine.rules.capture import resolve_capture
 from frontlines.engine.rules.combat import resolve_combat
 from frontlines.engine.rules.common import (
+    _plain_supply_factor,
     allied_to_holder,
     friendly_here,
     sum_axis1,
+    supply_factor,
     weighted_count,
     where_set,
 )
@@ -457,6 +459,51 @@ def test_weighted_count_divides_only_where_something_cut_off_met(
     plain = np.where(strength > 0, np.rint(merged).astype(np.int64), count)
     fast = weighted_count(mass, strength, count)
     assert fast.dtype == plain.dtype and (fast == plain).all()
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(
+    shape=st.sampled_from(((1, 2, 3), (4, 3, 15), (100, 8, 15))),
+    cut_off=st.sampled_from((0.0, 0.01, 0.5)),
+    far=st.sampled_from((0.0, 0.05, 0.5)),
+    range_days=st.one_of(st.none(), st.sampled_from((0.0, 2.0, 7.5))),
+    decays=st.tuples(*[st.sampled_from((0.0, 0.02, 0.25, 1.0))] * 2),
+    floor=st.sampled_from((0.0, 0.2, 1.0)),
+    days=st.integers(1, 3),
+    seed=rng_seeds,
+)
+def test_supply_factor_works_out_only_forces_cut_off_or_out_of_range(
+    shape: tuple[int, ...],
+    cut_off: float,
+    far: float,
+    range_days: float | None,
+    decays: tuple[float, float],
+    floor: float,
+    days: int,
+    seed: int,
+) -> None:
+    """Forces in supply and in range get exactly 1; the others the plain formula's factor
+    (on both sides of ``SMALL``, with unreachable sources and days right at the range)."""
+    rng = np.random.default_rng(seed)
+    unsupplied = np.where(rng.uniform(0, 1, shape) < cut_off, rng.integers(1, 30, shape), 0)
+    travel = np.where(rng.uniform(0, 1, shape) < far, rng.uniform(0, 20, shape), 0.0)
+    travel = np.where(rng.uniform(0, 1, shape) < 0.1, np.inf, travel)
+    if range_days is not None:
+        travel = np.where(rng.uniform(0, 1, shape) < 0.1, range_days, travel)
+    base = load_scenario("aleppo-2024").rules
+    supply = base.supply.model_copy(
+        update={
+            "range_days": range_days,
+            "unsupplied_decay": decays[0],
+            "beyond_range_decay": decays[1],
+            "unsupplied_floor": floor,
+        }
+    )
+    rules = base.model_copy(update={"supply": supply})
+    fast = supply_factor(unsupplied, travel, rules, days)
+    plain = _plain_supply_factor(unsupplied, travel, rules, days)
+    assert fast.shape == plain.shape == shape
+    assert (fast.view(np.uint64) == plain.view(np.uint64)).all()  # bit for bit
 
 
 def plain_travel(
