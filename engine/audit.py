@@ -165,10 +165,15 @@ def _captures(
             problems.append(f"the battle for {battle.location} says captured={battle.captured}")
         if battle.captured != (battle.location in captures):
             problems.append(f"the battle for {battle.location} and the captures disagree")
+        # The sides are the holder's allies and everyone else, so where alliances are mixed
+        # (docs/rules.md, "Scripted events") two allies may fight on opposite sides.
+        holder = held[world.location_index(battle.location)]
         for a in battle.attacker_ids:
-            for d in battle.defender_ids:
-                if allied[world.faction_index(a), world.faction_index(d)]:
-                    problems.append(f"allies {a} and {d} fought at {battle.location}")
+            if allied[world.faction_index(a), holder]:
+                problems.append(f"{a}, an ally of the holder, attacked at {battle.location}")
+        for d in battle.defender_ids:
+            if not allied[world.faction_index(d), holder]:
+                problems.append(f"{d}, hostile to the holder, defended at {battle.location}")
     for place, loc in world.lookup["locations"].items():
         old, new = held[loc], int(after.controller[0, loc])
         capture = captures.get(place)

@@ -104,7 +104,8 @@ def movement(world: World, state: State, orders: PlainOrders) -> tuple[State, Mo
                 crossed[f, p] += landed_cost[f, p]
             if landed[f, p] > 0 and hostile_at(state, f, p):
                 attacked[f] = True
-            staying = max(float(before[f, p]) - gone[p], 0.0)
+            # Asked for all that is there or more: all of it goes (no rounding is left).
+            staying = 0.0 if leaving[p] > before[f, p] else max(float(before[f, p]) - gone[p], 0.0)
             forces[f, p] = staying + (arrived[p] + landed[f, p])
             mass = staying * int(count[f, p]) + (brought[p] + landed_carried[f, p])
             counts[f, p] = merged_count(mass, float(forces[f, p]), int(count[f, p]))

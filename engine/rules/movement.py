@@ -104,7 +104,11 @@ def resolve_movement(
             attacked[np.flatnonzero(hit) // n_l] = True
         if crossed is not None and landed_cost is not None:
             crossed = crossed + landed_cost * hostile.reshape(-1)
-    staying = np.maximum(state.forces - gone.reshape(state.forces.shape), 0.0)
+    # Where the orders ask for all that is there or more, all of it goes: what the scaled
+    # amounts would leave behind is rounding, not a force that holds or fights.
+    left = np.maximum(present - gone, 0.0)
+    left[origin[leaving > there]] = 0.0
+    staying = left.reshape(state.forces.shape)
     forces = staying + arrived.reshape(state.forces.shape)
     changes: dict[str, IntArray | FloatArray] = {"forces": forces, "transit": transit}
     if np.count_nonzero(state.unsupplied) or np.count_nonzero(state.transit_unsupplied != 0):

@@ -12,8 +12,10 @@ import pytest
 from frontlines.engine import Airstrike, Attack, CloseSupport, Game, load_scenario
 from frontlines.engine import events as ev
 from frontlines.engine.invariants import InvariantError, check_state, check_turn
+from frontlines.engine.scenario import scenario_from_data
 from frontlines.engine.state import DRAW, State
 from frontlines.engine.world import World
+from tests.engine.test_routes import riverland
 
 
 @pytest.fixture(scope="module")
@@ -190,11 +192,11 @@ def _doctored(world: World, before: State, after: State, events: tuple) -> dict:
             _swap(events, capture, replace(capture, fought=False)),
             "the capture of aleppo and the battles disagree",
         ),
-        "allies fighting": (
+        "a hostile faction defending": (
             before,
             after,
             _doctor_battle(events, defender_ids=("opposition",) * len(battle.defender_ids)),
-            "allies opposition and opposition fought",
+            "opposition, hostile to the holder, defended at aleppo",
         ),
         "a retreat to no neighbour": (
             before,
@@ -321,7 +323,7 @@ def _doctored(world: World, before: State, after: State, events: tuple) -> dict:
         "a battle won against its own report",
         "a capture by a faction without forces",
         "a capture not fought for",
-        "allies fighting",
+        "a hostile faction defending",
         "a retreat to no neighbour",
         "a retreat into enemy hands",
         "a strike on its own side",
@@ -349,3 +351,26 @@ def test_a_doctored_turn_is_caught(label: str, turn: tuple) -> None:  # type: ig
     )[label]
     with pytest.raises(InvariantError, match=words):
         check_turn(world, doctored_before, doctored_after, [doctored_events])
+
+
+def test_allies_on_opposite_sides_of_a_mixed_alliance_pass() -> None:
+    """The sides of a battle are the holder's allies and everyone else, so where an alliance
+    is mixed (West leaves the pact, East joins it: East is allied with West and with North,
+    who are not allied) North attacks West's camp and its ally East defends it. Found by
+    Hypothesis on a four-faction map (test_every_turn_keeps_the_invariants)."""
+    pact = [
+        {
+            "id": f"east-{i}",
+            "when": {"turn": 1},
+            "effects": [{"alliance": {"alliance": "pact", **change}}],
+        }
+        for i, change in enumerate([{"leave": "west"}, {"join": "east"}])
+    ]
+    data = riverland(events=pact)
+    data["locations"][0]["garrison"] = {"west": 30, "north": 5, "east": 1}
+    game = Game.new(scenario_from_data(data), seed=1)
+    before = game.state
+    events = game.end_turn([])
+    (battle,) = [e for e in events if isinstance(e, ev.Battle) and e.location == "camp"]
+    assert battle.attacker_ids == ("north",) and set(battle.defender_ids) == {"west", "east"}
+    check_turn(game.world, before, game.state, [events])
