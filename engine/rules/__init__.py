@@ -5,7 +5,7 @@ scripted events, air, movement, ground combat, capture and retreat, supply, mora
 reinforcement, victory.
 """
 
-RULES_VERSION = 4
+RULES_VERSION = 5
 """Which rules this engine plays. Raise it with any change of the rules that changes what a
 game gives (the golden games' digests): saves record it, and a save made under other rules
 is refused, naming both versions, unless it still replays the same. ``make repin`` refuses
@@ -31,4 +31,8 @@ move with the forces (``transit_unsupplied``); surprise fronts; and close suppor
 a battle can happen this turn. Weather over time (the scenario's ``weather:`` section: a
 schedule or a seeded chain, and events that set it): the weather's share of sorties fly, and
 journeys keep its share of the pace by route kind. Every golden digest changes with the new
-State fields."""
+State fields.
+
+Rules 5: where the orders out of a place ask for all that is there or more, all of it goes;
+the scaled amounts no longer leave a remnant of rounding behind (1e-16 strength and less)
+that held ground and could fight. Outcomes change in the last digits only."""
