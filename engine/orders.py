@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from frontlines.engine.arrays import FloatArray
+from frontlines.engine.arrays import BoolArray, FloatArray
 from frontlines.engine.rules.common import friendly_here
 from frontlines.engine.scenario.base import AirSupportId, FactionId, LocationId
 from frontlines.engine.state import State
@@ -405,10 +405,10 @@ class AirOrder:
         sorties = available_sorties(world, state)[0]
         for entry in np.flatnonzero((world.air_provider == f) & (sorties > 0)):
             beneficiary = int(world.air_beneficiary[entry])
+            present = cls.targets(world, state)  # F x L
             for target_index in np.flatnonzero(world.air_in_range[entry]):
                 target = int(target_index)
-                here = state.forces[0, :, target] > 0
-                if (~state.allied[0, beneficiary] & here).any():
+                if (~state.allied[0, beneficiary] & present[:, target]).any():
                     order = cls(
                         world.faction_ids[f],
                         world.air_ids[entry],
@@ -416,6 +416,12 @@ class AirOrder:
                         int(sorties[entry]),
                     )
                     yield (1, int(entry), target, cls.rank), order  # type: ignore[misc]
+
+    @classmethod
+    def targets(cls, world: World, state: State) -> BoolArray:
+        """``F x L``: where each faction has forces the kind's offers count (game 0)."""
+        present: BoolArray = state.forces[0] > 0
+        return present
 
     @classmethod
     def read(
@@ -461,12 +467,30 @@ class Airstrike(AirOrder):
         pending: Ledger,
     ) -> None:
         """Raise :class:`IllegalOrderError` unless enemies of the beneficiary's side stand at
-        the target."""
-        if not enemies:
-            raise IllegalOrderError(
-                f"no enemy of {world.faction_ids[beneficiary]} is at {self.target}: "
-                "only allies would be hit"
-            )
+        the target or are due there from the road this turn (a strike catches them on the
+        way in)."""
+        if enemies or np.count_nonzero(
+            ~state.allied[0, beneficiary] & due_at(world, state, target)
+        ):
+            return
+        raise IllegalOrderError(
+            f"no enemy of {world.faction_ids[beneficiary]} is at {self.target} or on the road "
+            "in: only allies would be hit"
+        )
+
+    @classmethod
+    def targets(cls, world: World, state: State) -> BoolArray:
+        """``F x L``: where each faction has forces, or a column due this turn (game 0)."""
+        present: BoolArray = state.forces[0] > 0
+        if world.roads.n_slots and np.count_nonzero(state.transit[0]):
+            roads = world.roads
+            heads = roads.slot_start[roads.slots > 0]
+            due = np.zeros(present.shape, dtype=bool)
+            on_road = state.transit[0][:, heads] > 0  # F x H
+            faction, head = np.nonzero(on_road)
+            due[faction, world.arc_dst[roads.slot_arc[heads[head]]]] = True
+            present = present | due
+        return present
 
 
 @dataclass(frozen=True)
@@ -625,8 +649,7 @@ def _threatened(
     roads = world.roads
     into = world.graph.in_arcs[target][world.graph.out_valid[target]]  # arcs ending there
     quick = into[roads.free_legs[into] == 1]
-    heads = roads.slot_start[into[roads.slots[into] > 0]]  # what arrives next movement phase
-    arriving = state.transit[0][:, heads].sum(axis=1) > 0  # F
+    arriving = due_at(world, state, target)
     if holds:
         next_door = (state.forces[0][:, world.arc_src[quick]] > 0).any(axis=1)
         if np.count_nonzero(~friends & (next_door | arriving)):
@@ -640,6 +663,16 @@ def _threatened(
         if arc is not None and ours and int(roads.free_legs[arc]) == 1:
             return True
     return False
+
+
+def due_at(world: World, state: State, target: int) -> BoolArray:
+    """``F``: which factions have forces on the road that arrive at ``target`` in this turn's
+    movement phase (in game 0)."""
+    roads = world.roads
+    into = world.graph.in_arcs[target][world.graph.out_valid[target]]  # arcs ending there
+    heads = roads.slot_start[into[roads.slots[into] > 0]]  # what arrives next movement phase
+    arriving: BoolArray = state.transit[0][:, heads].sum(axis=1) > 0
+    return arriving
 
 
 def _index(ids: dict[Any, int], key: object, what: str) -> int:

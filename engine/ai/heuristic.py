@@ -156,10 +156,14 @@ def heuristic_orders(
     # the road that arrive next turn threaten where they are going.
     threat = next_door(world, enemy_power) + enemy_power
     arriving = arrivals(world, state)  # B x F x L strength arriving from the road next turn
+    # What strikes can hit at each place: the enemy there and the enemy columns due there.
+    targets = enemy_power
     if world.roads.n_slots and np.count_nonzero(state.transit):
         coming = arriving * unit
         side_coming = sides.total(coming)
-        threat = threat + (coming.sum(axis=1, keepdims=True) - side_coming)
+        enemy_coming = coming.sum(axis=1, keepdims=True) - side_coming
+        threat = threat + enemy_coming
+        targets = enemy_power + enemy_coming
     need = p.hold[:, np.newaxis, np.newaxis] * threat / cover
     need = need * np.where(world.supply_source, 1.5, 1.0)
     # Never leave what matters at home empty (places taken from the enemy get no guard:
@@ -277,7 +281,7 @@ def heuristic_orders(
         mask,
         p,
         sides,
-        enemy_power,
+        targets,
         side_power,
         threat,
         committed,
@@ -396,8 +400,9 @@ def _sorties(
     possible: BoolArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Strike and close-support sorties for the controlled factions' air-support entries
-    (all arrays but the result are per side, ``B x S x L``); close support only where a
-    battle is ``possible`` this turn."""
+    (all arrays but the result are per side, ``B x S x L``; ``enemy_power``: the enemy a
+    strike can hit, at the place and on the road in); close support only where a battle is
+    ``possible`` this turn."""
     n_a, batch, n_l = len(world.air_ids), state.batch, world.n_locations
     strike = np.zeros((batch, n_a, n_l))
     support = np.zeros((batch, n_a, n_l))

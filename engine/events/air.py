@@ -25,11 +25,14 @@ class StrikeFlown:
     destroyed: float
     provider_id: FactionId
     destroyed_by: tuple[tuple[str, float], ...]  # (faction id, strength) of each faction hit
+    on_road: float = 0.0  # of ``destroyed``, the part caught on the road in
 
     def describe(self) -> str:
         """The strike as one line of the news log."""
         flown = counted(self.sorties, "strike sortie")
         destroyed = f"destroying {self.destroyed:.1f} strength"
+        if self.on_road >= 0.05:
+            destroyed += f" ({self.on_road:.1f} of it on the road in)"
         return f"{flown} by {self.provider} hit {self.place}, {destroyed}."
 
 
@@ -72,6 +75,8 @@ def air_events(world: World, air: AirResult, run: int, turn: int) -> list[AirEve
     lo, hi = np.searchsorted(air.cells, (first, first + per_run)).tolist()
     struck = (air.cells[lo:hi] - first).tolist()
     by_cell = dict(zip(struck, air.destroyed_by[lo:hi].tolist(), strict=True))
+    road = [0.0] * len(struck) if air.on_road is None else air.on_road[lo:hi].tolist()
+    road_by_cell = dict(zip(struck, road, strict=True))
     entries, places = np.divmod(cells, world.n_locations)
     place, fname, lid, fid = (
         world.location_names,
@@ -95,6 +100,7 @@ def air_events(world: World, air: AirResult, run: int, turn: int) -> list[AirEve
                 destroyed[i],
                 provider_id[a],
                 tuple((fid[f], amount) for f, amount in enumerate(hit) if amount > 0),
+                road_by_cell.get(int(cells[i]), 0.0),
             )
         )
         dead, hurt = int(killed[i]), int(injured[i])

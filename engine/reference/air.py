@@ -1,5 +1,5 @@
-"""Phase 2, plainly: sorties scaled to what each entry can fly, strikes, civilian harm, and
-the power close support brings to the battles of phase 4."""
+"""Phase 2, plainly: sorties scaled to what each entry can fly, strikes (on the place and on
+the road in), civilian harm, and the power close support brings to the battles of phase 4."""
 
 from __future__ import annotations
 
@@ -86,14 +86,36 @@ def air(world: World, state: State, orders: PlainOrders, seed: int) -> tuple[Sta
             if strike[a, p] > 0 and not ally(state, int(world.air_beneficiary[a]), f)
         ]
 
+    # The forces at the place, and the columns due there this turn (in the head slot of each
+    # arc into it), keep the same share.
+    roads = world.roads
+    heads_into = [
+        [
+            int(roads.slot_start[d])
+            for d in range(len(world.arc_dst))
+            if int(world.arc_dst[d]) == p and int(roads.slots[d]) > 0
+        ]
+        for p in range(n_l)
+    ]
     before = state.forces[0]
     forces = before.copy()
+    transit, carried = state.transit[0].copy(), state.transit_unsupplied[0].copy()
+    lost = np.zeros((n_f, n_l))  # strength lost at each place and on the road in
     for f in range(n_f):
         for p in range(n_l):
+            hitting = strikes_on(f, p)
+            if not hitting:
+                continue
             survive = 1.0
-            for a in strikes_on(f, p):
+            for a in hitting:
                 survive *= float(keep[a, p])
             forces[f, p] = float(before[f, p]) * survive
+            lost[f, p] = float(before[f, p]) - float(forces[f, p])
+            for slot in heads_into[p]:
+                was = float(transit[f, slot])
+                transit[f, slot] = was * survive
+                carried[f, slot] = float(carried[f, slot]) * survive
+                lost[f, p] += was - float(transit[f, slot])
 
     # Each faction's losses at a place are credited to the entries that hit it, in
     # proportion to ``-log keep`` (equally among those that leave nothing, if any do).
@@ -108,7 +130,7 @@ def air(world: World, state: State, orders: PlainOrders, seed: int) -> tuple[Sta
             total = sum(weight.values(), 0.0)
             for a in hitting:
                 share = weight[a] / total if total > 0 else 0.0
-                destroyed_by[a, p, f] = share * (float(before[f, p]) - float(forces[f, p]))
+                destroyed_by[a, p, f] = share * float(lost[f, p])
     destroyed = np.zeros((n_a, n_l))
     for a in range(n_a):
         for p in range(n_l):
@@ -142,4 +164,8 @@ def air(world: World, state: State, orders: PlainOrders, seed: int) -> tuple[Sta
                 float(support[a, p]) * r.sortie_power * r.weather * float(world.air_cas[a])
             )
     outcome = AirOutcome(strike, support, destroyed, destroyed_by, killed, injured, support_power)
-    return state.evolve(forces=forces[np.newaxis]), outcome
+    return state.evolve(
+        forces=forces[np.newaxis],
+        transit=transit[np.newaxis],
+        transit_unsupplied=carried[np.newaxis],
+    ), outcome

@@ -128,10 +128,23 @@ def _air(
         for f in range(world.n_factions)
     )
     if isinstance(order, Airstrike):
-        return None if enemies_here else "allies"
+        return None if enemies_here or _enemy_due(world, state, beneficiary, target) else "allies"
     if enemies_here or _threatened(world, state, beneficiary, target, pending):
         return None
     return "battle"
+
+
+def _enemy_due(world: World, state: State, side: int, target: int) -> bool:
+    """Whether an enemy of ``side`` has forces on the road that arrive at ``target`` this
+    turn (in the head slot of a route into it)."""
+    for arc in range(world.n_arcs):
+        if int(world.arc_dst[arc]) != target or int(world.roads.slots[arc]) == 0:
+            continue
+        head = int(world.roads.slot_start[arc])
+        for f in range(world.n_factions):
+            if not ally(state, side, f) and state.transit[0, f, head] > 0:
+                return True
+    return False
 
 
 def _threatened(
@@ -192,10 +205,12 @@ def legal_orders(world: World, state: State, faction_id: str) -> list[Order]:
         for p, place in enumerate(world.location_ids):
             if not bool(world.air_in_range[a, p]):
                 continue
-            if any(
+            here = any(
                 not ally(state, beneficiary, g) and state.forces[0, g, p] > 0
                 for g in range(world.n_factions)
-            ):
+            )
+            if here or _enemy_due(world, state, beneficiary, p):
                 orders.append(Airstrike(faction_id, air_id, place, sorties[a]))
+            if here:
                 orders.append(CloseSupport(faction_id, air_id, place, sorties[a]))
     return orders

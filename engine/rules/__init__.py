@@ -5,7 +5,7 @@ scripted events, air, movement, ground combat, capture and retreat, supply, mora
 reinforcement, victory.
 """
 
-RULES_VERSION = 5
+RULES_VERSION = 6
 """Which rules this engine plays. Raise it with any change of the rules that changes what a
 game gives (the golden games' digests): saves record it, and a save made under other rules
 is refused, naming both versions, unless it still replays the same. ``make repin`` refuses
@@ -35,4 +35,8 @@ State fields.
 
 Rules 5: where the orders out of a place ask for all that is there or more, all of it goes;
 the scaled amounts no longer leave a remnant of rounding behind (1e-16 strength and less)
-that held ground and could fight. Outcomes change in the last digits only."""
+that held ground and could fight. Outcomes change in the last digits only.
+
+Rules 6: forces in transit can be caught. A strike on a place also hits the enemy columns
+due there this turn (in the head slot of each route in), by the same share as the forces at
+the place; the computer opponents count those columns when they pick a target."""

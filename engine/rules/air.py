@@ -1,5 +1,6 @@
-"""Phase 2: air power. Strikes wear down enemy forces and can harm civilians; close support
-is turned into combat power for the ground battle that follows."""
+"""Phase 2: air power. Strikes wear down enemy forces, both at the place struck and on the
+road in (the columns due there this turn), and can harm civilians; close support is turned
+into combat power for the ground battle that follows."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from frontlines.engine.orders import OrderArrays, available_sorties
 from frontlines.engine.rules.common import (
     ORDER_FREE_TERMS,
     SEQUENTIAL_SUM_MAX,
+    derived,
     hostile_here,
     sum_axis1,
 )
@@ -42,6 +44,9 @@ class AirResult:
     support_cells: IntArray | None = None
     """The flat ``B x A x L`` cells where ``support_power`` is not 0, in order (``None``: not
     worked out)."""
+    on_road: FloatArray | None = None
+    """``n``: of what each struck cell destroyed, the part caught on the road in (``None``:
+    nothing was on the road)."""
 
 
 def _requests(
@@ -176,8 +181,10 @@ def resolve_air(
     hit_cells = np.flatnonzero(struck)
     forces = state.forces.copy()
     forces.reshape(-1)[hit_cells] *= elementary.exp(log_survive[hit_cells])
+    changes: dict[str, FloatArray] = {"forces": forces}
+    caught = _caught_on_road(world, state, struck, log_survive, changes)
     if not record:
-        return state.evolve(forces=forces), AirResult(
+        return state.evolve(**changes), AirResult(
             strike, support, nothing, nothing, nothing, power, support_cells=supported
         )
 
@@ -185,11 +192,13 @@ def resolve_air(
     # civilian harm. Only struck places have any (the event log reads nothing else).
     if max(n_a, n_f) > SEQUENTIAL_SUM_MAX:  # numpy would sum such axes in another order
         where = (runs, entries, places)
-        destroyed, destroyed_by = _destroyed_dense(
-            state, forces, strike, log_keep, where, world.air_beneficiary
+        destroyed, destroyed_by, share = _destroyed_dense(
+            state, forces, caught, strike, log_keep, where, world.air_beneficiary
         )
     else:
         hit = (state.forces - forces).reshape(-1)[targets]  # n x F
+        if caught is not None:
+            hit = hit + caught[targets]
         weight = -log_keep[:, np.newaxis] * enemy
         total = np.bincount(targets.ravel(), weights=weight.ravel(), minlength=forces.size)
         total = total[targets]
@@ -197,6 +206,7 @@ def resolve_air(
         destroyed_by = share * hit
         destroyed = nothing.copy()
         destroyed.reshape(-1)[cells] = sum_axis1(destroyed_by)
+    on_road = None if caught is None else sum_axis1(share * caught[targets])
     # Draws 0-1 are the noise on the killed, 2 their rounding, 3-4 the noise on the injured;
     # they come in the order 0, 3, 1, 4, 2, so that each pair's first and second draws lie
     # together.
@@ -217,22 +227,78 @@ def resolve_air(
         (dead, np.floor(injured_mean * injured_noise + 0.5))
     ).reshape(2, -1)
     result = AirResult(
-        strike, support, destroyed, harm[0], harm[1], power, cells, destroyed_by, supported
+        strike, support, destroyed, harm[0], harm[1], power, cells, destroyed_by, supported, on_road
     )
-    return state.evolve(forces=forces), result
+    return state.evolve(**changes), result
+
+
+def _heads_to(world: World) -> IntArray:
+    """``T``: the place each arc's head slot leads to (what it holds arrives there this
+    turn), -1 for the other slots."""
+    roads = world.roads
+    to = np.full(roads.n_slots, -1, dtype=np.int64)
+    head = roads.slot_start[roads.slots > 0]
+    to[head] = world.arc_dst[roads.slot_arc[head]]
+    return to
+
+
+def _caught_on_road(
+    world: World,
+    state: State,
+    struck: BoolArray,
+    log_survive: FloatArray,
+    changes: dict[str, FloatArray],
+) -> FloatArray | None:
+    """Strike the columns on the road in: forces in an arc's head slot (due at its end in
+    this turn's movement phase) keep what the forces at that place keep, faction by faction.
+    Sets the new ``transit`` (and ``transit_unsupplied``, carried in proportion) in
+    ``changes``; returns the strength lost on the road, at the place each column was bound
+    for (flat ``B x F x L``), or ``None`` if no column was struck."""
+    if world.roads.n_slots == 0:
+        return None
+    n_t, n_l = world.roads.n_slots, world.n_locations
+    on_road = np.flatnonzero(state.transit)  # flat B x F x T
+    if on_road.size == 0:
+        return None
+    to = derived(world, _heads_to)[on_road % n_t]
+    place = (on_road // n_t) * n_l + to  # flat B x F x L (meaningless where ``to`` is -1)
+    hit = to >= 0
+    hit[hit] = struck[place[hit]]
+    if not np.count_nonzero(hit):
+        return None
+    on_road, place = on_road[hit], place[hit]
+    keep = elementary.exp(log_survive[place])
+    transit = state.transit.copy()
+    before = transit.reshape(-1)[on_road]
+    transit.reshape(-1)[on_road] = before * keep
+    changes["transit"] = transit
+    if np.count_nonzero(state.transit_unsupplied):
+        carried = state.transit_unsupplied.copy()
+        carried.reshape(-1)[on_road] *= keep
+        changes["transit_unsupplied"] = carried
+    lost = before - transit.reshape(-1)[on_road]
+    caught: FloatArray = np.bincount(place, weights=lost, minlength=state.forces.size).astype(
+        np.float64, copy=False
+    )
+    return caught
 
 
 def _destroyed_dense(
     state: State,
     forces: FloatArray,
+    caught: FloatArray | None,
     strike: FloatArray,
     log_keep: FloatArray,
     where: tuple[IntArray, IntArray, IntArray],
     beneficiary: IntArray,
-) -> tuple[FloatArray, FloatArray]:
-    """Strength each entry destroyed (``B x A x L``), over every entry, faction and place;
-    and of each faction at the struck cells ``where`` (``n x F``)."""
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Strength each entry destroyed (``B x A x L``), over every entry, faction and place
+    (``caught``: also on the road in, as flat ``B x F x L``); of each faction at the struck
+    cells ``where`` (``n x F``); and each struck cell's share of its place's losses (``n x
+    F``)."""
     hit = state.forces - forces  # B x F x L
+    if caught is not None:
+        hit = hit + caught.reshape(hit.shape)
     weight = np.zeros_like(strike)  # B x A x L
     weight[where] = log_keep
     weight = -weight
@@ -243,4 +309,4 @@ def _destroyed_dense(
     by_faction = share * hit[:, np.newaxis, :, :]  # B x A x F x L
     destroyed: FloatArray = by_faction.sum(axis=2)
     runs, entries, places = where
-    return destroyed, by_faction[runs, entries, :, places]
+    return destroyed, by_faction[runs, entries, :, places], share[runs, entries, :, places]

@@ -80,7 +80,7 @@ def game() -> Game:
         ),
         (
             Airstrike("russia", "russian-air", "hama", 2),
-            "no enemy of government is at hama: only allies would be hit",
+            "no enemy of government is at hama or on the road in: only allies would be hit",
         ),
         (
             Airstrike("russia", "russian-air", "idlib", 0),

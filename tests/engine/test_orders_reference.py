@@ -79,6 +79,14 @@ def _enemy_forces_at(game: Game, side: str, place: str) -> bool:
     )
 
 
+def _enemy_due_at(game: Game, side: str, place: str) -> bool:
+    """Whether an enemy of ``side`` arrives at ``place`` from the road this turn."""
+    return any(
+        not _allied(game, side, f.id) and _arrives_from_the_road(game, f.id, place)
+        for f in game.scenario.factions
+    )
+
+
 def reference_legal(game: Game, order: Order, pending: list[Order]) -> bool:
     """Whether the rules as docs/rules.md states them allow ``order`` after ``pending``."""
     if game.over:
@@ -128,8 +136,8 @@ def reference_legal(game: Game, order: Order, pending: list[Order]) -> bool:
     side = entry.beneficiary
     if _enemy_forces_at(game, side, order.target):
         return True
-    if isinstance(order, Airstrike):
-        return False
+    if isinstance(order, Airstrike):  # a strike also catches the columns due there
+        return _enemy_due_at(game, side, order.target)
     # A battle this turn needs forces that can arrive this turn: from next door along a route
     # crossed in one turn at the free pace, or from the road (docs/rules.md).
     holds = _allied(game, side, _holder(game, order.target))
@@ -198,8 +206,12 @@ def reference_listing(game: Game, faction: str) -> list[Order]:
         if entry.provider != faction or count <= 0:
             continue
         for loc in game.scenario.locations:
-            if _in_range(game, entry, loc.id) and _enemy_forces_at(game, entry.beneficiary, loc.id):
+            if not _in_range(game, entry, loc.id):
+                continue
+            here = _enemy_forces_at(game, entry.beneficiary, loc.id)
+            if here or _enemy_due_at(game, entry.beneficiary, loc.id):
                 listed.append(Airstrike(faction, entry.id, loc.id, count))
+            if here:
                 listed.append(CloseSupport(faction, entry.id, loc.id, count))
     return listed
 

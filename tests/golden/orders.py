@@ -24,7 +24,11 @@ GOLDEN_ORDERS: dict[str, tuple[int, list[list[Order]]]] = {
             ],
             [Airstrike("russia", "russian-air", "idlib", 6)],
             [],
-            [Move("government", "homs", "hama", 2.0)],
+            # The drones catch the garrison that fell back from Aleppo on the road into Hama.
+            [
+                Move("government", "homs", "hama", 2.0),
+                Airstrike("opposition", "opposition-drones", "hama", 3),
+            ],
         ],
     ),
     "hama-2024": (

@@ -64,6 +64,17 @@ def test_the_rare_paths_game_reaches_the_rare_paths(played: dict) -> None:  # ty
     ]
 
 
+def test_a_golden_game_strikes_a_column_on_the_road_in(played: dict) -> None:  # type: ignore[type-arg]
+    strikes = [
+        event
+        for turn in played["aleppo-2024"]["turns"]
+        for event in turn["events"]
+        if event["kind"] == "StrikeFlown" and event["location"] == "hama"
+    ]
+    caught = [event for event in strikes if event["on_road"] > 0]
+    assert caught and all(0 < e["on_road"] < e["destroyed"] for e in caught)
+
+
 @pytest.mark.parametrize("key", sorted(GOLDEN_ORDERS))
 def test_a_golden_game_accounts_for_every_loss(key: str, played: dict) -> None:  # type: ignore[type-arg]
     """What each faction lost, summed from the events, is what it had, plus what came, less
