@@ -1,11 +1,15 @@
 """Every benchmark in one JSON report, with the budgets of DESIGN.md and whether each is met.
 
-    python -m benchmarks [--repeat N]
+    python -m benchmarks [--repeat N] [--system-malloc]
 
 Runs ``benchmarks.engine`` (one turn at B = 1, a B = 1000 turn against the same games one at a
 time, generated 100/300/1000-location maps and the growth exponent) and ``benchmarks.ai``
 (a B = 1000 AI-vs-AI forecast in run-turns per second against the same games one at a time,
 and look-ahead decisions). All figures are medians; this takes a minute or two.
+
+Like the ``frontlines`` command, it first asks ``malloc`` to keep freed memory for reuse
+(``engine/memory.py``); ``--system-malloc`` measures with the C library's defaults instead.
+The report's ``machine.malloc`` says which.
 """
 
 from __future__ import annotations
@@ -16,12 +20,20 @@ import sys
 import time
 
 from benchmarks import ai, engine
+from frontlines.engine.memory import keep_freed_memory
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--system-malloc",
+        action="store_true",
+        help="measure with the C library's malloc settings, as a program that imports the "
+        "engine without calling keep_freed_memory() runs",
+    )
     args = parser.parse_args()
+    kept = not args.system_malloc and keep_freed_memory()
     started = time.perf_counter()
     rules = engine.measure(args.repeat)
     opponents = ai.measure(args.repeat)
@@ -47,7 +59,10 @@ def main() -> None:
             "generated_1000_ms": rules["within_budget"]["generated_1000_ms"],
             "generated_growth_exponent": rules["within_budget"]["generated_growth_exponent"],
         },
-        "machine": {k: rules[k] for k in ("python", "numpy", "cpus", "repeat")},
+        "machine": {
+            **{k: rules[k] for k in ("python", "numpy", "cpus", "repeat")},
+            "malloc": "keeps freed memory" if kept else "system defaults",
+        },
         "benchmark_seconds": round(time.perf_counter() - started, 1),
     }
     json.dump(report, sys.stdout, indent=2)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from frontlines.engine.memory import keep_freed_memory
 from frontlines.engine.scenario.base import ID_MAX_LENGTH, ID_PATTERN
 from frontlines.engine.text import escaped, shown
 
@@ -89,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("forecast", "play"):
+        keep_freed_memory()  # batched turns reuse their arrays' memory (engine/memory.py)
     try:
         if args.command == "validate":
             return cmd_validate(args.paths, quiet=args.quiet)

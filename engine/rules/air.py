@@ -182,7 +182,7 @@ def resolve_air(
     forces = state.forces.copy()
     forces.reshape(-1)[hit_cells] *= elementary.exp(log_survive[hit_cells])
     changes: dict[str, FloatArray] = {"forces": forces}
-    caught = _caught_on_road(world, state, struck, log_survive, changes)
+    caught = _caught_on_road(world, state, hit_cells, log_survive, changes)
     if not record:
         return state.evolve(**changes), AirResult(
             strike, support, nothing, nothing, nothing, power, support_cells=supported
@@ -232,52 +232,60 @@ def resolve_air(
     return state.evolve(**changes), result
 
 
-def _heads_to(world: World) -> IntArray:
-    """``T``: the place each arc's head slot leads to (what it holds arrives there this
-    turn), -1 for the other slots."""
+def _heads_into(world: World) -> tuple[IntArray, IntArray]:
+    """The head slots of the arcs into each place (what they hold arrives there this turn):
+    place ``l``'s are ``heads[ptr[l]:ptr[l + 1]]``, in arc order."""
     roads = world.roads
-    to = np.full(roads.n_slots, -1, dtype=np.int64)
-    head = roads.slot_start[roads.slots > 0]
-    to[head] = world.arc_dst[roads.slot_arc[head]]
-    return to
+    arcs = np.flatnonzero(roads.slots > 0)
+    ends = world.arc_dst[arcs]
+    order = np.argsort(ends, kind="stable")
+    ptr = np.zeros(world.n_locations + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(np.bincount(ends, minlength=world.n_locations))
+    heads: IntArray = roads.slot_start[arcs[order]]
+    return ptr, heads
 
 
 def _caught_on_road(
     world: World,
     state: State,
-    struck: BoolArray,
+    hit_cells: IntArray,
     log_survive: FloatArray,
     changes: dict[str, FloatArray],
 ) -> FloatArray | None:
     """Strike the columns on the road in: forces in an arc's head slot (due at its end in
     this turn's movement phase) keep what the forces at that place keep, faction by faction.
-    Sets the new ``transit`` (and ``transit_unsupplied``, carried in proportion) in
-    ``changes``; returns the strength lost on the road, at the place each column was bound
-    for (flat ``B x F x L``), or ``None`` if no column was struck."""
-    if world.roads.n_slots == 0:
-        return None
+    ``hit_cells`` are the flat ``B x F x L`` cells struck. Sets the new ``transit`` (and
+    ``transit_unsupplied``, carried in proportion) in ``changes``; returns the strength lost
+    on the road, at the place each column was bound for (flat ``B x F x L``), or ``None`` if
+    no column was struck."""
     n_t, n_l = world.roads.n_slots, world.n_locations
-    on_road = np.flatnonzero(state.transit)  # flat B x F x T
-    if on_road.size == 0:
+    if n_t == 0:
         return None
-    to = derived(world, _heads_to)[on_road % n_t]
-    place = (on_road // n_t) * n_l + to  # flat B x F x L (meaningless where ``to`` is -1)
-    hit = to >= 0
-    hit[hit] = struck[place[hit]]
-    if not np.count_nonzero(hit):
+    ptr, heads = derived(world, _heads_into)
+    row, place = np.divmod(hit_cells, n_l)  # row: run * F + faction
+    first, count = ptr[place], ptr[place + 1] - ptr[place]
+    total = int(count.sum())
+    if total == 0:
         return None
-    on_road, place = on_road[hit], place[hit]
-    keep = elementary.exp(log_survive[place])
+    which = np.repeat(np.arange(hit_cells.size), count)  # the struck cell of each head slot
+    offset = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    on_road = row[which] * n_t + heads[first[which] + offset]  # flat B x F x T
+    before = state.transit.reshape(-1)[on_road]
+    there = before != 0
+    if not np.count_nonzero(there):
+        return None
+    on_road, before, cell = on_road[there], before[there], hit_cells[which[there]]
+    keep = elementary.exp(log_survive[cell])
     transit = state.transit.copy()
-    before = transit.reshape(-1)[on_road]
     transit.reshape(-1)[on_road] = before * keep
     changes["transit"] = transit
-    if np.count_nonzero(state.transit_unsupplied):
+    carried_before = state.transit_unsupplied.reshape(-1)[on_road]
+    if np.count_nonzero(carried_before):
         carried = state.transit_unsupplied.copy()
-        carried.reshape(-1)[on_road] *= keep
+        carried.reshape(-1)[on_road] = carried_before * keep
         changes["transit_unsupplied"] = carried
     lost = before - transit.reshape(-1)[on_road]
-    caught: FloatArray = np.bincount(place, weights=lost, minlength=state.forces.size).astype(
+    caught: FloatArray = np.bincount(cell, weights=lost, minlength=state.forces.size).astype(
         np.float64, copy=False
     )
     return caught
