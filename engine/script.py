@@ -144,6 +144,14 @@ class ChangeQuality:
 
 
 @dataclass(frozen=True)
+class ChangePace:
+    """``faction``'s march pace becomes ``pace`` for the journeys it sets out on from now."""
+
+    faction: int
+    pace: float
+
+
+@dataclass(frozen=True)
 class ChangeRoute:
     """Close route ``route`` (from ``origin`` to ``target``) or open it: to every faction
     (``faction`` is ``None``: a cut, or a restore that lifts every closure), or to one
@@ -172,6 +180,7 @@ CompiledEffect = (
     | ChangeAlliance
     | ChangeControl
     | ChangeQuality
+    | ChangePace
     | ChangeRoute
     | SetWeather
 )
@@ -283,6 +292,8 @@ class _Compiler:
             return ChangeControl(self.place[c.location], self.faction[c.faction])
         if effect.faction_rules is not None:
             r = effect.faction_rules
+            if r.pace is not None:
+                return ChangePace(self.faction[r.faction], float(r.pace))
             return ChangeQuality(self.faction[r.faction], float(r.quality or 0.0))
         if effect.route is not None:
             way = effect.route

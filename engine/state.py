@@ -21,8 +21,9 @@ NO_WINNER = -1
 DRAW = -2
 NEVER = -1
 """``offensive_day`` of a faction that has not attacked yet."""
-ADDED_FIELDS = frozenset({"weather"})
-"""State fields left out of :meth:`State.digest` while they are all zero (see there)."""
+ADDED_FIELDS: dict[str, float] = {"weather": 0, "pace": 1.0}
+"""State fields left out of :meth:`State.digest` while every value is the given one, which
+changes nothing (see there)."""
 
 
 class Outcome(Enum):
@@ -59,6 +60,9 @@ class State:
     supply_days: FloatArray  # B x F x L, days of travel from the nearest source (inf: none)
     offensive_day: IntArray  # B x F, day (from 0) of the faction's first attack; -1: none yet
     quality: FloatArray  # B x F, combat power per strength point (scripted events change it)
+    pace: (
+        FloatArray  # B x F, march pace: a multiple of the route kinds' km a day (events change it)
+    )
     fired: BoolArray  # B x N events
     held_turns: IntArray  # B x V, turn ends in a row each victory condition's places held
     closed: BoolArray  # B x F x E: routes closed to each faction and its allies (cut: to all)
@@ -126,12 +130,13 @@ class State:
     def digest(self) -> str:
         """A fingerprint of the whole state; equal digests mean equal games.
 
-        Fields added since rules 3 (``ADDED_FIELDS``) count only once they differ from
-        zero, so that a game that never uses them keeps the digest it had before."""
+        Fields added since rules 3 (``ADDED_FIELDS``) count only once they differ from the
+        value that changes nothing (0 weather, a march pace of 1), so that a game that never
+        uses them keeps the digest it had before."""
         sha = hashlib.sha256(str(self.turn).encode())
         for item in fields(self):
             value = getattr(self, item.name)
-            if item.name in ADDED_FIELDS and not np.any(value):
+            if item.name in ADDED_FIELDS and np.all(value == ADDED_FIELDS[item.name]):
                 continue
             if isinstance(value, np.ndarray):
                 sha.update(item.name.encode())
@@ -160,6 +165,7 @@ def initial_state(world: World, batch: int = 1) -> State:
         supply_days=tile(world.supply_days0),
         offensive_day=np.full((batch, n_f), NEVER, dtype=np.int64),
         quality=tile(world.quality.astype(np.float64)),
+        pace=tile(world.pace),
         fired=np.zeros((batch, len(world.scenario.events)), dtype=bool),
         held_turns=np.zeros((batch, len(world.scenario.victory)), dtype=np.int64),
         closed=tile(world.closed0),

@@ -155,6 +155,7 @@ def strengths(*, positive: bool = False, max_value: float = 50.0) -> st.SearchSt
 
 _FACTORS = (0.05, 0.5, 1.0, 1.05, 1.3, 1.5, 2.0, 10.0)
 _FRACTIONS = (0.0, 0.01, 0.02, 0.1, 0.15, 0.25, 0.5, 0.75, 1.0)
+PACES = (1.0, 1.0, 1.0, 1.0, 0.1, 0.5, 1.3, 2.0, 5.0)  # march paces: mostly the route kinds' own
 
 
 @lru_cache(maxsize=256)
@@ -323,8 +324,11 @@ def _effect(
             "control": {"location": draw(_one_of(locations)), "faction": draw(_one_of(factions))}
         }
     if kind == "faction_rules":
+        who = draw(_one_of(factions))
+        if draw(_BOOLEANS):
+            return {"faction_rules": {"faction": who, "pace": draw(_either(PACES, 0.1, 5.0))}}
         quality = draw(_either((0.1, 0.5, 1.0, 1.5, 3.0), 0.01, 3.0))
-        return {"faction_rules": {"faction": draw(_one_of(factions)), "quality": quality}}
+        return {"faction_rules": {"faction": who, "quality": quality}}
     if kind == "route":
         a, b = draw(_one_of(list(routes)))
         if draw(_BOOLEANS):
@@ -497,6 +501,7 @@ def scenario_data(
             "name": draw(name_st),
             "colour": draw(colours()),
             "quality": draw(_either((0.1, 0.6, 1.0, 3.0), 0.1, 3)),
+            "pace": draw(_one_of(PACES)),
             "morale": draw(_either((0.0, 0.15, 0.35, 0.5, 0.75, 1.0), 0, 1)),
             "posture": draw(_one_of([p.value for p in Posture])),
         }

@@ -141,14 +141,29 @@ class Roads:
         return len(self.slot_arc)
 
     def legs(
-        self, arc: IntArray, pace: FloatArray | float = 1.0, weather: FloatArray | float = 1.0
+        self,
+        arc: IntArray,
+        pace: FloatArray | float = 1.0,
+        weather: FloatArray | float = 1.0,
+        march: FloatArray | float = 1.0,
     ) -> IntArray:
         """Turns a journey along each ``arc`` takes when its contested share goes at
-        ``pace`` times the free pace (the rest at the free pace) and the weather keeps
-        ``weather`` of every pace: the length over a turn's reach, so stretched, over the
-        weather's share and rounded up, and no more than the arc's slots allow."""
+        ``pace`` times the free pace (the rest at the free pace), the weather keeps
+        ``weather`` of every pace and the faction marches at ``march`` times the route
+        kind's rate: the length over a turn's reach, so stretched, over the weather's share
+        and the march, rounded up, and no more than the arc's slots allow."""
         stretch = (1.0 - self.contested) + self.contested / pace
-        need = np.maximum(np.ceil(self.length_turns[arc] * stretch / weather), 1.0)
+        need = np.maximum(np.ceil(self.length_turns[arc] * stretch / weather / march), 1.0)
+        legs: IntArray = np.minimum(need, self.slots[arc] + 1).astype(np.int64)
+        return legs
+
+    def free(
+        self, arc: IntArray, weather: FloatArray | float, march: FloatArray | float
+    ) -> IntArray:
+        """Turns an unopposed journey along each ``arc`` takes when the weather keeps
+        ``weather`` of the pace and the faction marches at ``march`` times the route kind's
+        rate (``free_legs`` and ``weather_legs`` are this at a march of 1)."""
+        need = np.maximum(np.ceil(self.length_turns[arc] / weather / march), 1.0)
         legs: IntArray = np.minimum(need, self.slots[arc] + 1).astype(np.int64)
         return legs
 
@@ -181,6 +196,7 @@ class World:
     arc_dst: IntArray
     allied0: BoolArray
     quality: FloatArray
+    pace: FloatArray  # F: each faction's march pace at the start (a multiple of the km a day)
     morale0: FloatArray
     faction_posture: FloatArray
     surprise_factor: FloatArray  # F: power multiplier on the day of a faction's first attack
@@ -402,7 +418,7 @@ def _roads(scenario: Scenario, graph: Graph, weather: WeatherTable) -> Roads:
     stretch = (1.0 - move.contested_share) + move.contested_share / move.opposed_floor
     weather_pace = weather.arc_pace(graph.kind)  # W x D
     worst = weather_pace.min(axis=0)  # 1 where the scenario declares no weather
-    slowest = np.maximum(np.ceil(ratio * stretch / worst), 1.0)
+    slowest = np.maximum(np.ceil(ratio * stretch / worst / _slowest_march(scenario)), 1.0)
     slots = (np.minimum(slowest, scenario.max_turns + 1) - 1).astype(np.int64)
     start = np.concatenate([[0], np.cumsum(slots)[:-1]]).astype(np.int64)
     slot_arc = np.repeat(np.arange(len(slots), dtype=np.int64), slots)
@@ -428,6 +444,17 @@ def _roads(scenario: Scenario, graph: Graph, weather: WeatherTable) -> Roads:
         contested=move.contested_share,
         days=_frozen(ratio * scenario.turn_length_days),
     )
+
+
+def _slowest_march(scenario: Scenario) -> float:
+    """The slowest march pace any faction may have in the game: at the start or set by a
+    scripted ``faction_rules`` effect (at most 1, the pace the route kinds' rates are for)."""
+    paces = [1.0] + [f.pace for f in scenario.factions]
+    for event in scenario.events:
+        for effect in event.effects:
+            if effect.faction_rules is not None and effect.faction_rules.pace is not None:
+                paces.append(effect.faction_rules.pace)
+    return min(paces)
 
 
 def _surprise_fronts(scenario: Scenario) -> BoolArray | None:
@@ -569,6 +596,7 @@ def compile_world(scenario: Scenario) -> World:
         arc_dst=_frozen(arc_dst),
         allied0=_frozen(allied),
         quality=_frozen(np.array([f.quality for f in scenario.factions])),
+        pace=_frozen(np.array([f.pace for f in scenario.factions], dtype=np.float64)),
         morale0=_frozen(np.array([f.morale for f in scenario.factions])),
         faction_posture=_frozen(np.array([posture_factor[f.posture] for f in scenario.factions])),
         surprise_factor=_frozen(np.array([surprise[0] for surprise in surprises], dtype=float)),

@@ -11,6 +11,7 @@ from frontlines.engine.script import (
     ChangeControl,
     ChangeForces,
     ChangeMorale,
+    ChangePace,
     ChangeQuality,
     ChangeRoute,
     ChangeSorties,
@@ -122,6 +123,23 @@ class ScriptedControl:
 
 
 @dataclass(frozen=True)
+class ScriptedPace:
+    """A scripted event set a faction's march pace (a multiple of each route kind's km a
+    day) for the journeys it sets out on from now on."""
+
+    turn: int
+    event: EventId
+    faction_id: FactionId
+    faction: str
+    before: float
+    after: float
+
+    def describe(self) -> str:
+        """The change of pace as one line of the news log."""
+        return f"{self.faction}: march pace {self.before:.2f}, now {self.after:.2f}."
+
+
+@dataclass(frozen=True)
 class ScriptedQuality:
     """A scripted event set a faction's combat quality (power per strength point)."""
 
@@ -170,6 +188,7 @@ ScriptedEffect = (
     | ScriptedAlliance
     | ScriptedControl
     | ScriptedQuality
+    | ScriptedPace
     | ScriptedRoute
 )
 
@@ -250,4 +269,7 @@ def _effects(world: World, fired: Fired, e: int, run: int, turn: int) -> list[Sc
             case ChangeQuality(faction=f, quality=quality):
                 before = float(fired.applied[(e, k)][run])
                 out.append(ScriptedQuality(turn, event.id, fid[f], fname[f], before, quality))
+            case ChangePace(faction=f, pace=pace):
+                before = float(fired.applied[(e, k)][run])
+                out.append(ScriptedPace(turn, event.id, fid[f], fname[f], before, pace))
     return out

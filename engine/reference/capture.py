@@ -106,7 +106,7 @@ def capture(world: World, state: State, battles: CombatOutcome) -> tuple[State, 
     mass = forces * count
     for f, n, p, moving in arrivals:
         arc = world.lookup["arcs"][(p, n)]
-        legs = free_legs(world, state, arc)
+        legs = free_legs(world, state, f, arc)
         if legs > 1:
             transit[f, int(world.roads.slot_start[arc]) + legs - 2] += moving
             carried[f, int(world.roads.slot_start[arc]) + legs - 2] += moving * int(count[f, p])

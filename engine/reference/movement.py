@@ -126,23 +126,26 @@ def weather_pace(world: World, state: State, kind: str) -> float:
     return float(getattr(section.kinds[int(state.weather[0])].movement, kind))
 
 
-def free_legs(world: World, state: State, arc: int) -> int:
-    """Turns an unopposed journey along ``arc`` takes in this turn's weather: its length over
-    a turn's reach, over the share of the pace the weather keeps, rounded up."""
+def free_legs(world: World, state: State, f: int, arc: int) -> int:
+    """Turns faction ``f``'s unopposed journey along ``arc`` takes in this turn's weather: its
+    length over a turn's reach, over the share of the pace the weather keeps and over the
+    faction's march pace, rounded up."""
     length = float(world.graph.arc_length_km()[arc])
     kind = world.graph.kind[arc % len(world.graph.kind)]
     reach = float(getattr(world.rules.movement, kind)) * world.turn_length_days
     turns = length / reach
+    march = float(state.pace[0, f])
     return min(
-        max(math.ceil(turns / weather_pace(world, state, kind)), 1), int(world.roads.slots[arc]) + 1
+        max(math.ceil(turns / weather_pace(world, state, kind) / march), 1),
+        int(world.roads.slots[arc]) + 1,
     )
 
 
 def journey_legs(world: World, state: State, f: int, arc: int, sent: float) -> int:
     """Turns faction ``f``'s journey along ``arc`` takes: its length over a turn's reach at
-    the route kind's pace, over the share of it the weather keeps; into a place held by an
-    enemy the contested share of it goes at the opposed pace, set by ``sent`` (all it sends
-    there this turn) over the defenders."""
+    the route kind's pace, over the share of it the weather keeps and over the faction's march
+    pace; into a place held by an enemy the contested share of it goes at the opposed pace,
+    set by ``sent`` (all it sends there this turn) over the defenders."""
     move = world.rules.movement
     length = float(world.graph.arc_length_km()[arc])
     kind = world.graph.kind[arc % len(world.graph.kind)]
@@ -150,7 +153,8 @@ def journey_legs(world: World, state: State, f: int, arc: int, sent: float) -> i
     most = int(world.roads.slots[arc]) + 1
     turns = length / reach
     kept = weather_pace(world, state, kind)
-    free = min(max(math.ceil(turns / kept), 1), most)
+    march = float(state.pace[0, f])
+    free = min(max(math.ceil(turns / kept / march), 1), most)
     place = int(world.arc_dst[arc])
     if not hostile_at(state, f, place) or free >= most:
         return free
@@ -163,4 +167,4 @@ def journey_legs(world: World, state: State, f: int, arc: int, sent: float) -> i
     advance = float(getattr(move, world.location_terrains[place]))
     pace = min(max(move.opposed_per_ratio * (sent / defence) * advance, move.opposed_floor), 1.0)
     stretch = (1.0 - move.contested_share) + move.contested_share / pace
-    return min(max(math.ceil(turns * stretch / kept), 1), most)
+    return min(max(math.ceil(turns * stretch / kept / march), 1), most)

@@ -83,6 +83,7 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
     allied = state.allied[0].copy()
     controller = state.controller[0].copy()
     quality = state.quality[0].copy()
+    pace = state.pace[0].copy()
     closed = state.closed[0].copy()
     weather = int(state.weather[0])
     for e, event in enumerate(events):
@@ -103,10 +104,14 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
                 applied[(e, k)] = float(controller[place])
                 controller[place] = world.faction_ids.index(effect.control.faction)
                 continue
-            if effect.faction_rules is not None and effect.faction_rules.quality is not None:
+            if effect.faction_rules is not None:
                 f = world.faction_ids.index(effect.faction_rules.faction)
-                applied[(e, k)] = float(quality[f])
-                quality[f] = effect.faction_rules.quality
+                if effect.faction_rules.pace is not None:
+                    applied[(e, k)] = float(pace[f])
+                    pace[f] = effect.faction_rules.pace
+                else:
+                    applied[(e, k)] = float(quality[f])
+                    quality[f] = float(effect.faction_rules.quality or 0.0)
                 continue
             if effect.weather is not None:
                 section = weather_section(world.scenario) or Weather()
@@ -122,6 +127,7 @@ def scripted_events(world: World, state: State, seed: int) -> tuple[State, Scrip
         allied=allied[np.newaxis],
         controller=controller[np.newaxis],
         quality=quality[np.newaxis],
+        pace=pace[np.newaxis],
         fired=(state.fired[0] | fired)[np.newaxis],
         closed=closed[np.newaxis],
         weather=np.array([weather], dtype=np.int64),

@@ -39,4 +39,7 @@ that held ground and could fight. Outcomes change in the last digits only.
 
 Rules 6: forces in transit can be caught. A strike on a place also hits the enemy columns
 due there this turn (in the head slot of each route in), by the same share as the forces at
-the place; the computer opponents count those columns when they pick a target."""
+the place; the computer opponents count those columns when they pick a target. Factions get
+a march pace (``pace``, a State array ``B x F`` that scripted ``faction_rules`` effects set),
+which divides every journey's length over a turn's reach; at the default pace of 1 it
+changes nothing, and the digest leaves it out."""

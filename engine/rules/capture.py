@@ -104,30 +104,41 @@ def resolve_capture(
     carries = bool(np.count_nonzero(state.unsupplied))
     changes: dict[str, FloatArray | IntArray] = {"controller": controller}
     road = world.graph.out_arcs[places, best]
+    roads = world.roads
     if world.weather.declared:
-        legs = world.roads.weather_legs[state.weather[runs], road]
+        legs = roads.weather_legs[state.weather[runs], road]
     else:
-        legs = world.roads.free_legs[road]
-    on_road = refuge & (legs > 1)
+        legs = roads.free_legs[road]
+    legs = np.repeat(legs[:, np.newaxis], n_f, axis=1)  # n x F: each faction at its pace
+    march = state.pace[runs]  # n x F
+    brisk = march != 1.0
+    if roads.n_slots and np.count_nonzero(brisk):
+        arc = np.repeat(road[:, np.newaxis], n_f, axis=1)[brisk]
+        kept = 1.0
+        if world.weather.declared:
+            kept = roads.weather_pace[state.weather[runs], road][:, np.newaxis].repeat(n_f, 1)
+            kept = kept[brisk]
+        legs[brisk] = roads.free(arc, kept, march[brisk])
+    on_road = refuge[:, np.newaxis] & (legs > 1)  # n x F
+    staying = refuge[:, np.newaxis]  # n x F: who reaches the refuge this turn
     if np.count_nonzero(on_road):
         n_t = state.transit.shape[2]
-        slot = world.roads.slot_start[road] + legs - 2
-        into = (runs * (world.n_factions * n_t) + slot)[:, np.newaxis]
-        into = into[on_road] + np.arange(0, world.n_factions * n_t, n_t)
+        slot = roads.slot_start[road][:, np.newaxis] + legs - 2  # n x F
+        into = (runs * (n_f * n_t))[:, np.newaxis] + np.arange(0, n_f * n_t, n_t) + slot
         # Each captured place retreats along an arc of its own, so no slot is written twice.
-        into = into.ravel()
+        into = into[on_road]
         transit = state.transit.copy()
-        transit.reshape(-1)[into] += moving[on_road].ravel()
+        transit.reshape(-1)[into] += moving[on_road]
         changes["transit"] = transit
         if carries:
             carried = state.transit_unsupplied.copy()
-            carried.reshape(-1)[into] += (moving * counts)[on_road].ravel()
+            carried.reshape(-1)[into] += (moving * counts)[on_road]
             changes["transit_unsupplied"] = carried
-        refuge = refuge & ~on_road
+        staying = staying & ~on_road
     # Each faction's survivors arrive at the refuge (nothing arrives at place 0 where there
     # is none), captured place by captured place and faction by faction.
     arrive = (runs * (n_f * n_l) + dest * refuge)[:, np.newaxis] + np.arange(0, n_f * n_l, n_l)
-    arriving = moving * refuge[:, np.newaxis]
+    arriving = moving * staying
     if carries:
         mass = forces * state.unsupplied
         np.add.at(mass.reshape(-1), arrive.ravel(), (arriving * counts).ravel())

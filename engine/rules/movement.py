@@ -73,11 +73,19 @@ def resolve_movement(
     into_enemy = hostile.reshape(-1)[end]
     weather = world.weather.declared
     legs = roads.weather_legs[state.weather[row // n_f], arc] if weather else roads.free_legs[arc]
+    march = state.pace.reshape(-1)[row]  # each flow's faction's pace in its run
+    brisk = march != 1.0
+    if roads.n_slots and np.count_nonzero(brisk):
+        legs = legs.copy()
+        kept = roads.weather_pace[state.weather[row // n_f], arc][brisk] if weather else 1.0
+        legs[brisk] = roads.free(arc[brisk], kept, march[brisk])
     if roads.n_slots:
         slowed = into_enemy & (legs <= roads.slots[arc])  # where a slower pace can tell
         if np.count_nonzero(slowed):
             legs = legs.copy()
-            legs[slowed] = _opposed_legs(world, state, hostile, row, arc, end, moved, slowed)
+            legs[slowed] = _opposed_legs(
+                world, state, hostile, row, arc, end, moved, slowed, march[slowed]
+            )
     now = legs == 1
     gone = np.bincount(origin, weights=moved, minlength=size)
     arrived = np.bincount(end[now], weights=moved[now], minlength=size).astype(
@@ -148,11 +156,12 @@ def _opposed_legs(
     end: IntArray,
     moved: FloatArray,
     slowed: BoolArray,
+    march: FloatArray,
 ) -> IntArray:
     """Turns each opposed journey (``slowed``) takes: the free pace times the attackers'
     strength ratio over the defenders at the far end (all that a faction sends there this
     turn counts), times ``opposed_per_ratio`` and the terrain's advance factor, between
-    ``opposed_floor`` and 1."""
+    ``opposed_floor`` and 1; ``march`` is each journey's faction's pace."""
     move = world.rules.movement
     n_f = world.n_factions
     pick = slowed.nonzero()[0]
@@ -178,8 +187,8 @@ def _opposed_legs(
     pace = np.where(defence > 0, pace, 1.0)  # nobody to stop them: the free pace
     if world.weather.declared:
         kept = world.roads.weather_pace[state.weather[run], arc[pick]]
-        return world.roads.legs(arc[pick], pace, kept)
-    return world.roads.legs(arc[pick], pace)
+        return world.roads.legs(arc[pick], pace, kept, march)
+    return world.roads.legs(arc[pick], pace, 1.0, march)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from frontlines.engine.script import (
     ChangeControl,
     ChangeForces,
     ChangeMorale,
+    ChangePace,
     ChangeQuality,
     ChangeRoute,
     ChangeSorties,
@@ -32,7 +33,7 @@ class Fired:
     effects on strength and sorties changed: ``applied[(e, k)]`` is the change effect k of
     event e made in each run (``B``; zero where it did not fire), after the floor at zero.
     For a control effect it is the place's holder just before the effect (as a float), for
-    a change of quality the faction's quality just before it."""
+    a change of quality or pace the faction's quality or pace just before it."""
 
     mask: BoolArray  # B x N
     applied: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
@@ -98,6 +99,7 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
     applied: dict[tuple[int, int], FloatArray] = {}
     forces, morale, rate, allied = state.forces, state.morale, state.sortie_rate, state.allied
     controller, quality, closed = state.controller, state.quality, state.closed
+    pace = state.pace
     weather = state.weather
     copied = False  # the arrays are copied only once an effect changes them
     live = ~state.done
@@ -130,15 +132,21 @@ def run_scripted_events(world: World, state: State, seeds: npt.ArrayLike) -> tup
             if not copied:
                 forces, morale, rate = forces.copy(), morale.copy(), rate.copy()
                 allied, controller, quality = allied.copy(), controller.copy(), quality.copy()
+                pace = pace.copy()
                 copied = True
-            arrays = _Arrays(forces, morale, rate, allied, controller, quality)
+            arrays = _Arrays(forces, morale, rate, allied, controller, quality, pace)
             change = _apply(effect, mask, arrays)
             if change is not None:
                 applied[(e, k)] = change
     changes: dict[str, np.ndarray] = {"morale": morale.clip(0.0, 1.0)}
     if copied:
         changes.update(
-            forces=forces, sortie_rate=rate, allied=allied, controller=controller, quality=quality
+            forces=forces,
+            sortie_rate=rate,
+            allied=allied,
+            controller=controller,
+            quality=quality,
+            pace=pace,
         )
     if fired.any():
         changes["fired"] = state.fired | fired
@@ -159,6 +167,7 @@ class _Arrays:
     allied: np.ndarray
     controller: np.ndarray
     quality: np.ndarray
+    pace: np.ndarray
 
 
 def _apply_route(effect: ChangeRoute, mask: BoolArray, closed: BoolArray) -> BoolArray:
@@ -174,8 +183,8 @@ def _apply_route(effect: ChangeRoute, mask: BoolArray, closed: BoolArray) -> Boo
 
 def _apply(effect: CompiledEffect, mask: BoolArray, arrays: _Arrays) -> FloatArray | None:
     """Apply one effect where ``mask`` is set; returns the change it made to sorties or
-    strength in each run (``B``), what it replaced (control and quality effects: the holder
-    or the quality before), or ``None`` for other effects."""
+    strength in each run (``B``), what it replaced (control, quality and pace effects: the
+    holder, the quality or the pace before), or ``None`` for other effects."""
     forces, morale, rate, allied = arrays.forces, arrays.morale, arrays.rate, arrays.allied
     match effect:
         case ChangeSorties(air=a):
@@ -209,6 +218,10 @@ def _apply(effect: CompiledEffect, mask: BoolArray, arrays: _Arrays) -> FloatArr
             before_quality: FloatArray = arrays.quality[:, f].copy()
             arrays.quality[mask, f] = q
             return before_quality
+        case ChangePace(faction=f, pace=p):
+            before_pace: FloatArray = arrays.pace[:, f].copy()
+            arrays.pace[mask, f] = p
+            return before_pace
         case PostMessage():
             pass
     return None

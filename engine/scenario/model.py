@@ -114,6 +114,11 @@ class Faction(Sourced):
     quality: Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)] = Field(
         1.0, description="Combat power per strength point; 1.0 is an average force."
     )
+    pace: Annotated[float, Field(ge=0.1, le=5, allow_inf_nan=False)] = Field(
+        1.0,
+        description="How fast its forces march, as a multiple of the km a day of each route "
+        "kind (rules.movement): 2.0 covers a route in half the days.",
+    )
     morale: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
         0.7, description="Starting morale, from 0 (broken) to 1 (excellent)."
     )
@@ -419,6 +424,7 @@ class ControlChange(Spec):
 
 
 Quality = Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)]
+Pace = Annotated[float, Field(ge=0.1, le=5, allow_inf_nan=False)]
 
 
 class FactionRulesChange(Spec):
@@ -429,11 +435,17 @@ class FactionRulesChange(Spec):
     quality: Quality | None = Field(
         None, description="The faction's combat quality (power per strength point) from now on."
     )
+    pace: Pace | None = Field(
+        None,
+        description="The faction's march pace (a multiple of each route kind's km a day) for "
+        "the journeys it sets out on from now on.",
+    )
 
     @model_validator(mode="after")
-    def _something(self) -> Self:
-        if self.quality is None:
-            raise ValueError("give a constant to change: 'quality'")
+    def _one_constant(self) -> Self:
+        given = [name for name in ("quality", "pace") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one constant to change: 'quality' or 'pace'")
         return self
 
 

@@ -28,6 +28,7 @@ factions:                    # every side; ids are lower-case-with-dashes
     name: Western Alliance
     colour: "#2e86c1"        # quote colours: an unquoted '#' starts a comment
     quality: 1.0             # combat power per strength point (1.0 = average)
+    pace: 1.0                # march pace: times each route kind's km a day (rules.movement)
     morale: 0.7              # 0 (broken) .. 1 (excellent)
     posture: prepared        # hasty | prepared | fortified, for its garrisons
   - id: east
@@ -132,6 +133,7 @@ events:                      # declarative: a trigger (every part must hold) and
       - message: Western reserves reach the front.
       - forces: {{faction: west, location: westport, change: 2}}
       - faction_rules: {{faction: west, quality: 1.1}}   # west's combat quality from now on
+      - faction_rules: {{faction: west, pace: 1.2}}      # or its march pace (one per effect)
 
 victory:
   - faction: east

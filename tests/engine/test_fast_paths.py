@@ -229,6 +229,7 @@ def random_state(world: World, batch: int, rng: np.random.Generator) -> State:
         morale=rng.uniform(0, 1, (batch, n_f)),
         unsupplied=rng.integers(0, 8, (batch, n_f, n_l)),
         quality=rng.choice([0.1, 0.6, 1.0, 3.0], (batch, n_f)),
+        pace=rng.choice([0.5, 1.0, 1.0, 2.0], (batch, n_f)),
         closed=(rng.uniform(0, 1, (batch, n_f, world.n_routes)) < 0.2) & (rng.uniform() < 0.5),
         weather=rng.integers(0, world.weather.n_kinds, batch),
     )

@@ -1,12 +1,13 @@
-"""The ``weather:`` section of the format: what it checks, with the file, line and column of
-each mistake, and what a file without it means."""
+"""The ``weather:`` section of the format, and a faction's march pace: what they check, with
+the file, line and column of each mistake, and what a file without them means."""
 
 from __future__ import annotations
 
 import re
 
-from frontlines.engine.scenario import check_text, dump_scenario, load_scenario
+from frontlines.engine.scenario import check_text, dump_scenario, load_scenario, load_scenario_text
 from frontlines.engine.scenario.weather import Weather, default_kinds
+from frontlines.engine.world import compile_world
 
 TWO_RIVERS = dump_scenario(load_scenario("two-rivers"))
 
@@ -95,3 +96,35 @@ def test_factors_must_be_fractions_and_pace_above_zero() -> None:
 def test_a_kind_is_listed_once() -> None:
     found = _errors("  kinds:\n    - {id: mud}\n    - {id: mud, sorties: 0.5}\n")
     assert len(found) == 1 and "duplicate kind of weather 'mud'" in found[0]
+
+
+def _event_errors(effect: str) -> list[str]:
+    """Diagnostics of two-rivers with one more event carrying ``effect`` (a YAML mapping)."""
+    event = f"- id: change\n  when: {{turn: 2}}\n  effects:\n  - {effect}\n"
+    text = TWO_RIVERS.replace("\nevents:\n", "\nevents:\n" + event, 1)
+    return [
+        d.render() for d in check_text(text, name="w.yaml").diagnostics if d.severity == "error"
+    ]
+
+
+def test_a_faction_rules_effect_changes_exactly_one_constant() -> None:
+    assert _event_errors("faction_rules: {faction: lowlands, pace: 0.5}") == []
+    for effect in (
+        "faction_rules: {faction: lowlands}",
+        "faction_rules: {faction: lowlands, quality: 1.1, pace: 0.5}",
+    ):
+        found = _event_errors(effect)
+        assert len(found) == 1, found
+        assert re.match(r"w\.yaml:\d+:\d+: error: ", found[0])
+        assert "give exactly one constant to change: 'quality' or 'pace'" in found[0]
+    (slow,) = _event_errors("faction_rules: {faction: lowlands, pace: 0.01}")
+    assert "pace" in slow and "0.1" in slow
+
+
+def test_a_faction_marches_at_its_pace_and_slots_cover_the_slowest() -> None:
+    text = TWO_RIVERS.replace("  quality: 0.9\n", "  quality: 0.9\n  pace: 0.5\n", 1)
+    slow = compile_world(load_scenario_text(text))
+    usual = compile_world(load_scenario("two-rivers"))
+    assert slow.pace.tolist()[0] == 0.5 and usual.pace.tolist()[0] == 1.0
+    assert (slow.roads.slots >= usual.roads.slots).all()
+    assert slow.roads.n_slots > usual.roads.n_slots

@@ -395,6 +395,11 @@ def any_position(world: World, rng: np.random.Generator, turn: int) -> State:
         quality=np.where(
             rng.uniform(0, 1, (1, n_f)) < 0.5, world.quality, rng.choice([0.1, 0.6, 3.0], (1, n_f))
         ),
+        pace=np.where(
+            rng.uniform(0, 1, (1, n_f)) < 0.5,
+            world.pace,
+            rng.choice([0.3, 0.7, 1.5, 4.0], (1, n_f)),
+        ),
         held_turns=rng.integers(0, 4, (1, len(world.scenario.victory))),
         closed=_closures(rng, n_f, world.n_routes),
         weather=rng.integers(0, world.weather.n_kinds, 1),

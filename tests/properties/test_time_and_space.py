@@ -29,10 +29,17 @@ kinds = st.sampled_from(KINDS)
 
 
 def corridor(
-    length: float, kind: str, rate: float, turn_days: int, *, enemy_at_end: bool = False
+    length: float,
+    kind: str,
+    rate: float,
+    turn_days: int,
+    *,
+    enemy_at_end: bool = False,
+    pace: float = 1.0,
+    events: list[dict[str, Any]] | None = None,
 ) -> World:
-    """Two places joined by one route; blue holds the first, and the second unless
-    ``enemy_at_end`` (then red holds it with a garrison of 5)."""
+    """Two places joined by one route; blue (marching at ``pace``) holds the first, and the
+    second unless ``enemy_at_end`` (then red holds it with a garrison of 5)."""
     end_holder = "red" if enemy_at_end else "blue"
     data: dict[str, Any] = {
         "schema": 1,
@@ -42,7 +49,7 @@ def corridor(
         "turn_length_days": turn_days,
         "max_turns": 40,
         "factions": [
-            {"id": "blue", "name": "Blue", "colour": "#2874a6"},
+            {"id": "blue", "name": "Blue", "colour": "#2874a6", "pace": pace},
             {"id": "red", "name": "Red", "colour": "#b03a2e"},
         ],
         "locations": [
@@ -71,6 +78,7 @@ def corridor(
         ],
         "routes": [{"from": "start", "to": "end", "kind": kind, "length_km": length}],
         "rules": {"movement": {kind: rate}},
+        "events": events or [],
     }
     return compile_world(scenario_from_data(data))
 
@@ -102,6 +110,59 @@ def test_an_unopposed_journey_arrives_after_its_length_over_a_turns_reach(
         assert arrived == expected
     else:
         assert arrived is None
+
+
+paces = st.sampled_from((0.1, 0.5, 1.0, 1.3, 2.0, 5.0)) | st.floats(0.1, 5.0)
+
+
+@given(lengths, kinds, rates, days, paces)
+def test_a_faction_marching_at_its_pace_arrives_after_its_length_over_that_reach(
+    length: float, kind: str, rate: float, turn_days: int, pace: float
+) -> None:
+    world = corridor(length, kind, rate, turn_days, pace=pace)
+    expected = max(1, math.ceil(length / (rate * turn_days) / pace))
+    arrived = turns_to_arrive(world)
+    if expected <= world.max_turns:
+        assert arrived == expected
+    else:
+        assert arrived is None
+
+
+@given(lengths, kinds, rates, days, paces, paces)
+def test_a_faster_march_never_arrives_later(
+    length: float, kind: str, rate: float, turn_days: int, a: float, b: float
+) -> None:
+    slow, fast = sorted((a, b))
+    later = turns_to_arrive(corridor(length, kind, rate, turn_days, pace=slow))
+    sooner = turns_to_arrive(corridor(length, kind, rate, turn_days, pace=fast))
+    if later is not None:
+        assert sooner is not None and sooner <= later
+
+
+def test_a_scripted_pace_speeds_only_the_journeys_that_set_out_after_it() -> None:
+    """A 400 km road at 100 km a day: four turns. Blue's pace doubles from turn 2: what set
+    out on turn 1 still takes four turns, what sets out on turn 2 takes two."""
+    doubled = [
+        {
+            "id": "fuel",
+            "when": {"turn": 2},
+            "effects": [{"faction_rules": {"faction": "blue", "pace": 2.0}}],
+        }
+    ]
+    world = corridor(400.0, "road", 100.0, 1, events=doubled)
+    state = initial_state(world)
+    arrivals: dict[int, float] = {}
+    for turn in range(1, 7):
+        orders = no_orders(world, 1)
+        if turn in (1, 2):
+            orders = compile_orders(world, [[Move("blue", "start", "end", 1.0)]])
+        state, events = resolve_turn(world, state, orders, [7], record=True)
+        if turn == 2:
+            assert any(type(e).__name__ == "ScriptedPace" for e in events[0])
+        arrivals[turn] = float(state.forces[0, 0, 1])
+    assert float(state.pace[0, 0]) == 2.0
+    assert arrivals[3] == 1.0  # the second column: set out on turn 2, two turns
+    assert arrivals[4] == 2.0  # the first: set out on turn 1 at the old pace, four turns
 
 
 @given(lengths, lengths, kinds, rates, days)
@@ -154,7 +215,8 @@ def test_strength_on_the_road_is_conserved_by_movement(game: Any) -> None:
 @given(fst.turns())
 def test_nothing_moves_further_in_a_turn_than_its_reach(turn: Any) -> None:
     """Whatever arrives this turn at the end of an arc set out at most ``legs`` turns ago:
-    a departure this turn arrives now only along an arc within a turn's reach."""
+    a departure this turn arrives now only along an arc within a turn's reach at the
+    faction's march pace."""
     world: World = turn.world
     orders = compile_orders(world, [turn.orders])
     before: State = turn.before
@@ -162,7 +224,9 @@ def test_nothing_moves_further_in_a_turn_than_its_reach(turn: Any) -> None:
         world, before.evolve(transit=np.zeros_like(before.transit)), orders
     )
     roads = world.roads
-    long_arcs = roads.free_legs > 1
+    arcs = np.arange(world.n_arcs)
+    # F x D: the arcs each faction cannot cross in one turn even in fair weather.
+    long_arcs = np.array([roads.free(arcs, 1.0, float(pace)) > 1 for pace in before.pace[0]])
     flow = orders.flow[0]
     # What is sent along a long arc from a place where it stands goes on the road.
     there = before.forces[0][:, world.arc_src] > 0
@@ -170,9 +234,10 @@ def test_nothing_moves_further_in_a_turn_than_its_reach(turn: Any) -> None:
         assert after.transit.sum() > 0
     # And the strength that arrived somewhere came along arcs within a turn's reach.
     came = np.maximum(after.forces - before.forces, 0.0)[0]
-    near = np.zeros(world.n_locations, dtype=bool)
-    near[world.arc_dst[(flow > 0).any(axis=0) & ~long_arcs]] = True
-    assert not came[:, ~near].any()
+    near = np.zeros((world.n_factions, world.n_locations), dtype=bool)
+    for f in range(world.n_factions):
+        near[f, world.arc_dst[(flow[f] > 0) & ~long_arcs[f]]] = True
+    assert not came[~near].any()
 
 
 def _total(state: State) -> np.ndarray:
