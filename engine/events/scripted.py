@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from frontlines.engine.rules.scripted import Fired
 from frontlines.engine.scenario.base import AirSupportId, AllianceId, EventId, FactionId, LocationId
@@ -123,9 +124,8 @@ class ScriptedControl:
 
 
 @dataclass(frozen=True)
-class ScriptedPace:
-    """A scripted event set a faction's march pace (a multiple of each route kind's km a
-    day) for the journeys it sets out on from now on."""
+class _FactionConstant:
+    """A scripted event set one of a faction's constants: what it was and what it is now."""
 
     turn: int
     event: EventId
@@ -133,26 +133,26 @@ class ScriptedPace:
     faction: str
     before: float
     after: float
+    constant: ClassVar[str]  # its name in the news log
 
     def describe(self) -> str:
-        """The change of pace as one line of the news log."""
-        return f"{self.faction}: march pace {self.before:.2f}, now {self.after:.2f}."
+        """The change as one line of the news log."""
+        return f"{self.faction}: {self.constant} {self.before:.2f}, now {self.after:.2f}."
 
 
 @dataclass(frozen=True)
-class ScriptedQuality:
+class ScriptedPace(_FactionConstant):
+    """A scripted event set a faction's march pace (a multiple of each route kind's km a
+    day) for the journeys it sets out on from now on."""
+
+    constant: ClassVar[str] = "march pace"
+
+
+@dataclass(frozen=True)
+class ScriptedQuality(_FactionConstant):
     """A scripted event set a faction's combat quality (power per strength point)."""
 
-    turn: int
-    event: EventId
-    faction_id: FactionId
-    faction: str
-    before: float
-    after: float
-
-    def describe(self) -> str:
-        """The change of quality as one line of the news log."""
-        return f"{self.faction}: combat quality {self.before:.2f}, now {self.after:.2f}."
+    constant: ClassVar[str] = "combat quality"
 
 
 @dataclass(frozen=True)
