@@ -231,7 +231,8 @@ def heuristic_orders(
         return score
 
     barred = barred_sides(state, team)
-    arc, best = best_step(world, attack_score, senders, barred)
+    march = _side_march(state, sides)
+    arc, best = best_step(world, attack_score, senders, barred, march)
     target = world.arc_dst[arc]  # B x S x L: where each origin would attack
     at_target = cells(target)
     easy = undefended.reshape(-1)[at_target]
@@ -266,7 +267,7 @@ def heuristic_orders(
     # As for attacks, only where reserves are left (what stays moves nowhere, whatever the
     # route).
     movers = sides.any(left > 0) if routed else np.ones(held.shape, dtype=bool)
-    arc, best = best_step(world, step_score, movers, barred)
+    arc, best = best_step(world, step_score, movers, barred, march)
     moving = np.where(np.take(best, of, axis=1) > 0, left, 0.0)
     move_arc = np.take(arc, of, axis=1)
     flow = two_flows(world, attack_arc, sending, move_arc, moving)
@@ -375,6 +376,16 @@ def _enemy_air(world: World, state: State, sides: Sides) -> FloatArray:
         rivals = tuple(tuple(int(a) for a in np.flatnonzero(row)) for row in foe[0])
     power: FloatArray = 0.5 * side_sum(foe, rivals, reach)
     return power
+
+
+def _side_march(state: State, sides: Sides) -> FloatArray | None:
+    """``B x S``: the pace of each side's slowest faction, which its journeys are planned at
+    (``None`` where every faction marches at 1, the route kinds' own rates)."""
+    if np.all(state.pace == 1.0):
+        return None
+    team = np.broadcast_to(sides.team, (state.batch, *sides.team.shape[1:]))
+    slowest: FloatArray = np.where(team > 0, state.pace[:, np.newaxis, :], np.inf).min(axis=2)
+    return slowest
 
 
 def _guard(world: World) -> FloatArray:

@@ -226,6 +226,7 @@ def best_step(
     score_of: Callable[[IntArray, IntArray, IntArray], FloatArray],
     wanted: BoolArray,
     barred: BoolArray | None = None,
+    march: FloatArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """For each origin, the route out with the highest score (the first on ties) and that
     score, in the ``wanted`` cells of the ``B x S x L`` arrays only: elsewhere the route is
@@ -235,7 +236,8 @@ def best_step(
     cells (flat indices ``here`` into ``B x S x L`` arrays) to each of its neighbours (the
     cells ``there`` of the same run and side at each slot of the neighbour table), a journey
     of ``legs`` turns unopposed; scores are >= 0, and a slot with no route scores -1, as does
-    a route ``barred`` to the side (``B x S x D``)."""
+    a route ``barred`` to the side (``B x S x D``). ``march`` (``B x S``) is the pace each
+    side's journeys go at (``None``: 1 everywhere)."""
     graph = world.graph
     n_l = wanted.shape[2]
     here = np.flatnonzero(wanted)
@@ -245,7 +247,11 @@ def best_step(
     if barred is not None:
         usable = usable & ~barred.reshape(-1)[(here // n_l * world.n_arcs)[:, np.newaxis] + arcs]
     there = (here - place)[:, np.newaxis] + np.maximum(world.neighbours, 0)[place]
-    scores = np.where(usable, score_of(here, there, world.roads.free_legs[arcs]), -1.0)
+    if march is None:
+        legs = world.roads.free_legs[arcs]
+    else:
+        legs = world.roads.free(arcs, 1.0, march.reshape(-1)[here // n_l][:, np.newaxis])
+    scores = np.where(usable, score_of(here, there, legs), -1.0)
     best, arc = scores[:, 0], arcs[:, 0]
     for k in range(1, arcs.shape[1]):  # a few slots: the most routes at one place
         score = scores[:, k]

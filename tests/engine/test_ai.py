@@ -36,7 +36,7 @@ from frontlines.engine.orders import (
     read_orders,
     validate,
 )
-from frontlines.engine.scenario import Scenario
+from frontlines.engine.scenario import Scenario, scenario_from_data
 from frontlines.engine.state import State, initial_state
 from frontlines.engine.turn import resolve_turn
 from frontlines.engine.world import World, compile_world
@@ -388,6 +388,26 @@ def test_no_origin_sends_more_than_is_there_in_any_run(scenario_id: str) -> None
         sent = world.sum_at_origins(flow)  # B x F x L
         assert (flow >= 0).all()
         assert (sent <= state.forces + 1e-9).all()
+
+
+@pytest.mark.parametrize("pace", [0.25, 0.5, 2.0])
+def test_nothing_is_sent_that_would_arrive_after_the_game_at_the_factions_pace(
+    pace: float,
+) -> None:
+    """Every faction of aleppo-2024 marching at ``pace``: each journey the computer orders
+    arrives, unopposed, by the last turn (a slow march makes more routes too long)."""
+    data = shipped("aleppo-2024").to_data()
+    for faction in data["factions"]:
+        faction["pace"] = pace
+    world = compile_world(scenario_from_data(data))
+    sent_long = 0
+    for state in played_batch(world, 8, world.scenario.max_turns - 1):
+        flow = heuristic_orders(world, state, everyone(world)).flow  # B x F x D
+        run, faction, arc = np.nonzero(flow > 0)
+        legs = world.roads.free(arc, 1.0, state.pace[run, faction])
+        assert (legs <= world.max_turns - state.turn).all()
+        sent_long += int(np.count_nonzero(legs > 1))
+    assert sent_long > 0  # some journeys did take several turns
 
 
 # -- 6. strength ------------------------------------------------------------------------------
