@@ -26,7 +26,9 @@ def print_summary(
     colours = {f.id: f.colour for f in scenario.factions}
 
     factions = Table(title="Factions", title_justify="left")
-    columns = ("faction", "strength", "quality", "morale", "places", "value", "air sorties/turn")
+    paced = any(f.pace != 1.0 for f in scenario.factions)  # a column only where it tells
+    columns = ("faction", "strength", "quality", *(("pace",) if paced else ()), "morale")
+    columns += ("places", "value", "air sorties/turn")
     for column in columns:
         factions.add_column(column, justify="left" if column == "faction" else "right")
     for f in scenario.factions:
@@ -40,6 +42,7 @@ def print_summary(
             name,
             f"{strength:g}",
             f"{f.quality:g}",
+            *((f"{f.pace:g}",) if paced else ()),
             f"{f.morale:.2f}",
             str(len(held)),
             f"{sum(loc.value for loc in held):g}",

@@ -112,6 +112,19 @@ def test_play_shows_the_seed_scenario(capsys: pytest.CaptureFixture[str]) -> Non
     assert "no-russian-air" in out
 
 
+def test_play_shows_a_march_pace_only_where_a_faction_has_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["play", "two-rivers"]) == 0
+    assert " pace " not in capsys.readouterr().out
+    text = (shipped_dir() / "two-rivers.yaml").read_text()
+    paced = tmp_path / "paced.yaml"
+    paced.write_text(text.replace("    quality: 0.9\n", "    quality: 0.9\n    pace: 0.5\n", 1))
+    assert main(["play", str(paced)]) == 0
+    header = next(line for line in capsys.readouterr().out.splitlines() if "quality" in line)
+    assert "pace" in header
+
+
 def test_play_refuses_an_unknown_faction(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["play", "aleppo-2024", "--faction", "oposition"]) == 2
     assert "did you mean 'opposition'" in capsys.readouterr().err
