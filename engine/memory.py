@@ -9,9 +9,11 @@ benchmarks`` against ``--system-malloc``). :func:`keep_freed_memory` raises the 
 thresholds so such blocks come from the heap and stay there for reuse. ``frontlines
 forecast`` and ``frontlines play`` call it once at start, and ``benchmarks`` measures with it.
 
-It changes only how memory is handed out, never a result; the process keeps at most
-``trim_bytes`` of freed memory above what it uses. On other systems, or a C library without
-``mallopt``, it does nothing and says so.
+It changes only how memory is handed out, never a result. The heap's free top is given back
+to the system only beyond ``trim_bytes``, and freed blocks below the top stay with the
+process for reuse, so a process can keep more than that after a peak. On other systems, or a
+C library without ``mallopt``, it does nothing and says so (with another ``malloc`` loaded in
+glibc's place, glibc's ``mallopt`` takes the settings and nothing else changes).
 """
 
 from __future__ import annotations

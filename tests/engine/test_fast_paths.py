@@ -222,7 +222,11 @@ def random_state(world: World, batch: int, rng: np.random.Generator) -> State:
     allied = rng.uniform(0, 1, (batch, n_f, n_f)) < 0.3
     allied = allied | allied.transpose(0, 2, 1) | np.eye(n_f, dtype=bool)
     forces = varied(rng, (batch, n_f, n_l)) * (rng.uniform(0, 1, (batch, n_f, n_l)) < 0.4)
+    n_t = world.roads.n_slots
+    transit = varied(rng, (batch, n_f, n_t)) * (rng.uniform(0, 1, (batch, n_f, n_t)) < 0.3)
     return initial_state(world, batch).evolve(
+        transit=transit,
+        transit_unsupplied=transit * rng.integers(0, 6, (batch, n_f, n_t)),
         controller=rng.integers(0, n_f, (batch, n_l)),
         allied=allied,
         forces=forces,
@@ -327,6 +331,13 @@ def test_sparse_and_dense_strike_accounting_agree(world: World, batch: int, seed
     np.testing.assert_allclose(dense.destroyed, sparse.destroyed, rtol=1e-12, atol=0)
     np.testing.assert_allclose(dense.destroyed_by, sparse.destroyed_by, rtol=1e-12, atol=0)
     assert dense.cells.tolist() == sparse.cells.tolist()
+    # Columns on the road in: the same strength caught, and credited alike.
+    assert bits(dense_state.transit) == bits(sparse_state.transit)
+    if sparse.on_road is None:
+        assert dense.on_road is None
+    else:
+        assert dense.on_road is not None
+        np.testing.assert_allclose(dense.on_road, sparse.on_road, rtol=1e-12, atol=1e-300)
     normal = resolve_air(world, state, orders, seeds)[1]
     chosen = dense if max(len(world.air_ids), world.n_factions) > 7 else sparse
     assert bits(normal.destroyed) == bits(chosen.destroyed)

@@ -16,6 +16,7 @@ from frontlines.engine.script import (
     ChangeControl,
     ChangeForces,
     ChangeMorale,
+    ChangePace,
     ChangeQuality,
     ChangeSorties,
     Condition,
@@ -118,6 +119,11 @@ def _check_world(scenario: Scenario) -> None:
                     assert effect.faction_rules is not None
                     assert world.faction_ids[f] == effect.faction_rules.faction
                     assert q == effect.faction_rules.quality
+                case ChangePace(faction=f, pace=m):
+                    assert effect.faction_rules is not None
+                    assert world.faction_ids[f] == effect.faction_rules.faction
+                    assert m == effect.faction_rules.pace
+    assert world.pace.tolist() == [f.pace for f in scenario.factions]
     # The graph: every route's length and kind, and the arcs leaving each place.
     coords = {loc.id: (loc.lat, loc.lon) for loc in scenario.locations}
     for e, route in enumerate(scenario.routes):
