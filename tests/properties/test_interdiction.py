@@ -133,6 +133,8 @@ def test_the_column_due_at_a_struck_place_keeps_what_the_garrison_keeps(
     report = next(e for e in events if isinstance(e, StrikeFlown))
     assert math.isclose(report.destroyed, (5.0 + amount) * (1.0 - keep), rel_tol=1e-9)
     assert math.isclose(report.on_road, amount * (1.0 - keep), rel_tol=1e-9, abs_tol=1e-12)
+    # The news log says what was caught on the road, when it shows at one decimal.
+    assert ("of it on the road in" in report.describe()) == (report.on_road >= 0.05)
     assert audit_turn(world, state, after, events) == []
 
 
